@@ -9,6 +9,9 @@
 # built instead of the assembled tree, with the same configuration, into
 # its own output folder. The kernel's own make output goes to a log file.
 set -euo pipefail
+# Our callers may be make: keep their variables (ARCH=ppc64le) out of
+# the kernel's make.
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 B=${B:-$REPO/build}
@@ -28,7 +31,9 @@ fi
 mkdir -p "$out" "$B/logs"
 log=$B/logs/build-$target-$flavour.log
 
-export CCACHE_DIR=${CCACHE_DIR:-$B/ccache}
+# Outside build/ so that a fresh clone on the same machine (CI) finds
+# the cache warm; paths are made relative to build/ for the same reason.
+export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/msi-ops-ccache}
 export CCACHE_BASEDIR=$B
 export CCACHE_NOHASHDIR=1
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}

@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Ops-based PCI MSI core for Linux 6.12: project entry points.
+#
+#   make run [ARCH=x86_64|ppc64le|sparc64] [BASE=upstream]
+#   make check
+#
+# See README.md. Everything built goes to build/ (ignored by git).
+
+ARCH ?= x86_64
+BASE ?=
+T := scripts/msi-tools
+
+ifeq ($(BASE),upstream)
+FLAVOUR := upstream
+else ifeq ($(BASE),)
+FLAVOUR :=
+else
+$(error BASE must be empty or "upstream")
+endif
+
+.PHONY: run check deps assemble build boot quilt clean distclean
+
+run:
+	@$(T)/job.sh run $(ARCH) $(FLAVOUR)
+
+check:
+	@$(T)/job.sh check $(CHECK_ARCHES)
+
+deps:
+	@$(T)/install-deps.sh
+
+assemble: deps
+	@$(T)/assemble.sh tree
+
+build: assemble
+	@$(T)/build.sh $(ARCH) $(FLAVOUR)
+
+boot:
+	@$(T)/boot.sh $(ARCH) $(FLAVOUR)
+
+# A quilt work tree for editing the patches in patches/ (see README.md).
+quilt: deps
+	@$(T)/quilt-tree.sh
+
+clean:
+	rm -rf build/out build/results build/logs build/initramfs
+
+distclean:
+	rm -rf build

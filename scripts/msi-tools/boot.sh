@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot one test kernel under QEMU and collect its results.
+#
+#   boot.sh ARCH [upstream]
+#
+# The console goes to build/results/<ARCH>[-upstream]/console.log; the
+# KTAP of the KUnit suites and the TAP of the guest's boot tests are
+# extracted from it next to it. Every run is bounded by a timeout.
+# QEMU_EXTRA adds QEMU options (tracing, say); MSITEST_ARGS adds
+# msitest.* options to the kernel command line.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+B=${B:-$REPO/build}
+T=$REPO/scripts/msi-tools
+. "$T/arch.sh"
+
+arch=$1
+flavour=${2:-msi}
+arch_setup "$arch"
+if [ "$flavour" = upstream ]; then
+	out=$B/out/$arch-upstream
+	res=$B/results/$arch-upstream
+else
+	out=$B/out/$arch
+	res=$B/results/$arch
+fi
+rm -rf "$res"
+mkdir -p "$res"
+log=$res/console.log
+kernel=$out/$IMAGE_PATH
+[ -f "$kernel" ] || { echo "error: $kernel missing; build first" >&2; exit 1; }
+
+# The devices every MSI test boots with. Each NIC has its own user-mode
+# network so that DHCP on one does not depend on the other; nvme uses a
+# null block backend so that several instances need no image file.
+pci_devices() {
+	echo "-netdev user,id=n0 -device virtio-net-pci,netdev=n0"
+	echo "-netdev user,id=n1 -device e1000e,netdev=n1"
+	echo "-drive file=null-co://,if=none,id=d0,format=raw"
+	echo "-device nvme,drive=d0,serial=msi0"
+	echo "-device qemu-xhci,id=xhci -device usb-tablet,bus=xhci.0"
+	echo "-device edu"
+}
+
+cmdline="panic=-1 ${MSITEST_ARGS:-}"
+case "$arch" in
+x86_64)
+	qemu="qemu-system-x86_64 -M q35 -smp 4 -m 512
+	      -kernel $kernel -initrd $("$T/initramfs.sh" "$arch" "$out")
+	      $(pci_devices)"
+	cmdline="console=ttyS0 $cmdline"
+	timeout=${BOOT_TIMEOUT:-300}
+	;;
+ppc64le)
+	qemu="qemu-system-ppc64 -M pseries,x-vof=on,ic-mode=${IC_MODE:-xive}
+	      -cpu power9 -smp 4 -m 1G
+	      -kernel $kernel -initrd $("$T/initramfs.sh" "$arch" "$out")
+	      $(pci_devices)"
+	cmdline="console=hvc0 $cmdline"
+	timeout=${BOOT_TIMEOUT:-600}
+	;;
+sparc64)
+	# No user space: the KUnit suites run at boot, then the kernel
+	# finds no root and panics; sun4u cannot reboot under QEMU, so we
+	# stop it ourselves once the KTAP output is complete.
+	qemu="qemu-system-sparc64 -M sun4u -m 512 -kernel $kernel"
+	cmdline="console=ttyS0 $cmdline"
+	timeout=${BOOT_TIMEOUT:-600}
+	;;
+esac
+
+# shellcheck disable=SC2086
+$qemu ${QEMU_EXTRA:-} -nographic -no-reboot -append "$cmdline" \
+	</dev/null >"$log" 2>&1 &
+qpid=$!
+start=$SECONDS
+status=timeout
+while kill -0 $qpid 2>/dev/null; do
+	if [ $((SECONDS - start)) -ge "$timeout" ]; then
+		break
+	fi
+	if [ "$arch" = sparc64 ] &&
+	   python3 "$T/results.py" ktap-complete "$log"; then
+		status=done
+		break
+	fi
+	sleep 1
+done
+if kill -0 $qpid 2>/dev/null; then
+	kill $qpid 2>/dev/null || true
+	sleep 1
+	kill -9 $qpid 2>/dev/null || true
+else
+	status=exited
+fi
+wait $qpid 2>/dev/null || true
+echo "$status $((SECONDS - start))" > "$res/boot.status"
+python3 "$T/results.py" extract "$arch" "$res"

@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Pack the guest initramfs for one architecture: Debian's busybox-static
+# of that architecture plus scripts/msi-tools/guest/. Uses the kernel's
+# own gen_init_cpio from the build, so no root rights or fakeroot are
+# needed for /dev/console.
+#
+#   initramfs.sh ARCH OUTDIR  -> prints the path of the .cpio.gz
+set -euo pipefail
+# Our callers may be make: keep their variables (ARCH=ppc64le) out of
+# the kernel's make.
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+B=${B:-$REPO/build}
+arch=$1
+out=$2
+work=$B/initramfs/$arch
+mkdir -p "$work"
+
+case "$arch" in
+x86_64)
+	busybox=/bin/busybox
+	;;
+ppc64le)
+	busybox=$work/busybox
+	if [ ! -x "$busybox" ]; then
+		deb=${BUSYBOX_PPC_DEB_DIR:-/var/cache/msi-ops}/busybox-static_ppc64el.deb
+		rm -rf "$work/deb"
+		dpkg-deb -x "$deb" "$work/deb"
+		cp "$work/deb/bin/busybox" "$busybox"
+		rm -rf "$work/deb"
+	fi
+	;;
+*)
+	echo "error: no user space for $arch" >&2
+	exit 2
+	;;
+esac
+
+gen=$out/usr/gen_init_cpio
+[ -x "$gen" ] || make -s -C "$out" usr/gen_init_cpio >/dev/null
+
+list=$work/cpio.list
+{
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "nod /dev/null 0666 0 0 c 1 3"
+	echo "dir /bin 0755 0 0"
+	echo "dir /sbin 0755 0 0"
+	echo "dir /proc 0755 0 0"
+	echo "dir /sys 0755 0 0"
+	echo "dir /tmp 01777 0 0"
+	echo "dir /msi 0755 0 0"
+	echo "file /bin/busybox $busybox 0755 0 0"
+	echo "slink /bin/sh busybox 0777 0 0"
+	echo "file /init $REPO/scripts/msi-tools/guest/init 0755 0 0"
+	for f in "$REPO"/scripts/msi-tools/guest/*; do
+		[ "$(basename "$f")" = init ] && continue
+		echo "file /msi/$(basename "$f") $f 0755 0 0"
+	done
+} > "$list"
+"$gen" "$list" | gzip -n -9 > "$work/initramfs.cpio.gz"
+echo "$work/initramfs.cpio.gz"

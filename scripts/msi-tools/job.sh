@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The two jobs behind "make run" and "make check". Each phase prints one
+# progress line with its elapsed time; the phases' own output goes to
+# log files under build/logs/.
+#
+#   job.sh run ARCH [upstream]
+#   job.sh check [ARCH...]
+set -uo pipefail
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+B=${B:-$REPO/build}
+T=$REPO/scripts/msi-tools
+export B
+mkdir -p "$B/logs"
+T0=$SECONDS
+
+fmt() {
+	printf '%dm%02ds' $(($1 / 60)) $(($1 % 60))
+}
+
+# phase NAME CMD...: run CMD, report its time, keep its output in a log.
+phase() {
+	local name=$1 log t=$SECONDS rc
+	shift
+	log=$B/logs/$(echo "$name" | tr ' /' '--').log
+	printf '[%7s] %-28s ' "$(fmt $((SECONDS - T0)))" "$name"
+	"$@" >"$log" 2>&1
+	rc=$?
+	if [ $rc = 0 ]; then
+		echo "ok    ($(fmt $((SECONDS - t))))"
+	else
+		echo "FAIL  ($(fmt $((SECONDS - t)))), log: ${log#"$REPO"/}"
+		tail -n 15 "$log" | sed 's/^/    /'
+	fi
+	return $rc
+}
+
+build_one() {
+	local arch=$1 flavour=${2:-msi}
+	"$T/build.sh" "$arch" "$flavour"
+}
+
+run() {
+	local arch=${1:-x86_64} flavour=${2:-msi} res
+	phase "install packages" "$T/install-deps.sh" || exit 1
+	if [ "$flavour" = upstream ]; then
+		phase "unpack pristine 6.12" "$T/assemble.sh" base || exit 1
+		res=$B/results/$arch-upstream
+	else
+		phase "assemble tree" "$T/assemble.sh" tree || exit 1
+		res=$B/results/$arch
+	fi
+	phase "build $arch${2:+ $2}" build_one "$arch" "$flavour" || exit 1
+	phase "boot $arch${2:+ $2}" "$T/boot.sh" "$arch" "$flavour"
+	echo
+	if [ -s "$res/report.txt" ]; then
+		cat "$res/report.txt"
+		echo
+	fi
+	python3 "$T/results.py" summary "$res"
+}
+
+check() {
+	local arches=${*:-x86_64 ppc64le sparc64} arch dirs=""
+	phase "install packages" "$T/install-deps.sh" || exit 1
+	phase "assemble tree" "$T/assemble.sh" tree || exit 1
+	rm -rf "$B/results"
+	mkdir -p "$B/results"
+	for arch in $arches; do
+		dirs="$dirs $B/results/$arch"
+		if phase "build $arch" build_one "$arch"; then
+			phase "boot $arch" "$T/boot.sh" "$arch"
+		fi
+	done
+	dirs="$dirs $B/results/static"
+	mkdir -p "$B/results/static"
+	phase "static checks" sh -c "'$T/static/check.sh' x86_64 > '$B/results/static/static.tap'"
+	phase "static self-tests" sh -c "'$T/static/check.sh' --selftest x86_64 > '$B/results/static/selftest.tap'"
+	echo
+	echo "Results ($(fmt $((SECONDS - T0))) in all):"
+	# shellcheck disable=SC2086
+	python3 "$T/results.py" summary $dirs
+}
+
+cmd=${1:-}
+shift || true
+case "$cmd" in
+run) run "$@" ;;
+check) check "$@" ;;
+*) echo "usage: job.sh run ARCH [upstream] | check [ARCH...]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Collect and count the test results of the MSI boot tests.
+
+  results.py ktap-complete LOG       exit 0 once LOG holds a complete KUnit run
+  results.py extract ARCH RESDIR     split RESDIR/console.log into TAP files
+  results.py summary RESDIR...       count every *.tap/*.ktap, print the total
+
+The total line is "N passed, N failed" (", N skipped" when any were),
+and the exit status is non-zero on any failure or missing result.
+"""
+
+import os
+import re
+import sys
+
+TIMESTAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
+RESULT = re.compile(r'^(not ok|ok) (\d+)\b(?: - )?\s*(.*?)$')
+PLAN = re.compile(r'^1\.\.(\d+)$')
+KTAP_LINE = re.compile(r'^(KTAP version \d+|TAP version \d+|#.*|1\.\.\d+|(not )?ok \d+.*)$')
+# Messages that mean the kernel hit a bug, whatever the tests said.
+BAD_KERNEL = re.compile(r'(------------\[ cut here \]------------|WARNING: CPU:|'
+                        r'\bBUG: |Oops[:\s]|Kernel panic - not syncing|'
+                        r'general protection fault|Unable to handle kernel|'
+                        r'UBSAN:|KASAN:|kmemleak:.*new suspected)')
+
+
+def console_lines(path):
+    with open(path, errors='replace') as f:
+        for raw in f:
+            yield TIMESTAMP.sub('', raw.rstrip('\r\n').replace('\r', ''))
+
+
+def kunit_ktap(lines):
+    """The KUnit KTAP block of a console log, kernel chatter removed."""
+    out = []
+    started = False
+    plan = None
+    top = 0
+    for line in lines:
+        if not started:
+            if line == 'KTAP version 1':
+                started = True
+                out.append(line)
+            continue
+        body = line.lstrip(' ')
+        if not KTAP_LINE.match(body):
+            continue
+        if body.startswith('#') and not body.startswith(('# Subtest', '# module', '# ')):
+            continue
+        out.append(line)
+        if line == body:  # top level
+            m = PLAN.match(body)
+            if m and plan is None:
+                plan = int(m.group(1))
+            elif RESULT.match(body):
+                top += 1
+                if plan is not None and top >= plan:
+                    break
+    complete = plan is not None and top >= plan
+    return out, complete
+
+
+def count_tap(lines):
+    """Count leaf results of (K)TAP lines: (passed, failed, skipped, failures)."""
+    passed = failed = skipped = 0
+    failures = []
+    # A result line closes the test at its depth; it is a parent (a
+    # suite or a parameterised test) when results at a greater depth
+    # came since the previous result at its depth or above.
+    has_children = {}
+    for line in lines:
+        body = line.lstrip(' ')
+        depth = len(line) - len(body)
+        m = RESULT.match(body)
+        if not m:
+            continue
+        is_parent = has_children.get(depth, False)
+        for d in list(has_children):
+            if d >= depth:
+                del has_children[d]
+        for d in range(0, depth):
+            has_children[d] = True
+        if is_parent:
+            continue
+        if re.search(r'#\s*SKIP', body, re.I):
+            skipped += 1
+        elif m.group(1) == 'ok':
+            passed += 1
+        else:
+            failed += 1
+            failures.append(m.group(3))
+    return passed, failed, skipped, failures
+
+
+def extract(arch, res):
+    log = os.path.join(res, 'console.log')
+    lines = list(console_lines(log)) if os.path.exists(log) else []
+    status = ''
+    try:
+        with open(os.path.join(res, 'boot.status')) as f:
+            status = f.read().split()[0]
+    except OSError:
+        pass
+
+    ktap, complete = kunit_ktap(lines)
+    with open(os.path.join(res, 'kunit.ktap'), 'w') as f:
+        f.write('\n'.join(ktap) + '\n' if ktap else '')
+
+    boot = [l[len('msi-boot: '):] for l in lines if l.startswith('msi-boot: ')]
+    report = [l[len('msi-report: '):] for l in lines if l.startswith('msi-report: ')]
+    if arch != 'sparc64':
+        with open(os.path.join(res, 'boot.tap'), 'w') as f:
+            f.write('\n'.join(l for l in boot if l not in ('begin', 'end')) + '\n')
+        with open(os.path.join(res, 'report.txt'), 'w') as f:
+            f.write('\n'.join(report) + '\n')
+
+    checks = []
+    if arch == 'sparc64':
+        checks.append((complete and status in ('done', 'exited'),
+                       f'{arch}: KUnit run complete (boot {status or "never ran"})'))
+    else:
+        checks.append(('end' in boot and status == 'exited',
+                       f'{arch}: boot tests ran to the end and the guest powered off '
+                       f'(boot {status or "never ran"})'))
+        checks.append((complete, f'{arch}: KUnit run complete'))
+    bad = [l for l in lines if BAD_KERNEL.search(l)]
+    checks.append((not bad, f'{arch}: no oops, BUG or WARN in the console log'))
+    with open(os.path.join(res, 'health.tap'), 'w') as f:
+        f.write('TAP version 13\n')
+        for i, (ok, name) in enumerate(checks, 1):
+            f.write(f'{"ok" if ok else "not ok"} {i} - {name}\n')
+            if not ok and bad and 'oops' in name:
+                for l in bad[:5]:
+                    f.write(f'# {l}\n')
+        f.write(f'1..{len(checks)}\n')
+
+
+def summary(dirs):
+    total_p = total_f = total_s = 0
+    for d in dirs:
+        name = os.path.basename(d.rstrip('/'))
+        files = sorted(f for f in os.listdir(d) if f.endswith(('.tap', '.ktap'))) \
+            if os.path.isdir(d) else []
+        if not files:
+            print(f'  {name}: no results (missing log)')
+            total_f += 1
+            continue
+        for fn in files:
+            with open(os.path.join(d, fn), errors='replace') as f:
+                p, fl, s, failures = count_tap(f.read().splitlines())
+            if p + fl + s == 0:
+                # an empty result file is a failure, not a pass
+                print(f'  {name}/{fn}: no results')
+                total_f += 1
+                continue
+            print(f'  {name}/{fn}: {p} passed, {fl} failed' + (f', {s} skipped' if s else ''))
+            for x in failures:
+                print(f'    FAIL {x}')
+            total_p += p
+            total_f += fl
+            total_s += s
+    line = f'{total_p} passed, {total_f} failed'
+    if total_s:
+        line += f', {total_s} skipped'
+    print(line)
+    return 1 if total_f else 0
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[1] == 'ktap-complete':
+        if not os.path.exists(argv[2]):
+            return 1
+        return 0 if kunit_ktap(console_lines(argv[2]))[1] else 1
+    if len(argv) == 4 and argv[1] == 'extract':
+        extract(argv[2], argv[3])
+        return 0
+    if len(argv) >= 3 and argv[1] == 'summary':
+        return summary(argv[2:])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
