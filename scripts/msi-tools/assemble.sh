@@ -108,6 +108,10 @@ full() {
 }
 
 tree() {
+	# One assembly at a time: two would share the stage.
+	mkdir -p "$B"
+	exec 9>"$B/.assemble.lock"
+	flock 9
 	base
 	check_overlay
 	local id
