@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * PCI MSI backend operations
+ *
+ * The PCI MSI core (drivers/pci/msi/) owns everything a driver sees:
+ * pci_alloc_irq_vectors() and friends, the msi_desc list of a device,
+ * the MSI capability's control word, the MSI-X table mapping and the
+ * per-vector mask bits. What differs between platforms is how a vector
+ * is obtained and how the device learns where to send it. That part is
+ * delegated to a backend: a const table of operations, resolved per
+ * device when a driver enables MSI.
+ *
+ * Three models are served by one contract:
+ *
+ * - Raw programming: the backend allocates a CPU vector (or a slot in an
+ *   MSI controller), composes the address/data message and has the core
+ *   write it into the MSI capability or the MSI-X table.
+ *
+ * - Hypervisor-mediated: firmware owns the device's MSI address/data
+ *   registers. The backend asks firmware for N vectors, may be granted
+ *   fewer, and learns an interrupt source number per vector. A backend
+ *   of this kind sets %PCI_MSI_OPS_FW_OWNS_MSG and the core then never
+ *   writes the address or data registers of the device: not at setup,
+ *   not at restore, not when affinity changes. This is what keeps a
+ *   logical partition from aiming a device at arbitrary addresses.
+ *
+ * - Per-bus vector spaces: MSIs are numbered per host bridge and mapped
+ *   to Linux interrupts through an irq_domain (see msi_vecspace.h).
+ *   This is an implementation aid for either of the above, not a
+ *   separate kind of backend.
+ *
+ * Backend selection, in order: the ops set on the device's host bridge
+ * (pci_host_bridge_set_msi_ops()), the platform default registered by
+ * architecture code at boot (pci_msi_set_platform_ops()) if its
+ * ->match() accepts the device, then the adapters over what Linux had
+ * before ops existed: hierarchical irq domains, and the
+ * arch_setup_msi_irqs() fallbacks.
+ */
+#ifndef _LINUX_MSI_OPS_H
+#define _LINUX_MSI_OPS_H
+
+#include <linux/bits.h>
+#include <linux/errno.h>
+#include <linux/types.h>
+
+struct msi_map;
+struct irq_affinity_desc;
+struct pci_dev;
+struct pci_host_bridge;
+
+/**
+ * enum pci_msi_ops_flags - Properties of an MSI backend
+ * @PCI_MSI_OPS_FW_OWNS_MSG:	Firmware programs the MSI address/data
+ *				registers. The core never writes them; it
+ *				only caches what the backend reports.
+ * @PCI_MSI_OPS_MULTI_MSI:	More than one vector with plain MSI.
+ * @PCI_MSI_OPS_MSIX:		MSI-X is supported.
+ * @PCI_MSI_OPS_MSIX_CONTIGUOUS: MSI-X entries must be allocated from
+ *				index 0 without gaps.
+ * @PCI_MSI_OPS_MSIX_ALLOC_DYN: MSI-X vectors can be added after MSI-X was
+ *				enabled; needs ->alloc_at() and ->free_at().
+ * @PCI_MSI_OPS_NO_MASK:	The core must not use the per-vector mask
+ *				bits of the device.
+ */
+enum pci_msi_ops_flags {
+	PCI_MSI_OPS_FW_OWNS_MSG		= BIT(0),
+	PCI_MSI_OPS_MULTI_MSI		= BIT(1),
+	PCI_MSI_OPS_MSIX		= BIT(2),
+	PCI_MSI_OPS_MSIX_CONTIGUOUS	= BIT(3),
+	PCI_MSI_OPS_MSIX_ALLOC_DYN	= BIT(4),
+	PCI_MSI_OPS_NO_MASK		= BIT(5),
+};
+
+/* pci_msi_ops::restore() return value: rewrite the cached messages */
+#define PCI_MSI_RESTORE_REWRITE	1
+
+/**
+ * struct pci_msi_ops - Operations of a PCI MSI backend
+ * @name:	Short name for logs and sysfs (``msi_backend``), e.g. "rtas".
+ * @flags:	&enum pci_msi_ops_flags that hold for every device.
+ * @features:	Optional. Flags for one device when they depend on it.
+ * @match:	Optional. Does this backend serve the device?
+ * @check:	Optional. Validate and limit a request.
+ * @alloc:	Required. Allocate and program the vectors.
+ * @free:	Required. Undo ->alloc().
+ * @restore:	Optional. Re-establish vectors after reset or resume.
+ * @alloc_at:	Optional. Add one MSI-X vector to an enabled device.
+ * @free_at:	Optional. Remove one vector added by ->alloc_at().
+ *
+ * In all callbacks @type is %PCI_CAP_ID_MSI or %PCI_CAP_ID_MSIX.
+ * Callbacks that take the device's descriptor lock are called with it
+ * held (msi_lock_descs()), in process context, and may sleep.
+ *
+ * unsigned int (*features)(struct pci_dev *dev);
+ *	Returns the flags that hold for @dev, overriding @flags. Used when
+ *	the answer depends on the device, as for the irq domain adapter,
+ *	which reports the capabilities of the device's MSI domain. Called
+ *	in process context, with or without the descriptor lock.
+ *
+ * bool (*match)(struct pci_dev *dev);
+ *	Only for platform defaults. Returns false to leave @dev to the next
+ *	candidate, e.g. when an IOMMU's interrupt remapping or a hypervisor
+ *	owns the device's MSIs. Called when a driver enables MSI and when
+ *	sysfs asks which backend serves @dev; must be cheap and must not
+ *	change its answer while @dev has vectors allocated.
+ *
+ * int (*check)(struct pci_dev *dev, int type, int nvec);
+ *	Called before descriptors are created, without the descriptor lock,
+ *	once per attempt. @nvec is within what the device can do. Returns
+ *	the number of vectors the backend is willing to try, between 1 and
+ *	@nvec (quotas, firmware request properties), or a negative errno to
+ *	refuse. When it returns fewer than the driver's minimum, the core
+ *	fails the request with -ENOSPC and nothing was allocated.
+ *
+ * int (*alloc)(struct pci_dev *dev, int type, int nvec);
+ *	Called with the descriptor lock held once the core has created the
+ *	descriptors (one for MSI with ->nvec_used = @nvec, @nvec for MSI-X)
+ *	and masked every vector. Must give each descriptor its Linux
+ *	interrupt (irq_set_msi_desc() / msi_desc->irq) and make the device
+ *	able to deliver the message: a raw backend composes the message and
+ *	writes it with pci_write_msi_msg(); a firmware backend asks firmware
+ *	to program the device and stores what firmware did in
+ *	msi_desc->msg only for introspection. The MSI or MSI-X enable bit is
+ *	the core's business and is still clear.
+ *	Returns 0 on success. Returns a positive count when only that many
+ *	vectors can be had (the core frees everything and retries with that
+ *	count if the driver accepts it), or a negative errno. On any
+ *	non-zero return the backend must have undone its own work: the core
+ *	calls ->free() only after a successful ->alloc().
+ *
+ * void (*free)(struct pci_dev *dev, int type);
+ *	Called with the descriptor lock held, after the core cleared the
+ *	enable bit (when the device is reachable). Releases every vector of the
+ *	device: Linux interrupts, hardware vectors, firmware resources. The
+ *	core deletes the descriptors afterwards. Must not fail; when
+ *	firmware refuses to release, log it and drop the Linux side anyway.
+ *
+ * int (*restore)(struct pci_dev *dev, int type);
+ *	Called from pci_restore_msi_state() after a reset or resume, in
+ *	process context, with the enable bit clear. Returns 0 when the
+ *	device's messages are in place again, %PCI_MSI_RESTORE_REWRITE to
+ *	have the core rewrite the cached messages, or a negative errno.
+ *	NULL stands for %PCI_MSI_RESTORE_REWRITE, which is what a raw
+ *	backend wants; a %PCI_MSI_OPS_FW_OWNS_MSG backend must provide
+ *	->restore() and ask firmware to program the device again (the core
+ *	refuses to register it otherwise). On error the core leaves MSI
+ *	disabled and logs it: the driver's interrupts stop, but nothing is
+ *	misrouted.
+ *
+ * struct msi_map (*alloc_at)(struct pci_dev *dev, unsigned int index,
+ *			      const struct irq_affinity_desc *affdesc);
+ *	Backs pci_msix_alloc_irq_at() for backends with
+ *	%PCI_MSI_OPS_MSIX_ALLOC_DYN. Called with MSI-X enabled, without the
+ *	descriptor lock. Returns the index and Linux interrupt, or a
+ *	negative errno in msi_map::index.
+ *
+ * void (*free_at)(struct pci_dev *dev, struct msi_map map);
+ *	Undoes one ->alloc_at(). Same context.
+ *
+ * What is not here, and why: masking a single vector, composing its
+ * message and moving it to another CPU happen per interrupt, in the
+ * irq_chip that ->alloc() installs; a raw backend implements them there
+ * and calls pci_write_msi_msg(), which the core turns into a cache-only
+ * update for %PCI_MSI_OPS_FW_OWNS_MSG backends. Per-vector mask bits
+ * (MSI mask register, MSI-X vector control) are not address/data and
+ * stay available to every backend through pci_msi_mask_irq() and
+ * pci_msi_unmask_irq().
+ */
+struct pci_msi_ops {
+	const char	*name;
+	unsigned int	flags;
+
+	unsigned int	(*features)(struct pci_dev *dev);
+	bool		(*match)(struct pci_dev *dev);
+	int		(*check)(struct pci_dev *dev, int type, int nvec);
+	int		(*alloc)(struct pci_dev *dev, int type, int nvec);
+	void		(*free)(struct pci_dev *dev, int type);
+	int		(*restore)(struct pci_dev *dev, int type);
+	struct msi_map	(*alloc_at)(struct pci_dev *dev, unsigned int index,
+				    const struct irq_affinity_desc *affdesc);
+	void		(*free_at)(struct pci_dev *dev, struct msi_map map);
+};
+
+#ifdef CONFIG_PCI_MSI
+int pci_msi_set_platform_ops(const struct pci_msi_ops *ops);
+int pci_host_bridge_set_msi_ops(struct pci_host_bridge *bridge,
+				const struct pci_msi_ops *ops);
+const struct pci_msi_ops *pci_msi_dev_ops(struct pci_dev *dev);
+#else
+static inline int pci_msi_set_platform_ops(const struct pci_msi_ops *ops)
+{
+	return -ENODEV;
+}
+
+static inline int pci_host_bridge_set_msi_ops(struct pci_host_bridge *bridge,
+					      const struct pci_msi_ops *ops)
+{
+	return -ENODEV;
+}
+
+static inline const struct pci_msi_ops *pci_msi_dev_ops(struct pci_dev *dev)
+{
+	return NULL;
+}
+#endif
+
+#endif /* _LINUX_MSI_OPS_H */
