@@ -30,6 +30,9 @@ else
 fi
 mkdir -p "$out" "$B/logs"
 log=$B/logs/build-$target-$flavour.log
+# One make at a time per output folder (the static checks take it too).
+exec 8>"$out/.msi-kbuild.lock"
+flock 8
 
 # Outside build/ so that a fresh clone on the same machine (CI) finds
 # the cache warm; paths are made relative to build/ for the same reason.
