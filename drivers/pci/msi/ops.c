@@ -215,7 +215,9 @@ int pci_msi_setup_msi_irqs(struct pci_dev *dev, int nvec, int type)
 void pci_msi_teardown_msi_irqs(struct pci_dev *dev)
 {
 	const struct pci_msi_ops *ops = dev->msi_ops;
+	unsigned int last = 0;
 	struct msi_desc *desc;
+	bool left = false;
 
 	msi_lock_descs_assert(&dev->dev);
 
@@ -228,11 +230,17 @@ void pci_msi_teardown_msi_irqs(struct pci_dev *dev)
 	}
 	/*
 	 * Irq domains with per device domains delete the descriptors with
-	 * the interrupts, and their descriptor range is smaller than what
-	 * msi_free_msi_descs() covers: only free what is left.
+	 * the interrupts. Other backends leave them to the core, and the
+	 * per device domain that the core set up for the device may exist
+	 * all the same: it refuses ranges beyond its size, such as the one
+	 * msi_free_msi_descs() covers. Free the range that is in use.
 	 */
-	if (msi_first_desc(&dev->dev, MSI_DESC_ALL))
-		msi_free_msi_descs(&dev->dev);
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_ALL) {
+		last = max(last, desc->msi_index);
+		left = true;
+	}
+	if (left)
+		msi_free_msi_descs_range(&dev->dev, 0, last);
 }
 
 /**

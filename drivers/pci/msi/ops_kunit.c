@@ -1,0 +1,1053 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the dispatch of the PCI MSI core through backend ops
+ *
+ * Each test puts a simulated PCI device on a root bus of its own: a host
+ * bridge whose config accessors are backed by an array that holds an MSI
+ * capability (64-bit, maskable, 32 vectors) and an MSI-X capability (8
+ * entries, table in BAR0), and that log every config write. The MSI-X
+ * table lives in RAM, handed to the core through the static stubs of
+ * msix_map_region() and msix_unmap_region(). The bridge carries one of
+ * the mock backends below, so the device never sees the platform's own
+ * MSI backend, and the tests call the driver API (pci_alloc_irq_vectors()
+ * and friends) on it and check what the core asked of the backend and
+ * what it did to the device.
+ *
+ * Creating a root bus needs arch sysdata that pci_domain_nr() and
+ * pcibus_to_node() understand: struct pci_sysdata on x86, nothing on
+ * architectures with generic PCI domains. On powerpc and sparc64 it is
+ * a firmware-described host controller (struct pci_controller, struct
+ * pci_pbm_info) that the generic scan path dereferences; the tests skip
+ * themselves there.
+ *
+ * Copyright (C) 2026 msi-ops maintainers
+ */
+
+#include <kunit/static_stub.h>
+#include <kunit/test.h>
+#include <linux/bitfield.h>
+#include <linux/irq.h>
+#include <linux/msi.h>
+#include <linux/msi_ops.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+#include "../pci.h"
+#include "msi.h"
+
+#define SIM_DOMAIN		0x7e57
+#define SIM_VENDOR		0x7e57
+#define SIM_DEVICE		0x0401
+#define SIM_BAR0		0xc0de0000
+#define SIM_MSI_CAP		0x40
+#define SIM_MSIX_CAP		0x60
+#define SIM_MSI_VECS		32
+#define SIM_MSIX_VECS		8
+#define SIM_PBA_OFFSET		0x800
+#define SIM_MAX_WRITES		512
+#define SIM_MAX_CALLS		16
+
+/* The MSI-X table's address/data words until somebody writes them */
+#define SIM_POISON		0xa5a5a5a5
+
+/* What the raw model writes, and what firmware "programmed" */
+#define RAW_ADDR_LO(i)		(0xfee00000 | ((i) << 4))
+#define RAW_ADDR_HI		0x0000cafe
+#define RAW_DATA(i)		(0x4d00 + (i))
+#define FW_ADDR_LO(i)		(0xf1f00000 | ((i) << 4))
+#define FW_ADDR_HI		0
+#define FW_DATA(i)		(0xf000 + (i))
+
+enum sim_cb {
+	SIM_CB_NONE,
+	SIM_CB_CHECK,
+	SIM_CB_ALLOC,
+	SIM_CB_FREE,
+	SIM_CB_RESTORE,
+};
+
+static const char * const sim_cb_names[] = {
+	[SIM_CB_NONE]		= "none",
+	[SIM_CB_CHECK]		= "check",
+	[SIM_CB_ALLOC]		= "alloc",
+	[SIM_CB_FREE]		= "free",
+	[SIM_CB_RESTORE]	= "restore",
+};
+
+struct sim_write {
+	u16	where;
+	u8	size;
+	u32	val;
+};
+
+struct sim_call {
+	enum sim_cb	cb;
+	int		type;
+	int		nvec;
+};
+
+/* Lives in the private area of the simulated host bridge */
+struct ops_sim {
+	struct pci_host_bridge	*bridge;
+	struct pci_bus		*bus;
+	struct pci_dev		*pdev;
+#ifdef CONFIG_X86
+	struct pci_sysdata	sysdata;
+#endif
+	/* Config space, its writable bits and the log of writes */
+	u8			cfg[PCI_CFG_SPACE_EXP_SIZE];
+	u8			wmask[PCI_CFG_SPACE_EXP_SIZE];
+	struct sim_write	writes[SIM_MAX_WRITES];
+	unsigned int		nr_writes;
+	bool			writes_lost;
+	/* The MSI-X table and how often the core mapped/unmapped it */
+	__le32			*table;
+	unsigned int		nr_map;
+	unsigned int		nr_unmap;
+	/* The mock backend's record and its knobs */
+	struct sim_call		calls[SIM_MAX_CALLS];
+	unsigned int		nr_calls;
+	bool			calls_lost;
+	char			calls_str[256];
+	int			live_irqs;
+	int			quota;		/* ->check() limit, 0: none */
+	int			grant;		/* ->alloc() limit, 0: none */
+	enum sim_cb		fail_cb;	/* callback that fails */
+	int			fail_err;	/* with this errno */
+	int			restore_ret;	/* ->restore() success value */
+};
+
+static struct ops_sim *sim_of_bus(struct pci_bus *bus)
+{
+	return pci_host_bridge_priv(pci_find_host_bridge(bus));
+}
+
+static struct ops_sim *sim_of_dev(struct pci_dev *dev)
+{
+	return sim_of_bus(dev->bus);
+}
+
+/* Simulated config space */
+
+static int sim_cfg_read(struct pci_bus *bus, unsigned int devfn, int where,
+			int size, u32 *val)
+{
+	struct ops_sim *sim = sim_of_bus(bus);
+	int i;
+
+	if (bus->number || devfn || where < 0 ||
+	    where + size > PCI_CFG_SPACE_EXP_SIZE) {
+		PCI_SET_ERROR_RESPONSE(val);
+		return PCIBIOS_DEVICE_NOT_FOUND;
+	}
+	*val = 0;
+	for (i = 0; i < size; i++)
+		*val |= (u32)sim->cfg[where + i] << (8 * i);
+	return PCIBIOS_SUCCESSFUL;
+}
+
+static int sim_cfg_write(struct pci_bus *bus, unsigned int devfn, int where,
+			 int size, u32 val)
+{
+	struct ops_sim *sim = sim_of_bus(bus);
+	u8 b, m;
+	int i;
+
+	if (bus->number || devfn || where < 0 ||
+	    where + size > PCI_CFG_SPACE_EXP_SIZE)
+		return PCIBIOS_DEVICE_NOT_FOUND;
+
+	/* Called under pci_lock: no locking of our own */
+	if (sim->nr_writes < SIM_MAX_WRITES) {
+		sim->writes[sim->nr_writes].where = where;
+		sim->writes[sim->nr_writes].size = size;
+		sim->writes[sim->nr_writes].val = val;
+		sim->nr_writes++;
+	} else {
+		sim->writes_lost = true;
+	}
+
+	for (i = 0; i < size; i++) {
+		b = val >> (8 * i);
+		m = sim->wmask[where + i];
+		sim->cfg[where + i] = (sim->cfg[where + i] & ~m) | (b & m);
+	}
+	return PCIBIOS_SUCCESSFUL;
+}
+
+static struct pci_ops sim_pci_ops = {
+	.read	= sim_cfg_read,
+	.write	= sim_cfg_write,
+};
+
+static void sim_set(struct ops_sim *sim, int where, int size, u32 val,
+		    u32 wmask)
+{
+	int i;
+
+	for (i = 0; i < size; i++) {
+		sim->cfg[where + i] = val >> (8 * i);
+		sim->wmask[where + i] = wmask >> (8 * i);
+	}
+}
+
+static u32 sim_get(struct ops_sim *sim, int where, int size)
+{
+	u32 val = 0;
+	int i;
+
+	for (i = 0; i < size; i++)
+		val |= (u32)sim->cfg[where + i] << (8 * i);
+	return val;
+}
+
+static void sim_init_cfg(struct ops_sim *sim)
+{
+	int msi = SIM_MSI_CAP, msix = SIM_MSIX_CAP;
+
+	sim_set(sim, PCI_VENDOR_ID, 2, SIM_VENDOR, 0);
+	sim_set(sim, PCI_DEVICE_ID, 2, SIM_DEVICE, 0);
+	sim_set(sim, PCI_COMMAND, 2, 0,
+		PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
+		PCI_COMMAND_PARITY | PCI_COMMAND_SERR |
+		PCI_COMMAND_INTX_DISABLE);
+	sim_set(sim, PCI_STATUS, 2, PCI_STATUS_CAP_LIST, 0);
+	/* Revision 1, class 0xff0000: a device that fits no class */
+	sim_set(sim, PCI_CLASS_REVISION, 4, 0xff000001, 0);
+	sim_set(sim, PCI_HEADER_TYPE, 1, PCI_HEADER_TYPE_NORMAL, 0);
+	/* BAR0: 4 KiB of 32-bit memory, MSI-X table at 0, PBA at 2 KiB */
+	sim_set(sim, PCI_BASE_ADDRESS_0, 4,
+		SIM_BAR0 | PCI_BASE_ADDRESS_MEM_TYPE_32, 0xfffff000);
+	sim_set(sim, PCI_CAPABILITY_LIST, 1, msi, 0);
+	sim_set(sim, PCI_INTERRUPT_LINE, 1, 0, 0xff);
+	sim_set(sim, PCI_INTERRUPT_PIN, 1, 0, 0);
+
+	sim_set(sim, msi + PCI_CAP_LIST_ID, 1, PCI_CAP_ID_MSI, 0);
+	sim_set(sim, msi + PCI_CAP_LIST_NEXT, 1, msix, 0);
+	sim_set(sim, msi + PCI_MSI_FLAGS, 2,
+		PCI_MSI_FLAGS_64BIT | PCI_MSI_FLAGS_MASKBIT |
+		FIELD_PREP(PCI_MSI_FLAGS_QMASK, ilog2(SIM_MSI_VECS)),
+		PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
+	sim_set(sim, msi + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
+	sim_set(sim, msi + PCI_MSI_ADDRESS_HI, 4, 0, 0xffffffff);
+	sim_set(sim, msi + PCI_MSI_DATA_64, 2, 0, 0xffff);
+	sim_set(sim, msi + PCI_MSI_MASK_64, 4, 0, 0xffffffff);
+	sim_set(sim, msi + PCI_MSI_PENDING_64, 4, 0, 0);
+
+	sim_set(sim, msix + PCI_CAP_LIST_ID, 1, PCI_CAP_ID_MSIX, 0);
+	sim_set(sim, msix + PCI_CAP_LIST_NEXT, 1, 0, 0);
+	sim_set(sim, msix + PCI_MSIX_FLAGS, 2, SIM_MSIX_VECS - 1,
+		PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+	sim_set(sim, msix + PCI_MSIX_TABLE, 4, 0, 0);
+	sim_set(sim, msix + PCI_MSIX_PBA, 4, SIM_PBA_OFFSET, 0);
+}
+
+/* Reset state as hardware has it: address/data unknown, all masked */
+static void sim_init_table(__le32 *table)
+{
+	int i;
+
+	for (i = 0; i < SIM_MSIX_VECS; i++) {
+		table[i * 4 + 0] = cpu_to_le32(SIM_POISON);
+		table[i * 4 + 1] = cpu_to_le32(SIM_POISON);
+		table[i * 4 + 2] = cpu_to_le32(SIM_POISON);
+		table[i * 4 + 3] = cpu_to_le32(PCI_MSIX_ENTRY_CTRL_MASKBIT);
+	}
+}
+
+static u32 sim_table(struct ops_sim *sim, int entry, int offset)
+{
+	return le32_to_cpu(sim->table[entry * 4 + offset / 4]);
+}
+
+static bool sim_msi_on(struct ops_sim *sim)
+{
+	return sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2) &
+		PCI_MSI_FLAGS_ENABLE;
+}
+
+static bool sim_msix_on(struct ops_sim *sim)
+{
+	return sim_get(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2) &
+		PCI_MSIX_FLAGS_ENABLE;
+}
+
+static bool sim_intx_off(struct ops_sim *sim)
+{
+	return sim_get(sim, PCI_COMMAND, 2) & PCI_COMMAND_INTX_DISABLE;
+}
+
+/* Logged writes that touch the MSI capability's address or data */
+static unsigned int sim_msi_msg_writes(struct ops_sim *sim)
+{
+	int first = SIM_MSI_CAP + PCI_MSI_ADDRESS_LO;
+	int end = SIM_MSI_CAP + PCI_MSI_DATA_64 + 2;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < sim->nr_writes; i++) {
+		struct sim_write *w = &sim->writes[i];
+
+		if (w->where < end && w->where + w->size > first)
+			n++;
+	}
+	return n;
+}
+
+/* MSI-X entries whose address/data words are not the poison anymore */
+static unsigned int sim_msix_msg_written(struct ops_sim *sim)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < SIM_MSIX_VECS; i++) {
+		if (sim_table(sim, i, PCI_MSIX_ENTRY_LOWER_ADDR) != SIM_POISON ||
+		    sim_table(sim, i, PCI_MSIX_ENTRY_UPPER_ADDR) != SIM_POISON ||
+		    sim_table(sim, i, PCI_MSIX_ENTRY_DATA) != SIM_POISON)
+			n++;
+	}
+	return n;
+}
+
+/* Seams in the core: the MSI-X table in RAM instead of ioremap() */
+
+static void __iomem *sim_msix_map_region(struct pci_dev *dev,
+					 unsigned int nr_entries)
+{
+	struct ops_sim *sim = sim_of_dev(dev);
+
+	if (nr_entries > SIM_MSIX_VECS)
+		return NULL;
+	sim->nr_map++;
+	return (void __iomem __force *)sim->table;
+}
+
+static void sim_msix_unmap_region(struct pci_dev *dev)
+{
+	sim_of_dev(dev)->nr_unmap++;
+}
+
+/* The mock backends */
+
+static void sim_record(struct ops_sim *sim, enum sim_cb cb, int type, int nvec)
+{
+	if (sim->nr_calls >= SIM_MAX_CALLS) {
+		sim->calls_lost = true;
+		return;
+	}
+	sim->calls[sim->nr_calls].cb = cb;
+	sim->calls[sim->nr_calls].type = type;
+	sim->calls[sim->nr_calls].nvec = nvec;
+	sim->nr_calls++;
+}
+
+/* The callbacks so far as "check(X,8) alloc(X,3) free(X)" */
+static const char *sim_calls(struct ops_sim *sim)
+{
+	size_t len = sizeof(sim->calls_str);
+	unsigned int i;
+	int n = 0;
+
+	sim->calls_str[0] = '\0';
+	for (i = 0; i < sim->nr_calls; i++) {
+		struct sim_call *c = &sim->calls[i];
+		char t = c->type == PCI_CAP_ID_MSIX ? 'X' :
+			 c->type == PCI_CAP_ID_MSI ? 'M' : '?';
+
+		if (c->cb == SIM_CB_CHECK || c->cb == SIM_CB_ALLOC)
+			n += scnprintf(sim->calls_str + n, len - n, "%s%s(%c,%d)",
+				       i ? " " : "", sim_cb_names[c->cb], t,
+				       c->nvec);
+		else
+			n += scnprintf(sim->calls_str + n, len - n, "%s%s(%c)",
+				       i ? " " : "", sim_cb_names[c->cb], t);
+	}
+	if (sim->calls_lost)
+		scnprintf(sim->calls_str + n, len - n, " ...");
+	return sim->calls_str;
+}
+
+static void mock_free_irqs(struct ops_sim *sim, struct pci_dev *dev)
+{
+	struct msi_desc *desc;
+	unsigned int i;
+
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_ASSOCIATED) {
+		for (i = 0; i < desc->nvec_used; i++)
+			irq_set_msi_desc(desc->irq + i, NULL);
+		irq_free_descs(desc->irq, desc->nvec_used);
+		sim->live_irqs -= desc->nvec_used;
+		desc->irq = 0;
+	}
+}
+
+static int mock_check(struct pci_dev *dev, int type, int nvec)
+{
+	struct ops_sim *sim = sim_of_dev(dev);
+
+	sim_record(sim, SIM_CB_CHECK, type, nvec);
+	if (sim->fail_cb == SIM_CB_CHECK)
+		return sim->fail_err;
+	if (sim->quota && nvec > sim->quota)
+		return sim->quota;
+	return nvec;
+}
+
+/*
+ * Give every descriptor its Linux interrupts, then either write the
+ * message (raw) or only note what firmware programmed (fw). An injected
+ * failure comes after all that, so that the backend has to undo it.
+ */
+static int mock_alloc(struct pci_dev *dev, int type, int nvec, bool fw)
+{
+	struct ops_sim *sim = sim_of_dev(dev);
+	struct msi_desc *desc;
+	struct msi_msg msg;
+	unsigned int i;
+	int virq;
+
+	sim_record(sim, SIM_CB_ALLOC, type, nvec);
+	if (sim->grant && nvec > sim->grant)
+		return sim->grant;
+
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_NOTASSOCIATED) {
+		virq = irq_alloc_descs(-1, 1, desc->nvec_used, NUMA_NO_NODE);
+		if (virq < 0) {
+			mock_free_irqs(sim, dev);
+			return virq;
+		}
+		sim->live_irqs += desc->nvec_used;
+		for (i = 0; i < desc->nvec_used; i++) {
+			irq_set_chip_and_handler(virq + i, &dummy_irq_chip,
+						 handle_simple_irq);
+			irq_set_msi_desc_off(virq, i, desc);
+		}
+
+		if (fw) {
+			desc->msg.address_lo = FW_ADDR_LO(desc->msi_index);
+			desc->msg.address_hi = FW_ADDR_HI;
+			desc->msg.data = FW_DATA(desc->msi_index);
+		} else {
+			msg.address_lo = RAW_ADDR_LO(desc->msi_index);
+			msg.address_hi = RAW_ADDR_HI;
+			msg.data = RAW_DATA(desc->msi_index);
+			pci_write_msi_msg(virq, &msg);
+		}
+	}
+
+	if (sim->fail_cb == SIM_CB_ALLOC) {
+		mock_free_irqs(sim, dev);
+		return sim->fail_err;
+	}
+	return 0;
+}
+
+static int mock_raw_alloc(struct pci_dev *dev, int type, int nvec)
+{
+	return mock_alloc(dev, type, nvec, false);
+}
+
+static int mock_fw_alloc(struct pci_dev *dev, int type, int nvec)
+{
+	return mock_alloc(dev, type, nvec, true);
+}
+
+static void mock_free(struct pci_dev *dev, int type)
+{
+	struct ops_sim *sim = sim_of_dev(dev);
+
+	sim_record(sim, SIM_CB_FREE, type, 0);
+	mock_free_irqs(sim, dev);
+}
+
+static int mock_restore(struct pci_dev *dev, int type)
+{
+	struct ops_sim *sim = sim_of_dev(dev);
+
+	sim_record(sim, SIM_CB_RESTORE, type, 0);
+	if (sim->fail_cb == SIM_CB_RESTORE)
+		return sim->fail_err;
+	return sim->restore_ret;
+}
+
+/* Raw programming: composes and writes the message, no ->restore() */
+static const struct pci_msi_ops mock_raw_ops = {
+	.name	= "kunit-raw",
+	.flags	= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX,
+	.check	= mock_check,
+	.alloc	= mock_raw_alloc,
+	.free	= mock_free,
+};
+
+/* Firmware owns the message; ->restore() asks firmware again */
+static const struct pci_msi_ops mock_fw_ops = {
+	.name	= "kunit-fw",
+	.flags	= PCI_MSI_OPS_FW_OWNS_MSG | PCI_MSI_OPS_MULTI_MSI |
+		  PCI_MSI_OPS_MSIX,
+	.check	= mock_check,
+	.alloc	= mock_fw_alloc,
+	.free	= mock_free,
+	.restore = mock_restore,
+};
+
+/* Raw programming with every optional callback, for failure injection */
+static const struct pci_msi_ops mock_rec_ops = {
+	.name	= "kunit-rec",
+	.flags	= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX,
+	.check	= mock_check,
+	.alloc	= mock_raw_alloc,
+	.free	= mock_free,
+	.restore = mock_restore,
+};
+
+/* The simulated bus */
+
+static void sim_destroy(void *data)
+{
+	struct ops_sim *sim = data;
+	struct pci_host_bridge *bridge = sim->bridge;
+	struct pci_bus *bus = sim->bus;
+
+	/* A test that stopped half way may have left vectors behind */
+	pci_free_irq_vectors(sim->pdev);
+
+	pci_lock_rescan_remove();
+	pci_stop_root_bus(bus);
+	pci_remove_root_bus(bus);
+	pci_unlock_rescan_remove();
+	/* The last reference: frees the bridge and with it @sim */
+	pci_free_host_bridge(bridge);
+}
+
+static struct ops_sim *sim_create(struct kunit *test,
+				  const struct pci_msi_ops *ops)
+{
+	struct pci_host_bridge *bridge;
+	struct ops_sim *sim;
+	__le32 *table;
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_X86) && !IS_ENABLED(CONFIG_PCI_DOMAINS_GENERIC))
+		kunit_skip(test, "no root bus without a firmware host controller on this arch");
+	KUNIT_ASSERT_NULL_MSG(test, pci_find_bus(SIM_DOMAIN, 0),
+			      "PCI domain %04x is taken", SIM_DOMAIN);
+
+	/*
+	 * Stubs and table first: KUnit undoes in reverse order, and the
+	 * bus must be gone before the stubs and the table are.
+	 */
+	table = kunit_kzalloc(test, SIM_MSIX_VECS * PCI_MSIX_ENTRY_SIZE,
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, table);
+	sim_init_table(table);
+	kunit_activate_static_stub(test, msix_map_region, sim_msix_map_region);
+	kunit_activate_static_stub(test, msix_unmap_region,
+				   sim_msix_unmap_region);
+
+	bridge = pci_alloc_host_bridge(sizeof(*sim));
+	KUNIT_ASSERT_NOT_NULL(test, bridge);
+	sim = pci_host_bridge_priv(bridge);
+	sim->bridge = bridge;
+	sim->table = table;
+	sim_init_cfg(sim);
+
+	bridge->ops = &sim_pci_ops;
+	bridge->busnr = 0;
+#ifdef CONFIG_X86
+	sim->sysdata.domain = SIM_DOMAIN;
+	sim->sysdata.node = NUMA_NO_NODE;
+	bridge->sysdata = &sim->sysdata;
+#else
+	bridge->sysdata = sim;
+	bridge->domain_nr = SIM_DOMAIN;
+#endif
+	ret = pci_host_bridge_set_msi_ops(bridge, ops);
+	if (ret) {
+		pci_free_host_bridge(bridge);
+		KUNIT_FAIL_AND_ABORT(test, "pci_host_bridge_set_msi_ops: %d", ret);
+	}
+
+	pci_lock_rescan_remove();
+	ret = pci_scan_root_bus_bridge(bridge);
+	pci_unlock_rescan_remove();
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "pci_scan_root_bus_bridge failed");
+	sim->bus = bridge->bus;
+
+	sim->pdev = pci_get_slot(sim->bus, PCI_DEVFN(0, 0));
+	if (!sim->pdev) {
+		sim_destroy(sim);
+		KUNIT_FAIL_AND_ABORT(test, "simulated device not found");
+	}
+	/* The bus keeps it until sim_destroy() */
+	pci_dev_put(sim->pdev);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sim_destroy, sim), 0);
+
+	/*
+	 * No driver enables the device, which has no PM capability either:
+	 * bring it to D0 as pci_enable_device() would.
+	 */
+	pci_set_power_state(sim->pdev, PCI_D0);
+	KUNIT_ASSERT_TRUE(test, sim->pdev->current_state == PCI_D0);
+	KUNIT_ASSERT_EQ(test, sim->pdev->msi_cap, SIM_MSI_CAP);
+	KUNIT_ASSERT_EQ(test, sim->pdev->msix_cap, SIM_MSIX_CAP);
+	KUNIT_ASSERT_PTR_EQ(test, pci_msi_dev_ops(sim->pdev), ops);
+
+	/* Only what the test does counts */
+	sim->nr_writes = 0;
+	return sim;
+}
+
+static unsigned int sim_nr_descs(struct pci_dev *pdev)
+{
+	struct msi_desc *desc;
+	unsigned int n = 0;
+
+	/* No device data: MSI was never tried, so no descriptors */
+	if (!pdev->dev.msi.data)
+		return 0;
+	msi_lock_descs(&pdev->dev);
+	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ALL)
+		n++;
+	msi_unlock_descs(&pdev->dev);
+	return n;
+}
+
+/* Nothing of MSI or MSI-X is left, in the core, the device or the mock */
+static void sim_expect_clean(struct kunit *test, struct ops_sim *sim,
+			     bool intx_off)
+{
+	struct pci_dev *pdev = sim->pdev;
+
+	KUNIT_EXPECT_EQ(test, sim_nr_descs(pdev), 0);
+	KUNIT_EXPECT_FALSE(test, pdev->msi_enabled);
+	KUNIT_EXPECT_FALSE(test, pdev->msix_enabled);
+	KUNIT_EXPECT_FALSE(test, sim_msi_on(sim));
+	KUNIT_EXPECT_FALSE(test, sim_msix_on(sim));
+	KUNIT_EXPECT_EQ(test, sim->live_irqs, 0);
+	KUNIT_EXPECT_EQ(test, sim_intx_off(sim), intx_off);
+	KUNIT_EXPECT_NULL(test, pdev->msi_ops);
+	KUNIT_EXPECT_TRUE(test, !pdev->msix_base);
+	KUNIT_EXPECT_EQ(test, sim->nr_map, sim->nr_unmap);
+	KUNIT_EXPECT_FALSE(test, sim->writes_lost);
+}
+
+static struct msi_desc *sim_desc(struct pci_dev *pdev, unsigned int nr)
+{
+	int irq = pci_irq_vector(pdev, nr);
+
+	return irq > 0 ? irq_get_msi_desc(irq) : NULL;
+}
+
+/* The tests */
+
+/* Raw MSI: check, alloc, free in order; the message is in the device */
+static void ops_test_raw_msi(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct pci_dev *pdev = sim->pdev;
+	int msi = SIM_MSI_CAP;
+	u16 flags;
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4, PCI_IRQ_MSI), 4);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,4) alloc(M,4)");
+	KUNIT_EXPECT_TRUE(test, pdev->msi_enabled);
+	KUNIT_EXPECT_PTR_EQ(test, pdev->msi_ops, &mock_raw_ops);
+	KUNIT_EXPECT_EQ(test, sim_nr_descs(pdev), 1);
+	KUNIT_EXPECT_EQ(test, sim->live_irqs, 4);
+	KUNIT_EXPECT_GT(test, pci_irq_vector(pdev, 0), 0);
+	KUNIT_EXPECT_EQ(test, pci_irq_vector(pdev, 3), pci_irq_vector(pdev, 0) + 3);
+
+	flags = sim_get(sim, msi + PCI_MSI_FLAGS, 2);
+	KUNIT_EXPECT_TRUE(test, flags & PCI_MSI_FLAGS_ENABLE);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(PCI_MSI_FLAGS_QSIZE, flags), 2);
+	KUNIT_EXPECT_TRUE(test, sim_intx_off(sim));
+	KUNIT_EXPECT_EQ(test, sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), RAW_ADDR_LO(0));
+	KUNIT_EXPECT_EQ(test, sim_get(sim, msi + PCI_MSI_ADDRESS_HI, 4), RAW_ADDR_HI);
+	KUNIT_EXPECT_EQ(test, sim_get(sim, msi + PCI_MSI_DATA_64, 2), RAW_DATA(0));
+	/* The check of the firmware tests sees these writes */
+	KUNIT_EXPECT_GT(test, sim_msi_msg_writes(sim), 0);
+
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,4) alloc(M,4) free(M)");
+	sim_expect_clean(test, sim, false);
+}
+
+/* Raw MSI-X: each table entry holds its own message */
+static void ops_test_raw_msix(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct pci_dev *pdev = sim->pdev;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 8, PCI_IRQ_MSIX), 8);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(X,8) alloc(X,8)");
+	KUNIT_EXPECT_TRUE(test, pdev->msix_enabled);
+	KUNIT_EXPECT_TRUE(test, sim_msix_on(sim));
+	KUNIT_EXPECT_FALSE(test, sim_get(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2) &
+			   PCI_MSIX_FLAGS_MASKALL);
+	KUNIT_EXPECT_EQ(test, sim_nr_descs(pdev), 8);
+	KUNIT_EXPECT_EQ(test, sim->live_irqs, 8);
+	KUNIT_EXPECT_EQ(test, sim->nr_map, 1);
+	for (i = 0; i < SIM_MSIX_VECS; i++) {
+		KUNIT_EXPECT_EQ(test, sim_table(sim, i, PCI_MSIX_ENTRY_LOWER_ADDR),
+				RAW_ADDR_LO(i));
+		KUNIT_EXPECT_EQ(test, sim_table(sim, i, PCI_MSIX_ENTRY_UPPER_ADDR),
+				RAW_ADDR_HI);
+		KUNIT_EXPECT_EQ(test, sim_table(sim, i, PCI_MSIX_ENTRY_DATA),
+				RAW_DATA(i));
+	}
+	KUNIT_EXPECT_EQ(test, sim_msix_msg_written(sim), SIM_MSIX_VECS);
+
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(X,8) alloc(X,8) free(X)");
+	KUNIT_EXPECT_EQ(test, sim->nr_unmap, 1);
+	sim_expect_clean(test, sim, false);
+}
+
+/* Raw model, no ->restore(): restore rewrites the cached messages */
+static void ops_test_raw_restore(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct pci_dev *pdev = sim->pdev;
+	int msi = SIM_MSI_CAP, i;
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSI), 2);
+	/* A reset: message and enable bit gone */
+	sim_set(sim, msi + PCI_MSI_FLAGS, 2,
+		sim_get(sim, msi + PCI_MSI_FLAGS, 2) & ~PCI_MSI_FLAGS_ENABLE,
+		PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
+	sim_set(sim, msi + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
+	sim_set(sim, msi + PCI_MSI_ADDRESS_HI, 4, 0, 0xffffffff);
+	sim_set(sim, msi + PCI_MSI_DATA_64, 2, 0, 0xffff);
+	pci_restore_msi_state(pdev);
+	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
+	KUNIT_EXPECT_EQ(test, sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), RAW_ADDR_LO(0));
+	KUNIT_EXPECT_EQ(test, sim_get(sim, msi + PCI_MSI_ADDRESS_HI, 4), RAW_ADDR_HI);
+	KUNIT_EXPECT_EQ(test, sim_get(sim, msi + PCI_MSI_DATA_64, 2), RAW_DATA(0));
+	pci_free_irq_vectors(pdev);
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 8, PCI_IRQ_MSIX), 8);
+	sim_init_table(sim->table);
+	sim_set(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2, SIM_MSIX_VECS - 1,
+		PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+	pci_restore_msi_state(pdev);
+	KUNIT_EXPECT_TRUE(test, sim_msix_on(sim));
+	for (i = 0; i < SIM_MSIX_VECS; i++) {
+		KUNIT_EXPECT_EQ(test, sim_table(sim, i, PCI_MSIX_ENTRY_LOWER_ADDR),
+				RAW_ADDR_LO(i));
+		KUNIT_EXPECT_EQ(test, sim_table(sim, i, PCI_MSIX_ENTRY_UPPER_ADDR),
+				RAW_ADDR_HI);
+		KUNIT_EXPECT_EQ(test, sim_table(sim, i, PCI_MSIX_ENTRY_DATA),
+				RAW_DATA(i));
+	}
+	pci_free_irq_vectors(pdev);
+
+	/* No ->restore(), so the record has none */
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+			   "check(M,2) alloc(M,2) free(M) check(X,8) alloc(X,8) free(X)");
+	sim_expect_clean(test, sim, false);
+}
+
+/* ->restore() returning 0 means the backend did it all: no rewrite */
+static void ops_test_restore_no_rewrite(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_rec_ops);
+	struct pci_dev *pdev = sim->pdev;
+	int msi = SIM_MSI_CAP;
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI), 1);
+	sim_set(sim, msi + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
+	sim->restore_ret = 0;
+	pci_restore_msi_state(pdev);
+	KUNIT_EXPECT_EQ(test, sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), 0);
+	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
+
+	sim->restore_ret = PCI_MSI_RESTORE_REWRITE;
+	pci_restore_msi_state(pdev);
+	KUNIT_EXPECT_EQ(test, sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), RAW_ADDR_LO(0));
+	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
+
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+			   "check(M,1) alloc(M,1) restore(M) restore(M) free(M)");
+	sim_expect_clean(test, sim, false);
+}
+
+/*
+ * Firmware MSI-X: ->check() sets a quota, ->alloc() grants fewer; the
+ * core never touches the table's address/data, not at setup, restore
+ * or a message write, but keeps its cache.
+ */
+static void ops_test_fw_msix(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_fw_ops);
+	struct pci_dev *pdev = sim->pdev;
+	struct msi_msg msg = {
+		.address_lo = RAW_ADDR_LO(7),
+		.address_hi = RAW_ADDR_HI,
+		.data = RAW_DATA(7),
+	};
+	struct msi_desc *desc;
+
+	sim->quota = 3;
+	sim->grant = 2;
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 8, PCI_IRQ_MSIX), 2);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+			   "check(X,8) alloc(X,3) check(X,2) alloc(X,2)");
+	KUNIT_EXPECT_EQ(test, sim_nr_descs(pdev), 2);
+	KUNIT_EXPECT_EQ(test, sim->live_irqs, 2);
+	KUNIT_EXPECT_TRUE(test, sim_msix_on(sim));
+	KUNIT_EXPECT_EQ(test, sim_msix_msg_written(sim), 0);
+
+	desc = sim_desc(pdev, 1);
+	KUNIT_ASSERT_NOT_NULL(test, desc);
+	KUNIT_EXPECT_EQ(test, desc->msg.data, FW_DATA(1));
+	pci_write_msi_msg(pci_irq_vector(pdev, 1), &msg);
+	KUNIT_EXPECT_EQ(test, desc->msg.data, RAW_DATA(7));
+	KUNIT_EXPECT_EQ(test, sim_msix_msg_written(sim), 0);
+
+	sim_set(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2, SIM_MSIX_VECS - 1,
+		PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+	pci_restore_msi_state(pdev);
+	KUNIT_EXPECT_TRUE(test, sim_msix_on(sim));
+	KUNIT_EXPECT_EQ(test, sim_msix_msg_written(sim), 0);
+	KUNIT_EXPECT_EQ(test, sim_msi_msg_writes(sim), 0);
+
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+			   "check(X,8) alloc(X,3) check(X,2) alloc(X,2) restore(X) free(X)");
+	sim_expect_clean(test, sim, false);
+}
+
+/* Firmware MSI: no config write to address or data, ever */
+static void ops_test_fw_msi(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_fw_ops);
+	struct pci_dev *pdev = sim->pdev;
+	struct msi_msg msg = {
+		.address_lo = RAW_ADDR_LO(0),
+		.address_hi = RAW_ADDR_HI,
+		.data = RAW_DATA(0),
+	};
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4, PCI_IRQ_MSI), 4);
+	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
+	KUNIT_EXPECT_EQ(test, sim->live_irqs, 4);
+	KUNIT_EXPECT_EQ(test, sim_msi_msg_writes(sim), 0);
+
+	pci_write_msi_msg(pci_irq_vector(pdev, 0), &msg);
+	KUNIT_EXPECT_EQ(test, sim_msi_msg_writes(sim), 0);
+	KUNIT_EXPECT_EQ(test, sim_desc(pdev, 0)->msg.data, RAW_DATA(0));
+
+	sim_set(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2,
+		sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2) & ~PCI_MSI_FLAGS_ENABLE,
+		PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
+	pci_restore_msi_state(pdev);
+	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
+	KUNIT_EXPECT_EQ(test, sim_msi_msg_writes(sim), 0);
+	KUNIT_EXPECT_EQ(test, sim_get(sim, SIM_MSI_CAP + PCI_MSI_ADDRESS_LO, 4), 0);
+
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+			   "check(M,4) alloc(M,4) restore(M) free(M)");
+	KUNIT_EXPECT_EQ(test, sim_msi_msg_writes(sim), 0);
+	KUNIT_EXPECT_FALSE(test, sim->writes_lost);
+	sim_expect_clean(test, sim, false);
+}
+
+/* Partial grants below the driver's minimum fail and leave nothing */
+static void ops_test_grant_below_min(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_fw_ops);
+	struct pci_dev *pdev = sim->pdev;
+
+	/* ->alloc() grants 2 of 8, the driver needs 3 */
+	sim->grant = 2;
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 3, 8, PCI_IRQ_MSIX),
+			-ENOSPC);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(X,8) alloc(X,8)");
+	sim_expect_clean(test, sim, false);
+
+	/* ->check() allows 2, the driver needs 3: no ->alloc() at all */
+	sim->nr_calls = 0;
+	sim->grant = 0;
+	sim->quota = 2;
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 3, 4, PCI_IRQ_MSI),
+			-ENOSPC);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,4)");
+	sim_expect_clean(test, sim, false);
+
+	/* A grant at or above the minimum is retried and taken */
+	sim->nr_calls = 0;
+	sim->quota = 0;
+	sim->grant = 2;
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 4, PCI_IRQ_MSI), 2);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+			   "check(M,4) alloc(M,4) check(M,2) alloc(M,2)");
+	KUNIT_EXPECT_EQ(test, sim->live_irqs, 2);
+	pci_free_irq_vectors(pdev);
+	sim_expect_clean(test, sim, false);
+}
+
+struct ops_fail_case {
+	enum sim_cb	cb;
+	int		type;
+	int		err;
+	const char	*calls;
+};
+
+static const struct ops_fail_case ops_fail_cases[] = {
+	{ SIM_CB_CHECK, PCI_CAP_ID_MSI, -EBUSY, "check(M,4)" },
+	{ SIM_CB_CHECK, PCI_CAP_ID_MSIX, -EBUSY, "check(X,4)" },
+	{ SIM_CB_ALLOC, PCI_CAP_ID_MSI, -ENOMEM, "check(M,4) alloc(M,4)" },
+	{ SIM_CB_ALLOC, PCI_CAP_ID_MSIX, -ENOMEM, "check(X,4) alloc(X,4)" },
+	{ SIM_CB_RESTORE, PCI_CAP_ID_MSI, -EIO,
+	  "check(M,4) alloc(M,4) restore(M) free(M)" },
+	{ SIM_CB_RESTORE, PCI_CAP_ID_MSIX, -EIO,
+	  "check(X,4) alloc(X,4) restore(X) free(X)" },
+};
+
+static void ops_fail_case_desc(const struct ops_fail_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s %s %d", sim_cb_names[c->cb],
+		 c->type == PCI_CAP_ID_MSIX ? "msix" : "msi", c->err);
+}
+
+KUNIT_ARRAY_PARAM(ops_fail, ops_fail_cases, ops_fail_case_desc);
+
+/* An error from any callback unwinds completely */
+static void ops_test_callback_error(struct kunit *test)
+{
+	const struct ops_fail_case *c = test->param_value;
+	struct ops_sim *sim = sim_create(test, &mock_rec_ops);
+	struct pci_dev *pdev = sim->pdev;
+	unsigned int flags = c->type == PCI_CAP_ID_MSIX ? PCI_IRQ_MSIX :
+							  PCI_IRQ_MSI;
+	bool intx_off = sim_intx_off(sim);
+
+	sim->fail_cb = c->cb;
+	sim->fail_err = c->err;
+	sim->restore_ret = PCI_MSI_RESTORE_REWRITE;
+
+	if (c->cb != SIM_CB_RESTORE) {
+		KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4, flags),
+				c->err);
+		KUNIT_EXPECT_STREQ(test, sim_calls(sim), c->calls);
+		sim_expect_clean(test, sim, intx_off);
+		return;
+	}
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 4, 4, flags), 4);
+	pci_restore_msi_state(pdev);
+	/* The backend could not restore: left disabled, not misrouted */
+	if (c->type == PCI_CAP_ID_MSIX)
+		KUNIT_EXPECT_FALSE(test, sim_msix_on(sim));
+	else
+		KUNIT_EXPECT_FALSE(test, sim_msi_on(sim));
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim), c->calls);
+	sim_expect_clean(test, sim, intx_off);
+}
+
+/* MSI and MSI-X exclude each other, without asking the backend */
+static void ops_test_exclusive(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct pci_dev *pdev = sim->pdev;
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI), 1);
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 8, PCI_IRQ_MSIX),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,1) alloc(M,1)");
+	KUNIT_EXPECT_FALSE(test, pdev->msix_enabled);
+	KUNIT_EXPECT_FALSE(test, sim_msix_on(sim));
+	KUNIT_EXPECT_EQ(test, sim->nr_map, 0);
+	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
+	pci_free_irq_vectors(pdev);
+
+	sim->nr_calls = 0;
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 2, PCI_IRQ_MSIX), 2);
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, pci_enable_msi(pdev), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(X,2) alloc(X,2)");
+	KUNIT_EXPECT_FALSE(test, pdev->msi_enabled);
+	KUNIT_EXPECT_FALSE(test, sim_msi_on(sim));
+	KUNIT_EXPECT_TRUE(test, sim_msix_on(sim));
+	pci_free_irq_vectors(pdev);
+	sim_expect_clean(test, sim, false);
+}
+
+/* Disabling what was never enabled does nothing at all */
+static void ops_test_disable_unused(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct pci_dev *pdev = sim->pdev;
+
+	pci_disable_msi(pdev);
+	pci_disable_msix(pdev);
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_EQ(test, sim->nr_calls, 0);
+	KUNIT_EXPECT_EQ(test, sim->nr_writes, 0);
+	sim_expect_clean(test, sim, false);
+
+	/* Nor does disabling twice */
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI), 1);
+	pci_disable_msi(pdev);
+	sim->nr_writes = 0;
+	pci_disable_msi(pdev);
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_EQ(test, sim->nr_writes, 0);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,1) alloc(M,1) free(M)");
+	sim_expect_clean(test, sim, false);
+}
+
+/* Vector counts out of range never reach the backend, or are clamped */
+static void ops_test_bad_nvec(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct pci_dev *pdev = sim->pdev;
+	struct msix_entry entries[1] = { { .entry = 0 } };
+
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 0, 0, PCI_IRQ_MSI), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 0, 0, PCI_IRQ_MSIX), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pci_enable_msix_range(pdev, entries, -1, -1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pci_enable_msix_range(pdev, entries, 1, -1), -ERANGE);
+	KUNIT_EXPECT_EQ(test, pci_enable_msix_range(pdev, entries, 0, 0), -EINVAL);
+	/* More than the table has, or than MSI can do */
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 9, 16, PCI_IRQ_MSIX), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 33, 64, PCI_IRQ_MSI), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, sim->nr_calls, 0);
+	sim_expect_clean(test, sim, false);
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 16, PCI_IRQ_MSIX), 8);
+	pci_free_irq_vectors(pdev);
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 64, PCI_IRQ_MSI), 32);
+	KUNIT_EXPECT_EQ(test, sim->live_irqs, 32);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(PCI_MSI_FLAGS_QSIZE,
+					sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2)), 5);
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+			   "check(X,8) alloc(X,8) free(X) check(M,32) alloc(M,32) free(M)");
+	sim_expect_clean(test, sim, false);
+}
+
+static struct kunit_case ops_test_cases[] = {
+	KUNIT_CASE(ops_test_raw_msi),
+	KUNIT_CASE(ops_test_raw_msix),
+	KUNIT_CASE(ops_test_raw_restore),
+	KUNIT_CASE(ops_test_restore_no_rewrite),
+	KUNIT_CASE(ops_test_fw_msix),
+	KUNIT_CASE(ops_test_fw_msi),
+	KUNIT_CASE(ops_test_grant_below_min),
+	KUNIT_CASE_PARAM(ops_test_callback_error, ops_fail_gen_params),
+	KUNIT_CASE(ops_test_exclusive),
+	KUNIT_CASE(ops_test_disable_unused),
+	KUNIT_CASE(ops_test_bad_nvec),
+	{}
+};
+
+static struct kunit_suite ops_test_suite = {
+	.name		= "pci-msi-ops",
+	.test_cases	= ops_test_cases,
+};
+
+kunit_test_suite(ops_test_suite);
