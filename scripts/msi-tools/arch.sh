@@ -57,3 +57,19 @@ check_fragments() {
 	done
 	return $bad
 }
+
+# The environment of every kernel make in build/out: the build and the
+# static checks must agree, or Kbuild sees a changed command line (or
+# compile.h) and rebuilds.
+kbuild_env() {
+	unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL KBUILD_VERBOSE
+	# Outside build/ so that a fresh clone on the same machine (CI)
+	# finds the cache warm; paths are relative to build/ for the same
+	# reason.
+	export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/msi-ops-ccache}
+	export CCACHE_BASEDIR=$B
+	export CCACHE_NOHASHDIR=1
+	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+	export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2026"
+	export KBUILD_BUILD_USER=msi-ops KBUILD_BUILD_HOST=qemu
+}

@@ -9,9 +9,6 @@
 # built instead of the assembled tree, with the same configuration, into
 # its own output folder. The kernel's own make output goes to a log file.
 set -euo pipefail
-# Our callers may be make: keep their variables (ARCH=ppc64le) out of
-# the kernel's make.
-unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 B=${B:-$REPO/build}
@@ -34,14 +31,7 @@ log=$B/logs/build-$target-$flavour.log
 exec 8>"$out/.msi-kbuild.lock"
 flock 8
 
-# Outside build/ so that a fresh clone on the same machine (CI) finds
-# the cache warm; paths are made relative to build/ for the same reason.
-export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/msi-ops-ccache}
-export CCACHE_BASEDIR=$B
-export CCACHE_NOHASHDIR=1
-export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
-export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2026"
-export KBUILD_BUILD_USER=msi-ops KBUILD_BUILD_HOST=qemu
+kbuild_env
 kmake() {
 	make -C "$src" O="$out" ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
 		CC="ccache ${CROSS}gcc" HOSTCC="ccache gcc" \

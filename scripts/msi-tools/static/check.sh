@@ -178,18 +178,7 @@ check_kerneldoc() {
 # follows the Kbuild line naming its file ("  CHECK   .../x.c",
 # "  CC      .../x.s"), which is how output is attributed to files.
 # MAKEFLAGS from a calling make is dropped: its -s would silence exactly
-# those lines.
-
-kbuild_env() {
-	unset MAKEFLAGS MFLAGS MAKELEVEL KBUILD_VERBOSE
-	# Keep in sync with build.sh.
-	export CCACHE_DIR=${CCACHE_DIR:-$B/ccache}
-	export CCACHE_BASEDIR=$B
-	export CCACHE_NOHASHDIR=1
-	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
-	export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2026"
-	export KBUILD_BUILD_USER=msi-ops KBUILD_BUILD_HOST=qemu
-}
+# those lines. kbuild_env (arch.sh) is the environment build.sh uses.
 
 kmake() {
 	make -C "$TREE" O="$OUT" ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
