@@ -76,8 +76,8 @@ check() {
 	done
 	dirs="$dirs $B/results/static"
 	mkdir -p "$B/results/static"
-	phase "static checks" sh -c "'$T/static/check.sh' x86_64 > '$B/results/static/static.tap'"
-	phase "static self-tests" sh -c "'$T/static/check.sh' --selftest x86_64 > '$B/results/static/selftest.tap'"
+	phase "static checks" sh -c "bash '$T/static/check.sh' x86_64 > '$B/results/static/static.tap'"
+	phase "static self-tests" sh -c "bash '$T/static/check.sh' --selftest x86_64 > '$B/results/static/selftest.tap'"
 	echo
 	echo "Results ($(fmt $((SECONDS - T0))) in all):"
 	# shellcheck disable=SC2086
