@@ -6,11 +6,9 @@
  * Copyright (C) 2026 msi-ops maintainers
  */
 
-#define pr_fmt(fmt) "msi_vecspace: " fmt
-
 #include <linux/bitmap.h>
 #include <linux/bug.h>
-#include <linux/cleanup.h>
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/irqdomain.h>
 #include <linux/limits.h>
@@ -144,9 +142,10 @@ int msi_vecspace_destroy(struct msi_vecspace *vs)
 {
 	bool busy;
 
-	scoped_guard(spinlock, &vs->lock)
-		busy = vecspace_busy(vs);
-	if (WARN(busy, "destroying busy vector space [%u, %u)\n",
+	spin_lock(&vs->lock);
+	busy = vecspace_busy(vs);
+	spin_unlock(&vs->lock);
+	if (WARN(busy, "msi_vecspace: destroying busy [%u, %u)\n",
 		 vs->base, vs->base + vs->count))
 		return -EBUSY;
 
@@ -177,17 +176,21 @@ int msi_vecspace_destroy(struct msi_vecspace *vs)
 int msi_vecspace_reserve(struct msi_vecspace *vs, u32 hwvec, unsigned int nr)
 {
 	unsigned int idx;
+	bool busy;
 
 	if (!vecspace_contains(vs, hwvec, nr))
 		return -EINVAL;
 	idx = hwvec - vs->base;
 
-	guard(spinlock)(&vs->lock);
-	if (vecspace_any(vs->map, idx, nr))
-		return -EBUSY;
-	bitmap_set(vs->map, idx, nr);
-	bitmap_set(vs->reserved, idx, nr);
-	return 0;
+	spin_lock(&vs->lock);
+	busy = vecspace_any(vs->map, idx, nr);
+	if (!busy) {
+		bitmap_set(vs->map, idx, nr);
+		bitmap_set(vs->reserved, idx, nr);
+	}
+	spin_unlock(&vs->lock);
+
+	return busy ? -EBUSY : 0;
 }
 
 /**
@@ -214,13 +217,16 @@ int msi_vecspace_alloc(struct msi_vecspace *vs, unsigned int nvec)
 		return -EINVAL;
 	nr = roundup_pow_of_two(nvec);
 
-	guard(spinlock)(&vs->lock);
+	spin_lock(&vs->lock);
 	/* Align vs->base + idx, the absolute number, not idx */
 	idx = bitmap_find_next_zero_area_off(vs->map, vs->count, 0, nr,
 					     nr - 1, vs->base & (nr - 1));
+	if (idx < vs->count)
+		bitmap_set(vs->map, idx, nr);
+	spin_unlock(&vs->lock);
+
 	if (idx >= vs->count)
 		return -ENOSPC;
-	bitmap_set(vs->map, idx, nr);
 	return vs->base + idx;
 }
 
@@ -240,21 +246,27 @@ void msi_vecspace_free(struct msi_vecspace *vs, u32 hwvec, unsigned int nvec)
 {
 	int err;
 
-	guard(spinlock)(&vs->lock);
+	spin_lock(&vs->lock);
 	err = vecspace_check_free(vs, hwvec, nvec);
-	if (WARN_ONCE(err, "bad free of %u vector(s) at %u: %d\n",
-		      nvec, hwvec, err))
-		return;
-	bitmap_clear(vs->map, hwvec - vs->base, roundup_pow_of_two(nvec));
+	if (!err)
+		bitmap_clear(vs->map, hwvec - vs->base,
+			     roundup_pow_of_two(nvec));
+	spin_unlock(&vs->lock);
+
+	WARN_ONCE(err, "msi_vecspace: bad free of %u at %u: %pe\n",
+		  nvec, hwvec, ERR_PTR(err));
 }
 
 /* Is @hwvec allocated by msi_vecspace_alloc()? */
 static bool vecspace_allocated(struct msi_vecspace *vs, u32 hwvec)
 {
 	unsigned int idx = hwvec - vs->base;
+	bool ret;
 
-	guard(spinlock)(&vs->lock);
-	return test_bit(idx, vs->map) && !test_bit(idx, vs->reserved);
+	spin_lock(&vs->lock);
+	ret = test_bit(idx, vs->map) && !test_bit(idx, vs->reserved);
+	spin_unlock(&vs->lock);
+	return ret;
 }
 
 /**
@@ -303,7 +315,7 @@ void msi_vecspace_unmap(struct msi_vecspace *vs, u32 hwvec)
 	unsigned int virq;
 
 	if (WARN_ONCE(!vecspace_contains(vs, hwvec, 1),
-		      "unmapping vector %u out of range\n", hwvec))
+		      "msi_vecspace: unmapping %u out of range\n", hwvec))
 		return;
 
 	virq = msi_vecspace_find(vs, hwvec);

@@ -77,8 +77,9 @@ static void vecspace_test_exit(struct kunit *test)
 	if (t->live) {
 		for (i = 0; i < vs->count; i++)
 			msi_vecspace_unmap(vs, vs->base + i);
-		scoped_guard(spinlock, &vs->lock)
-			bitmap_copy(vs->map, vs->reserved, vs->count);
+		spin_lock(&vs->lock);
+		bitmap_copy(vs->map, vs->reserved, vs->count);
+		spin_unlock(&vs->lock);
 		KUNIT_EXPECT_EQ(test, msi_vecspace_destroy(vs), 0);
 	}
 	if (t->fwnode)
@@ -88,14 +89,22 @@ static void vecspace_test_exit(struct kunit *test)
 static int vecspace_test_check_free(struct msi_vecspace *vs, u32 hwvec,
 				    unsigned int nvec)
 {
-	guard(spinlock)(&vs->lock);
-	return vecspace_check_free(vs, hwvec, nvec);
+	int ret;
+
+	spin_lock(&vs->lock);
+	ret = vecspace_check_free(vs, hwvec, nvec);
+	spin_unlock(&vs->lock);
+	return ret;
 }
 
 static bool vecspace_test_busy(struct msi_vecspace *vs)
 {
-	guard(spinlock)(&vs->lock);
-	return vecspace_busy(vs);
+	bool ret;
+
+	spin_lock(&vs->lock);
+	ret = vecspace_busy(vs);
+	spin_unlock(&vs->lock);
+	return ret;
 }
 
 static void vecspace_test_alloc_single(struct kunit *test)
@@ -248,13 +257,13 @@ static void vecspace_test_free_realloc(struct kunit *test)
 static void vecspace_test_invalid_alloc(struct kunit *test)
 {
 	struct msi_vecspace *vs = vecspace_test_setup(test, 0, 64);
+	const unsigned int max = MSI_VECSPACE_MAX_BLOCK;
 
 	KUNIT_EXPECT_EQ(test, msi_vecspace_alloc(vs, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, msi_vecspace_alloc(vs, MSI_VECSPACE_MAX_BLOCK + 1),
-			-EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_vecspace_alloc(vs, max + 1), -EINVAL);
 	KUNIT_EXPECT_EQ(test, msi_vecspace_alloc(vs, UINT_MAX), -EINVAL);
 	KUNIT_EXPECT_TRUE(test, bitmap_empty(vs->map, vs->count));
-	KUNIT_EXPECT_EQ(test, msi_vecspace_alloc(vs, MSI_VECSPACE_MAX_BLOCK), 0);
+	KUNIT_EXPECT_EQ(test, msi_vecspace_alloc(vs, max), 0);
 }
 
 /* The checks msi_vecspace_free() warns about instead of freeing */
