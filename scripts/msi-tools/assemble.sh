@@ -6,6 +6,10 @@
 #
 #   assemble.sh base      unpack the pristine base (once) into $B/base
 #   assemble.sh tree      assemble $B/tree from base + overlay + patches
+#   assemble.sh upstream  assemble $B/tree-upstream: base + the harness
+#                         only (patches before the "MSI series" marker in
+#                         patches/series, and the harness's own files),
+#                         the baseline the MSI series is compared with
 #
 # The assembled tree is updated in place with rsync --checksum, so a file
 # whose content did not change keeps its mtime and make rebuilds only what
@@ -19,6 +23,12 @@ TARBALL=${TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 OVERLAY_DIRS="arch block Documentation drivers fs include init kernel lib mm scripts tools"
 # Project tooling lives under scripts/ too but is not part of the kernel.
 OVERLAY_EXCLUDE="scripts/msi-tools"
+# What the baseline carries: the test driver the boot tests need.
+UPSTREAM_OVERLAY="drivers/misc/edu_msi_exerciser.c"
+# patches/series lines from this comment on are the MSI series proper.
+SERIES_MARKER="# MSI series"
+TREE=tree
+OLIST=$B/overlay.list
 
 base() {
 	[ -f "$B/base/.msi-base-ok" ] && return 0
@@ -57,6 +67,10 @@ check_overlay() {
 overlay_files() {
 	local d
 	cd "$REPO"
+	if [ "$TREE" = tree-upstream ]; then
+		printf '%s\n' $UPSTREAM_OVERLAY
+		return
+	fi
 	for d in $OVERLAY_DIRS; do
 		[ -d "$d" ] || continue
 		git ls-files --cached --others --exclude-standard -- "$d" |
@@ -64,8 +78,19 @@ overlay_files() {
 	done
 }
 
+# The series to apply: all of it, or for the baseline what comes before
+# the marker.
+series_file() {
+	if [ "$TREE" = tree-upstream ]; then
+		sed "/^$SERIES_MARKER/,\$d" "$REPO/patches/series" > "$B/series.upstream"
+		echo "$B/series.upstream"
+	else
+		echo "$REPO/patches/series"
+	fi
+}
+
 patches_id() {
-	(cd "$REPO" && cat patches/series patches/*.patch 2>/dev/null; echo "$OVERLAY_DIRS") |
+	(cd "$REPO" && cat "$(series_file)" patches/*.patch 2>/dev/null; echo "$OVERLAY_DIRS $TREE") |
 		sha1sum | cut -d' ' -f1
 }
 
@@ -74,26 +99,28 @@ patches_id() {
 overlay_only() {
 	local new=$B/overlay.list.new
 	(cd "$REPO" && overlay_files) > "$new"
-	rsync -rlpD --checksum --files-from="$new" "$REPO/" "$B/tree/" \
+	rsync -rlpD --checksum --files-from="$new" "$REPO/" "$B/$TREE/" \
 		--out-format='%n' > "$B/tree.changed"
-	comm -23 <(sort "$B/overlay.list") <(sort "$new") | while read -r f; do
-		rm -f "$B/tree/$f"
+	comm -23 <(sort "$OLIST") <(sort "$new") | while read -r f; do
+		rm -f "$B/$TREE/$f"
 		echo "$f" >> "$B/tree.changed"
 	done
-	mv "$new" "$B/overlay.list"
+	mv "$new" "$OLIST"
 }
 
 full() {
-	local stage=$B/stage
+	local stage=$B/stage series
+	series=$(series_file)
 	rm -rf "$stage"
 	# Hard links make the stage cheap; patch(1) and rsync replace files
 	# by rename, so the pristine base is never written through them.
 	rsync -a --link-dest="$B/base" --exclude=/.git --exclude=/.msi-base-ok \
 		"$B/base/" "$stage/"
-	(cd "$REPO" && overlay_files) > "$B/overlay.list"
-	rsync -a --files-from="$B/overlay.list" "$REPO/" "$stage/"
-	if [ -s "$REPO/patches/series" ]; then
+	(cd "$REPO" && overlay_files) > "$OLIST"
+	rsync -a --files-from="$OLIST" "$REPO/" "$stage/"
+	if [ -s "$series" ]; then
 		(cd "$stage" && QUILT_PATCHES="$REPO/patches" QUILT_PC=.pc \
+			QUILT_SERIES="$series" \
 			quilt push -a -q --fuzz=0 >"$B/quilt.log" 2>&1) || {
 			cat "$B/quilt.log" >&2
 			echo "error: a patch in patches/series does not apply" >&2
@@ -102,7 +129,7 @@ full() {
 	fi
 	# No -t: a file that changed gets the current time, one that did
 	# not is left alone.
-	rsync -rlpD --checksum --delete --exclude=/.pc "$stage/" "$B/tree/" \
+	rsync -rlpD --checksum --delete --exclude=/.pc "$stage/" "$B/$TREE/" \
 		--out-format='%n' > "$B/tree.changed"
 	rm -rf "$stage"
 }
@@ -116,14 +143,20 @@ tree() {
 	check_overlay
 	local id
 	id=$(patches_id)
-	if [ -d "$B/tree" ] && [ "$(cat "$B/tree/.msi-patches-id" 2>/dev/null)" = "$id" ]; then
+	if [ -d "$B/$TREE" ] && [ "$(cat "$B/$TREE/.msi-patches-id" 2>/dev/null)" = "$id" ]; then
 		overlay_only
 	else
-		rm -f "$B/tree/.msi-patches-id"
+		rm -f "$B/$TREE/.msi-patches-id"
 		full
-		echo "$id" > "$B/tree/.msi-patches-id"
+		echo "$id" > "$B/$TREE/.msi-patches-id"
 	fi
 	echo "  TREE    $(grep -vc '/$' "$B/tree.changed" || true) file(s) changed"
+}
+
+upstream() {
+	TREE=tree-upstream
+	OLIST=$B/overlay-upstream.list
+	tree
 }
 
 "${1:-tree}"

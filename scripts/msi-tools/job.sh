@@ -46,7 +46,7 @@ run() {
 	local arch=${1:-x86_64} flavour=${2:-msi} res
 	phase "install packages" "$T/install-deps.sh" || exit 1
 	if [ "$flavour" = upstream ]; then
-		phase "unpack pristine 6.12" "$T/assemble.sh" base || exit 1
+		phase "assemble baseline tree" "$T/assemble.sh" upstream || exit 1
 		res=$B/results/$arch-upstream
 	else
 		phase "assemble tree" "$T/assemble.sh" tree || exit 1
