@@ -64,6 +64,8 @@ enum sim_cb {
 	SIM_CB_ALLOC,
 	SIM_CB_FREE,
 	SIM_CB_RESTORE,
+	SIM_CB_ALLOC_AT,
+	SIM_CB_FREE_AT,
 };
 
 static const char * const sim_cb_names[] = {
@@ -72,6 +74,8 @@ static const char * const sim_cb_names[] = {
 	[SIM_CB_ALLOC]		= "alloc",
 	[SIM_CB_FREE]		= "free",
 	[SIM_CB_RESTORE]	= "restore",
+	[SIM_CB_ALLOC_AT]	= "alloc_at",
+	[SIM_CB_FREE_AT]	= "free_at",
 };
 
 struct sim_write {
@@ -352,7 +356,8 @@ static const char *sim_calls(struct ops_sim *sim)
 		char t = c->type == PCI_CAP_ID_MSIX ? 'X' :
 			 c->type == PCI_CAP_ID_MSI ? 'M' : '?';
 
-		if (c->cb == SIM_CB_CHECK || c->cb == SIM_CB_ALLOC)
+		if (c->cb == SIM_CB_CHECK || c->cb == SIM_CB_ALLOC ||
+		    c->cb == SIM_CB_ALLOC_AT)
 			n += scnprintf(sim->calls_str + n, len - n, "%s%s(%c,%d)",
 				       i ? " " : "", sim_cb_names[c->cb], t,
 				       c->nvec);
@@ -496,6 +501,108 @@ static const struct pci_msi_ops mock_rec_ops = {
 	.alloc	= mock_raw_alloc,
 	.free	= mock_free,
 	.restore = mock_restore,
+};
+
+/*
+ * Dynamic MSI-X: a Linux interrupt per added vector, noted by the mock
+ * and handed back to it by ->free_at(). The core keeps nothing of it,
+ * so the mock needs no descriptor to undo it. ->alloc_at() records the
+ * table index as the count.
+ */
+static struct msi_map mock_alloc_at(struct pci_dev *dev, unsigned int index,
+				    const struct irq_affinity_desc *affdesc)
+{
+	struct ops_sim *sim = sim_of_dev(dev);
+	struct msi_map map = { .index = -EINVAL };
+	int virq;
+
+	sim_record(sim, SIM_CB_ALLOC_AT, PCI_CAP_ID_MSIX, index);
+	if (sim->fail_cb == SIM_CB_ALLOC_AT) {
+		map.index = sim->fail_err;
+		return map;
+	}
+	if (index >= SIM_MSIX_VECS)
+		return map;
+
+	virq = irq_alloc_descs(-1, 1, 1, NUMA_NO_NODE);
+	if (virq < 0) {
+		map.index = virq;
+		return map;
+	}
+	irq_set_chip_and_handler(virq, &dummy_irq_chip, handle_simple_irq);
+	sim->live_irqs++;
+	map.index = index;
+	map.virq = virq;
+	return map;
+}
+
+static void mock_free_at(struct pci_dev *dev, struct msi_map map)
+{
+	struct ops_sim *sim = sim_of_dev(dev);
+
+	sim_record(sim, SIM_CB_FREE_AT, PCI_CAP_ID_MSIX, 0);
+	irq_free_descs(map.virq, 1);
+	sim->live_irqs--;
+}
+
+/* Raw programming with MSI-X vectors added after enabling */
+static const struct pci_msi_ops mock_dyn_ops = {
+	.name	= "kunit-dyn",
+	.flags	= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX |
+		  PCI_MSI_OPS_MSIX_ALLOC_DYN,
+	.check	= mock_check,
+	.alloc	= mock_raw_alloc,
+	.free	= mock_free,
+	.alloc_at = mock_alloc_at,
+	.free_at = mock_free_at,
+};
+
+/* Raw programming, a single MSI vector only */
+static const struct pci_msi_ops mock_single_ops = {
+	.name	= "kunit-single",
+	.flags	= PCI_MSI_OPS_MSIX,
+	.check	= mock_check,
+	.alloc	= mock_raw_alloc,
+	.free	= mock_free,
+};
+
+/* Raw programming, no MSI-X */
+static const struct pci_msi_ops mock_nomsix_ops = {
+	.name	= "kunit-nomsix",
+	.flags	= PCI_MSI_OPS_MULTI_MSI,
+	.check	= mock_check,
+	.alloc	= mock_raw_alloc,
+	.free	= mock_free,
+};
+
+static unsigned int mock_features_single(struct pci_dev *dev)
+{
+	return PCI_MSI_OPS_MSIX;
+}
+
+static unsigned int mock_features_multi(struct pci_dev *dev)
+{
+	return PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX;
+}
+
+/* ->flags promise multi-MSI, ->features() takes it back */
+static const struct pci_msi_ops mock_feat_off_ops = {
+	.name		= "kunit-feat-off",
+	.flags		= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX,
+	.features	= mock_features_single,
+	.check		= mock_check,
+	.alloc		= mock_raw_alloc,
+	.free		= mock_free,
+};
+
+/* ->flags deny multi-MSI, ->features() grants it */
+static const struct pci_msi_ops mock_feat_on_ops = {
+	.name		= "kunit-feat-on",
+	.flags		= PCI_MSI_OPS_MSIX,
+	.features	= mock_features_multi,
+	.check		= mock_check,
+	.alloc		= mock_raw_alloc,
+	.free		= mock_free,
 };
 
 /* The simulated bus */
@@ -1030,6 +1137,257 @@ static void ops_test_bad_nvec(struct kunit *test)
 	sim_expect_clean(test, sim, false);
 }
 
+/* The bridge's backend serves the device, and binds it while vectors exist */
+static void ops_test_resolve(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct pci_dev *pdev = sim->pdev;
+
+	KUNIT_EXPECT_PTR_EQ(test, pci_msi_dev_ops(pdev), &mock_raw_ops);
+	KUNIT_EXPECT_NULL(test, pdev->msi_ops);
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 2, PCI_IRQ_MSI), 2);
+	KUNIT_EXPECT_PTR_EQ(test, pdev->msi_ops, &mock_raw_ops);
+	KUNIT_EXPECT_PTR_EQ(test, pci_msi_dev_ops(pdev), &mock_raw_ops);
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_NULL(test, pdev->msi_ops);
+	KUNIT_EXPECT_PTR_EQ(test, pci_msi_dev_ops(pdev), &mock_raw_ops);
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 2, PCI_IRQ_MSIX), 2);
+	KUNIT_EXPECT_PTR_EQ(test, pdev->msi_ops, &mock_raw_ops);
+	KUNIT_EXPECT_PTR_EQ(test, pci_msi_dev_ops(pdev), &mock_raw_ops);
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_NULL(test, pdev->msi_ops);
+	KUNIT_EXPECT_PTR_EQ(test, pci_msi_dev_ops(pdev), &mock_raw_ops);
+
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+			   "check(M,2) alloc(M,2) free(M) check(X,2) alloc(X,2) free(X)");
+	sim_expect_clean(test, sim, false);
+}
+
+static const struct pci_msi_ops bad_no_alloc_ops = {
+	.name	= "kunit-bad-no-alloc",
+	.free	= mock_free,
+};
+
+static const struct pci_msi_ops bad_no_free_ops = {
+	.name	= "kunit-bad-no-free",
+	.alloc	= mock_raw_alloc,
+};
+
+static const struct pci_msi_ops bad_fw_no_restore_ops = {
+	.name	= "kunit-bad-fw",
+	.flags	= PCI_MSI_OPS_FW_OWNS_MSG | PCI_MSI_OPS_MSIX,
+	.alloc	= mock_fw_alloc,
+	.free	= mock_free,
+};
+
+static const struct pci_msi_ops bad_dyn_no_at_ops = {
+	.name	= "kunit-bad-dyn",
+	.flags	= PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MSIX_ALLOC_DYN,
+	.alloc	= mock_raw_alloc,
+	.free	= mock_free,
+};
+
+static const struct pci_msi_ops bad_dyn_no_free_at_ops = {
+	.name	= "kunit-bad-dyn-free",
+	.flags	= PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MSIX_ALLOC_DYN,
+	.alloc	= mock_raw_alloc,
+	.free	= mock_free,
+	.alloc_at = mock_alloc_at,
+};
+
+static const struct pci_msi_ops bad_dyn_no_alloc_at_ops = {
+	.name	= "kunit-bad-dyn-alloc",
+	.flags	= PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MSIX_ALLOC_DYN,
+	.alloc	= mock_raw_alloc,
+	.free	= mock_free,
+	.free_at = mock_free_at,
+};
+
+static void sim_free_bridge(void *data)
+{
+	pci_free_host_bridge(data);
+}
+
+/* Incomplete backends and registered bridges are refused */
+static void ops_test_set_bridge_ops(struct kunit *test)
+{
+	static const struct pci_msi_ops * const bad[] = {
+		NULL,
+		&bad_no_alloc_ops,
+		&bad_no_free_ops,
+		&bad_fw_no_restore_ops,
+		&bad_dyn_no_at_ops,
+		&bad_dyn_no_free_at_ops,
+		&bad_dyn_no_alloc_at_ops,
+	};
+	struct pci_host_bridge *bridge;
+	struct ops_sim *sim;
+	unsigned int i;
+
+	bridge = pci_alloc_host_bridge(0);
+	KUNIT_ASSERT_NOT_NULL(test, bridge);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sim_free_bridge,
+							bridge), 0);
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, pci_host_bridge_set_msi_ops(bridge, bad[i]),
+				    -EINVAL, "%s", bad[i] ? bad[i]->name : "NULL");
+		KUNIT_EXPECT_NULL(test, bridge->msi_ops);
+		/* Report each table on its own */
+		bridge->msi_ops = NULL;
+	}
+	KUNIT_EXPECT_EQ(test, pci_host_bridge_set_msi_ops(bridge, &mock_dyn_ops), 0);
+	KUNIT_EXPECT_PTR_EQ(test, bridge->msi_ops, &mock_dyn_ops);
+	KUNIT_EXPECT_EQ(test, pci_host_bridge_set_msi_ops(bridge, &mock_fw_ops), 0);
+	KUNIT_EXPECT_PTR_EQ(test, bridge->msi_ops, &mock_fw_ops);
+
+	/* Registered: the devices below keep their backend */
+	sim = sim_create(test, &mock_raw_ops);
+	KUNIT_EXPECT_EQ(test, pci_host_bridge_set_msi_ops(sim->bridge, &mock_fw_ops),
+			-EBUSY);
+	KUNIT_EXPECT_PTR_EQ(test, sim->bridge->msi_ops, &mock_raw_ops);
+	KUNIT_EXPECT_PTR_EQ(test, pci_msi_dev_ops(sim->pdev), &mock_raw_ops);
+	KUNIT_EXPECT_EQ(test, sim->nr_calls, 0);
+	sim_expect_clean(test, sim, false);
+}
+
+/* Without PCI_MSI_OPS_MULTI_MSI plain MSI gets one vector */
+static void ops_test_no_multi_msi(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_single_ops);
+	struct pci_dev *pdev = sim->pdev;
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4, PCI_IRQ_MSI), 1);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,4) check(M,1) alloc(M,1)");
+	KUNIT_EXPECT_EQ(test, sim_nr_descs(pdev), 1);
+	KUNIT_EXPECT_EQ(test, sim->live_irqs, 1);
+	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
+	KUNIT_EXPECT_EQ(test, FIELD_GET(PCI_MSI_FLAGS_QSIZE,
+					sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2)), 0);
+	pci_free_irq_vectors(pdev);
+	sim_expect_clean(test, sim, false);
+
+	/* The driver needs two: nothing is allocated */
+	sim->nr_calls = 0;
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 4, PCI_IRQ_MSI),
+			-ENOSPC);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,4)");
+	sim_expect_clean(test, sim, false);
+
+	/* MSI-X is not limited by it */
+	sim->nr_calls = 0;
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4, PCI_IRQ_MSIX), 4);
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(X,4) alloc(X,4) free(X)");
+	sim_expect_clean(test, sim, false);
+}
+
+/* Without PCI_MSI_OPS_MSIX, MSI-X fails early and MSI is the fallback */
+static void ops_test_no_msix(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_nomsix_ops);
+	struct pci_dev *pdev = sim->pdev;
+
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4, PCI_IRQ_MSIX),
+			-ENOTSUPP);
+	KUNIT_EXPECT_EQ(test, sim->nr_calls, 0);
+	KUNIT_EXPECT_EQ(test, sim->nr_map, 0);
+	KUNIT_EXPECT_FALSE(test, pci_msix_can_alloc_dyn(pdev));
+	sim_expect_clean(test, sim, false);
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4,
+						    PCI_IRQ_MSIX | PCI_IRQ_MSI), 4);
+	KUNIT_EXPECT_TRUE(test, pdev->msi_enabled);
+	KUNIT_EXPECT_FALSE(test, pdev->msix_enabled);
+	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
+	KUNIT_EXPECT_FALSE(test, sim_msix_on(sim));
+	KUNIT_EXPECT_EQ(test, sim->nr_map, 0);
+	KUNIT_EXPECT_EQ(test, sim->live_irqs, 4);
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,4) alloc(M,4) free(M)");
+	sim_expect_clean(test, sim, false);
+}
+
+/* ->features() overrides ->flags, both ways */
+static void ops_test_features(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_feat_off_ops);
+	struct pci_dev *pdev = sim->pdev;
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4, PCI_IRQ_MSI), 1);
+	KUNIT_EXPECT_EQ(test, sim->live_irqs, 1);
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+			   "check(M,4) check(M,1) alloc(M,1) free(M)");
+	sim_expect_clean(test, sim, false);
+}
+
+static void ops_test_features_grant(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_feat_on_ops);
+	struct pci_dev *pdev = sim->pdev;
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4, PCI_IRQ_MSI), 4);
+	KUNIT_EXPECT_EQ(test, sim->live_irqs, 4);
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,4) alloc(M,4) free(M)");
+	sim_expect_clean(test, sim, false);
+}
+
+/* Dynamic MSI-X goes to ->alloc_at() and ->free_at(), once enabled */
+static void ops_test_msix_dyn(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_dyn_ops);
+	struct pci_dev *pdev = sim->pdev;
+	struct msi_map map;
+
+	KUNIT_EXPECT_TRUE(test, pci_msix_can_alloc_dyn(pdev));
+	map = pci_msix_alloc_irq_at(pdev, 5, NULL);
+	KUNIT_EXPECT_EQ(test, map.index, -ENOTSUPP);
+	KUNIT_EXPECT_EQ(test, sim->nr_calls, 0);
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSIX), 2);
+	map = pci_msix_alloc_irq_at(pdev, 5, NULL);
+	KUNIT_ASSERT_EQ(test, map.index, 5);
+	KUNIT_EXPECT_GT(test, map.virq, 0);
+	KUNIT_EXPECT_EQ(test, sim->live_irqs, 3);
+	pci_msix_free_irq(pdev, map);
+	KUNIT_EXPECT_EQ(test, sim->live_irqs, 2);
+
+	/* A failure comes back in msi_map::index */
+	sim->fail_cb = SIM_CB_ALLOC_AT;
+	sim->fail_err = -ENOSPC;
+	map = pci_msix_alloc_irq_at(pdev, 6, NULL);
+	KUNIT_EXPECT_EQ(test, map.index, -ENOSPC);
+	KUNIT_EXPECT_EQ(test, map.virq, 0);
+
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+			   "check(X,2) alloc(X,2) alloc_at(X,5) free_at(X) alloc_at(X,6) free(X)");
+	sim_expect_clean(test, sim, false);
+}
+
+/* Without PCI_MSI_OPS_MSIX_ALLOC_DYN the backend is never asked */
+static void ops_test_msix_no_dyn(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct pci_dev *pdev = sim->pdev;
+	struct msi_map map;
+
+	KUNIT_EXPECT_FALSE(test, pci_msix_can_alloc_dyn(pdev));
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSIX), 2);
+	KUNIT_EXPECT_FALSE(test, pci_msix_can_alloc_dyn(pdev));
+	map = pci_msix_alloc_irq_at(pdev, 5, NULL);
+	KUNIT_EXPECT_EQ(test, map.index, -ENOTSUPP);
+	KUNIT_EXPECT_EQ(test, map.virq, 0);
+	KUNIT_EXPECT_EQ(test, sim->live_irqs, 2);
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(X,2) alloc(X,2) free(X)");
+	sim_expect_clean(test, sim, false);
+}
+
 static struct kunit_case ops_test_cases[] = {
 	KUNIT_CASE(ops_test_raw_msi),
 	KUNIT_CASE(ops_test_raw_msix),
@@ -1042,6 +1400,14 @@ static struct kunit_case ops_test_cases[] = {
 	KUNIT_CASE(ops_test_exclusive),
 	KUNIT_CASE(ops_test_disable_unused),
 	KUNIT_CASE(ops_test_bad_nvec),
+	KUNIT_CASE(ops_test_resolve),
+	KUNIT_CASE(ops_test_set_bridge_ops),
+	KUNIT_CASE(ops_test_no_multi_msi),
+	KUNIT_CASE(ops_test_no_msix),
+	KUNIT_CASE(ops_test_features),
+	KUNIT_CASE(ops_test_features_grant),
+	KUNIT_CASE(ops_test_msix_dyn),
+	KUNIT_CASE(ops_test_msix_no_dyn),
 	{}
 };
 
