@@ -109,8 +109,12 @@ def extract(arch, res):
         pass
 
     ktap, complete, end = kunit_ktap(lines)
-    with open(os.path.join(res, 'kunit.ktap'), 'w') as f:
-        f.write('\n'.join(ktap) + '\n' if ktap else '')
+    # The baseline has none of the series' KUnit suites: an empty run is
+    # what it should print, and counts as nothing rather than as failure.
+    baseline = res.rstrip('/').endswith('-upstream')
+    if not (baseline and ktap[:2] == ['KTAP version 1', '1..0']):
+        with open(os.path.join(res, 'kunit.ktap'), 'w') as f:
+            f.write('\n'.join(ktap) + '\n' if ktap else '')
 
     boot = [l[len('msi-boot: '):] for l in lines if l.startswith('msi-boot: ')]
     report = [l[len('msi-report: '):] for l in lines if l.startswith('msi-report: ')]
