@@ -289,6 +289,18 @@ remove_s() {
 		rm -f "$OUT/$stem.s" "$OUT/$(dirname "$stem")/.$(basename "$stem").s.cmd"
 	done < "$1"
 }
+# report_objects TOOL LABEL STEMS: one TAP line per object of a
+# kbuild_run, in the order of STEMS.
+report_objects() {
+	local tool=$1 label=$2 stems=$3 stem i=0
+
+	while read -r stem; do
+		i=$((i + 1))
+		kbuild_result "$tool" $i
+		tap_result $? "$label $target $stem.c" "$tmp/$tool/$i.out"
+	done < "$stems"
+}
+
 
 check_kbuild() {
 	local stems=$tmp/stems n i stem targets
@@ -307,12 +319,7 @@ check_kbuild() {
 	kbuild_run_result sparse "$n"
 	tap_result $? "sparse $target: make C=2 of $n object(s), nothing else flagged" \
 		"$tmp/sparse/other.out"
-	i=0
-	while read -r stem; do
-		i=$((i + 1))
-		kbuild_result sparse $i
-		tap_result $? "sparse $target $stem.c" "$tmp/sparse/$i.out"
-	done < "$stems"
+	report_objects sparse sparse "$stems"
 
 	# A .s left from an earlier run would be up to date, and make would
 	# print nothing for it: remove it before, and after.
@@ -323,12 +330,7 @@ check_kbuild() {
 	kbuild_run_result w1 "$n"
 	tap_result $? "W=1 $target: make W=1 of $n object(s), nothing else flagged" \
 		"$tmp/w1/other.out"
-	i=0
-	while read -r stem; do
-		i=$((i + 1))
-		kbuild_result w1 $i
-		tap_result $? "W=1 $target $stem.c" "$tmp/w1/$i.out"
-	done < "$stems"
+	report_objects w1 W=1 "$stems"
 }
 
 # ---------------------------------------------------------------------------
