@@ -126,7 +126,9 @@ enum pci_msi_ops_flags {
  *	vectors can be had (the core frees everything and retries with that
  *	count if the driver accepts it), or a negative errno. On any
  *	non-zero return the backend must have undone its own work: the core
- *	calls ->free() only after a successful ->alloc().
+ *	calls ->free() only after a successful ->alloc(). After a
+ *	successful ->alloc() the core creates the device's msi_irqs/ sysfs
+ *	entries from the descriptors, and removes them before ->free().
  *
  * void (*free)(struct pci_dev *dev, int type);
  *	Called with the descriptor lock held, after the core cleared the

@@ -9,7 +9,7 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 B=${B:-$REPO/build}
-Q=$B/quilt
+Q=${QUILT_TREE:-$B/quilt}	# not QUILT_DIR: quilt itself uses that name
 
 "$REPO/scripts/msi-tools/assemble.sh" base
 if [ -d "$Q/.pc" ] && [ -n "$(cd "$Q" && quilt applied 2>/dev/null)" ]; then

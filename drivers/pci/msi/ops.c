@@ -89,6 +89,16 @@ int pci_host_bridge_set_msi_ops(struct pci_host_bridge *bridge,
 }
 EXPORT_SYMBOL_GPL(pci_host_bridge_set_msi_ops);
 
+/*
+ * The msi_irqs/ sysfs entries of a device come from its MSI irq domain
+ * for the irqdomain adapter; for every other backend the core makes
+ * them, so that backends need not care.
+ */
+static bool pci_msi_ops_own_sysfs(const struct pci_msi_ops *ops)
+{
+	return ops != &pci_msi_irqdomain_ops;
+}
+
 static const struct pci_msi_ops *pci_msi_resolve_ops(struct pci_dev *dev)
 {
 	struct pci_host_bridge *bridge = pci_find_host_bridge(dev->bus);
@@ -198,6 +208,13 @@ int pci_msi_setup_msi_irqs(struct pci_dev *dev, int nvec, int type)
 
 	dev->msi_ops = ops;
 	ret = ops->alloc(dev, type, nvec);
+	if (!ret && pci_msi_ops_own_sysfs(ops)) {
+		ret = msi_device_populate_sysfs(&dev->dev);
+		if (ret) {
+			msi_device_destroy_sysfs(&dev->dev);
+			ops->free(dev, type);
+		}
+	}
 	if (ret)
 		dev->msi_ops = NULL;
 	return ret;
@@ -224,6 +241,8 @@ void pci_msi_teardown_msi_irqs(struct pci_dev *dev)
 	if (ops) {
 		/* msi(x)_enabled may be clear already: ask the descriptors */
 		desc = msi_first_desc(&dev->dev, MSI_DESC_ALL);
+		if (pci_msi_ops_own_sysfs(ops))
+			msi_device_destroy_sysfs(&dev->dev);
 		ops->free(dev, desc && desc->pci.msi_attrib.is_msix ?
 			  PCI_CAP_ID_MSIX : PCI_CAP_ID_MSI);
 		dev->msi_ops = NULL;

@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Raw PCI MSI backend for x86
+ *
+ * The "raw programming" model of include/linux/msi_ops.h: the kernel
+ * takes a vector from the x86 vector allocator, composes the message a
+ * local APIC understands and writes it into the device's MSI capability
+ * or MSI-X table. There is no per-device MSI irq domain in between:
+ * one small hierarchy domain, child of the vector domain, carries all
+ * vectors of all devices this backend serves, with an irq_chip of its
+ * own that masks at the device, acknowledges at the local APIC and
+ * rewrites the message when the vector moves.
+ *
+ * The backend serves a device when the device's MSI parent is the
+ * vector domain itself, which is the case when neither interrupt
+ * remapping nor a hypervisor (Xen, Hyper-V) nor VMD owns its MSIs.
+ * Those devices stay on the core's irqdomain adapter.
+ *
+ * Moving a vector that cannot be masked. An MSI message is address
+ * (destination APIC) plus data (vector), written as separate dwords.
+ * A device that raises its interrupt between the two writes of a move
+ * that changes both sends a message that is neither the old nor the
+ * new one. Masking at the device closes that window where the device
+ * can mask; plain MSI without per-vector masking cannot. For those the
+ * move runs on the old target CPU, in the interrupt's own flow
+ * (irq_move_irq() from the acknowledge), with interrupts off:
+ *
+ *  1. the new vector is written first, with the old destination: a
+ *     message sent now reaches this CPU on the new vector and waits in
+ *     its local APIC's IRR, since interrupts are off;
+ *  2. the new destination is written: the message is final;
+ *  3. if step 1 caught a message, the interrupt is sent again to the
+ *     new target, and the copy in this CPU's IRR is dropped by the
+ *     vector's VECTOR_RETRIGGERED marker when interrupts come back on.
+ *
+ * No message is lost and none reaches a vector that nobody handles.
+ *
+ * Multi-MSI is not offered: a device with N vectors modifies the low
+ * bits of the data, so it needs N consecutive, N-aligned vectors on one
+ * CPU that also move together, and the x86 vector allocator hands out
+ * single vectors. Drivers asking for more than one MSI vector get one
+ * (MSI-X is unaffected); see Documentation/PCI/msi-ops.rst.
+ *
+ * Copyright (C) 2026 msi-ops maintainers
+ */
+#define pr_fmt(fmt) "msi_raw: " fmt
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/irq.h>
+#include <linux/irqdomain.h>
+#include <linux/msi.h>
+#include <linux/msi_ops.h>
+#include <linux/pci.h>
+#include <linux/seq_file.h>
+#include <linux/smp.h>
+
+#include <asm/apic.h>
+#include <asm/hw_irq.h>
+#include <asm/irq_vectors.h>
+#include <asm/irqdomain.h>
+#include <asm/msi.h>
+
+/* Largest destination an MSI address can name without remapping */
+#define MSI_RAW_MAX_DEST	0xff
+
+static struct irq_domain *msi_raw_domain __ro_after_init;
+static bool msi_raw_off __initdata;
+
+/*
+ * Counters for debugfs, so that tests can see what the backend did:
+ * vectors that exist now, moves, moves that needed the two-step
+ * sequence, messages that step 1 caught, and two-step moves that could
+ * not run on the old target CPU.
+ */
+static struct {
+	atomic_long_t	vectors;
+	atomic_long_t	moves;
+	atomic_long_t	split_moves;
+	atomic_long_t	caught;
+	atomic_long_t	remote_moves;
+} msi_raw_stats;
+
+/**
+ * msi_raw_compose - Build the message of one vector
+ * @dest:	Destination APIC ID (physical) or logical ID
+ * @vector:	Vector on the destination CPU
+ * @logical:	Logical destination mode, else physical
+ * @msg:	Filled in
+ *
+ * Fixed delivery, edge triggered, redirection hint clear: the message
+ * goes to exactly the CPU (or logical set) named by @dest.
+ *
+ * Return: 0, or -ERANGE when @dest needs more than the 8 bits of a
+ * message without interrupt remapping.
+ */
+static int msi_raw_compose(u32 dest, u8 vector, bool logical,
+			   struct msi_msg *msg)
+{
+	memset(msg, 0, sizeof(*msg));
+	if (dest > MSI_RAW_MAX_DEST)
+		return -ERANGE;
+
+	msg->arch_addr_lo.base_address = X86_MSI_BASE_ADDRESS_LOW;
+	msg->arch_addr_lo.dest_mode_logical = logical;
+	msg->arch_addr_lo.redirect_hint = 0;
+	msg->arch_addr_lo.destid_0_7 = dest;
+	msg->arch_data.vector = vector;
+	msg->arch_data.delivery_mode = APIC_DELIVERY_MODE_FIXED;
+	return 0;
+}
+
+/* Write the message for @cfg to the device; caches it in the descriptor */
+static void msi_raw_write(struct irq_data *d, const struct irq_cfg *cfg)
+{
+	struct msi_msg msg;
+
+	/* Unreachable CPUs keep the backend from registering at all */
+	if (WARN_ON_ONCE(msi_raw_compose(cfg->dest_apicid, cfg->vector,
+					 apic->dest_mode_logical, &msg)))
+		return;
+	pci_write_msi_msg(d->irq, &msg);
+}
+
+static bool msi_raw_can_mask(struct irq_data *d)
+{
+	struct msi_desc *desc = irq_data_get_msi_desc(d);
+
+	return desc->pci.msi_attrib.is_msix || desc->pci.msi_attrib.can_mask;
+}
+
+/**
+ * msi_raw_split_move - Does a move need the two-step sequence?
+ * @started:	The interrupt is started up (a device may raise it)
+ * @can_mask:	The core masks it at the device around the move
+ * @from:	Configuration before the move
+ * @to:		Configuration after the move
+ *
+ * Return: True when a device could send a message that is neither @from
+ * nor @to while the message is rewritten: both address and data change
+ * and nothing holds the device back.
+ */
+static bool msi_raw_split_move(bool started, bool can_mask,
+			       const struct irq_cfg *from,
+			       const struct irq_cfg *to)
+{
+	if (!started || can_mask)
+		return false;
+	/* Starting up from the parking vector: nothing to lose yet */
+	if (from->vector == MANAGED_IRQ_SHUTDOWN_VECTOR)
+		return false;
+	return from->vector != to->vector && from->dest_apicid != to->dest_apicid;
+}
+
+/* The two-step move described at the top of this file */
+static void msi_raw_move_split(struct irq_data *d, const struct irq_cfg *from,
+			       const struct irq_cfg *to)
+{
+	struct irq_cfg step = { .dest_apicid = from->dest_apicid,
+				.vector = to->vector };
+
+	lockdep_assert_irqs_disabled();
+
+	lock_vector_lock();
+	if (IS_ERR_OR_NULL(this_cpu_read(vector_irq[to->vector])))
+		this_cpu_write(vector_irq[to->vector], VECTOR_RETRIGGERED);
+	msi_raw_write(d, &step);
+	msi_raw_write(d, to);
+	unlock_vector_lock();
+
+	/* irq_desc::lock is held and interrupts are off: IRR is stable */
+	if (lapic_vector_set_in_irr(to->vector)) {
+		atomic_long_inc(&msi_raw_stats.caught);
+		irq_chip_retrigger_hierarchy(d);
+	}
+}
+
+static int msi_raw_set_affinity(struct irq_data *d, const struct cpumask *mask,
+				bool force)
+{
+	unsigned int cpu = cpumask_first(irq_data_get_effective_affinity_mask(d));
+	struct irq_cfg *cfg = irqd_cfg(d);
+	struct irq_cfg from = *cfg;
+	int ret;
+
+	ret = irq_chip_set_affinity_parent(d, mask, force);
+	if (ret < 0 || ret == IRQ_SET_MASK_OK_DONE)
+		return ret;
+
+	atomic_long_inc(&msi_raw_stats.moves);
+	if (!msi_raw_split_move(irqd_is_started(d), msi_raw_can_mask(d), &from, cfg)) {
+		msi_raw_write(d, cfg);
+		return ret;
+	}
+
+	atomic_long_inc(&msi_raw_stats.split_moves);
+	if (cpu != smp_processor_id()) {
+		/*
+		 * Deferred moves run on the old target; getting here means
+		 * a caller moved a live, unmaskable vector from elsewhere.
+		 */
+		atomic_long_inc(&msi_raw_stats.remote_moves);
+		pr_warn_ratelimited("irq %u moved from CPU %u while running on CPU %u\n",
+				    d->irq, cpu, smp_processor_id());
+		msi_raw_write(d, cfg);
+		return ret;
+	}
+	msi_raw_move_split(d, &from, cfg);
+	return ret;
+}
+
+static void msi_raw_compose_msi_msg(struct irq_data *d, struct msi_msg *msg)
+{
+	struct irq_cfg *cfg = irqd_cfg(d);
+
+	msi_raw_compose(cfg->dest_apicid, cfg->vector, apic->dest_mode_logical, msg);
+}
+
+/*
+ * No IRQ_MOVE_PCNTXT: affinity changes are carried out by irq_move_irq()
+ * when the interrupt next arrives, on its old target CPU, which is what
+ * msi_raw_move_split() relies on.
+ */
+static struct irq_chip msi_raw_chip = {
+	.name			= "RAW-MSI",
+	.irq_ack		= irq_chip_ack_parent,
+	.irq_mask		= pci_msi_mask_irq,
+	.irq_unmask		= pci_msi_unmask_irq,
+	.irq_retrigger		= irq_chip_retrigger_hierarchy,
+	.irq_set_affinity	= msi_raw_set_affinity,
+	.irq_compose_msi_msg	= msi_raw_compose_msi_msg,
+	.flags			= IRQCHIP_SKIP_SET_WAKE |
+				  IRQCHIP_AFFINITY_PRE_STARTUP,
+};
+
+/* @arg is the x86 irq_alloc_info, with ->desc and ->hwirq set */
+static int msi_raw_domain_alloc(struct irq_domain *domain, unsigned int virq,
+				unsigned int nr_irqs, void *arg)
+{
+	struct irq_alloc_info *info = arg;
+	int ret;
+
+	if (nr_irqs != 1)
+		return -EINVAL;
+
+	ret = irq_domain_alloc_irqs_parent(domain, virq, nr_irqs, arg);
+	if (ret)
+		return ret;
+	irq_domain_set_info(domain, virq, info->hwirq, &msi_raw_chip, NULL,
+			    handle_edge_irq, NULL, "edge");
+	return 0;
+}
+
+/* The vector domain has just assigned the real vector: point the device at it */
+static int msi_raw_domain_activate(struct irq_domain *domain,
+				   struct irq_data *d, bool reserve)
+{
+	msi_raw_write(d, irqd_cfg(d));
+	return 0;
+}
+
+/*
+ * Called before the vector domain gives the vector up. A device that
+ * can mask is masked by now. One that cannot is parked on the shutdown
+ * vector, whose stray messages the local APIC code absorbs, instead of
+ * leaving it aimed at a vector that may soon belong to someone else.
+ */
+static void msi_raw_domain_deactivate(struct irq_domain *domain,
+				      struct irq_data *d)
+{
+	struct irq_cfg park = *irqd_cfg(d);
+
+	if (msi_raw_can_mask(d))
+		return;
+	park.vector = MANAGED_IRQ_SHUTDOWN_VECTOR;
+	msi_raw_write(d, &park);
+}
+
+static const struct irq_domain_ops msi_raw_domain_ops = {
+	.alloc		= msi_raw_domain_alloc,
+	.free		= irq_domain_free_irqs_common,
+	.activate	= msi_raw_domain_activate,
+	.deactivate	= msi_raw_domain_deactivate,
+};
+
+/* Unique within the domain: PCI segment, requester ID, table index */
+static irq_hw_number_t msi_raw_hwirq(struct pci_dev *dev, struct msi_desc *desc)
+{
+	return ((irq_hw_number_t)pci_domain_nr(dev->bus) << 27) |
+	       ((irq_hw_number_t)pci_dev_id(dev) << 11) | desc->msi_index;
+}
+
+static void msi_raw_free_desc(struct msi_desc *desc)
+{
+	unsigned int virq = desc->irq;
+	struct irq_data *d = irq_domain_get_irq_data(msi_raw_domain, virq);
+
+	if (d && irqd_is_activated(d))
+		irq_domain_deactivate_irq(d);
+	desc->irq = 0;
+	irq_domain_free_irqs(virq, 1);
+	atomic_long_dec(&msi_raw_stats.vectors);
+}
+
+static int msi_raw_alloc_desc(struct pci_dev *dev, struct msi_desc *desc,
+			      int type)
+{
+	struct irq_alloc_info info;
+	struct irq_data *d;
+	int virq;
+
+	init_irq_alloc_info(&info, NULL);
+	info.type = type == PCI_CAP_ID_MSIX ? X86_IRQ_ALLOC_TYPE_PCI_MSIX :
+					      X86_IRQ_ALLOC_TYPE_PCI_MSI;
+	info.desc = desc;
+	info.hwirq = msi_raw_hwirq(dev, desc);
+
+	virq = __irq_domain_alloc_irqs(msi_raw_domain, -1, 1,
+				       dev_to_node(&dev->dev), &info, false,
+				       desc->affinity);
+	if (virq < 0)
+		return virq;
+
+	atomic_long_inc(&msi_raw_stats.vectors);
+	irq_set_msi_desc(virq, desc);
+	d = irq_domain_get_irq_data(msi_raw_domain, virq);
+	/*
+	 * Reservation mode hands the real vector out only at request_irq()
+	 * and takes it back at free_irq(), rewriting the message each
+	 * time. That is fine behind a mask; a device without one keeps
+	 * its vector for as long as it has the interrupt.
+	 */
+	if (!msi_raw_can_mask(d))
+		irqd_clr_can_reserve(d);
+	/* Until activation: the parking vector, never a stale address */
+	msi_raw_write(d, irqd_cfg(d));
+	return 0;
+}
+
+/**
+ * msi_raw_free - Release the vectors of a device (&pci_msi_ops.free)
+ * @dev:	The PCI device
+ * @type:	%PCI_CAP_ID_MSI or %PCI_CAP_ID_MSIX
+ *
+ * Context: Process context, descriptor lock held.
+ */
+static void msi_raw_free(struct pci_dev *dev, int type)
+{
+	struct msi_desc *desc;
+
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_ASSOCIATED)
+		msi_raw_free_desc(desc);
+}
+
+/**
+ * msi_raw_alloc - Allocate and program a device's vectors (&pci_msi_ops.alloc)
+ * @dev:	The PCI device, its descriptors created and masked
+ * @type:	%PCI_CAP_ID_MSI or %PCI_CAP_ID_MSIX
+ * @nvec:	Number of vectors
+ *
+ * One Linux interrupt and one CPU vector per descriptor. Vectors are
+ * assigned lazily by the vector domain (at request_irq()), or at once
+ * for managed interrupts; until then the device is aimed at the
+ * shutdown vector.
+ *
+ * Context: Process context, descriptor lock held.
+ * Return: 0; for MSI-X the number of vectors that could be had when the
+ * vector space ran out after some; or a negative errno. Nothing is left
+ * allocated on a non-zero return.
+ */
+static int msi_raw_alloc(struct pci_dev *dev, int type, int nvec)
+{
+	struct msi_desc *desc;
+	int done = 0, ret = 0;
+
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_NOTASSOCIATED) {
+		ret = msi_raw_alloc_desc(dev, desc, type);
+		if (ret)
+			break;
+		done++;
+	}
+	if (!ret)
+		return 0;
+
+	pci_dbg(dev, "raw: got %d of %d vectors (%d)\n", done, nvec, ret);
+	msi_raw_free(dev, type);
+	if (ret == -ENOSPC && type == PCI_CAP_ID_MSIX && done)
+		return done;
+	return ret;
+}
+
+static bool msi_raw_match(struct pci_dev *dev)
+{
+	return dev_get_msi_domain(&dev->dev) == x86_vector_domain;
+}
+
+static const struct pci_msi_ops msi_raw_ops = {
+	.name	= "raw",
+	.flags	= PCI_MSI_OPS_MSIX,
+	.match	= msi_raw_match,
+	.alloc	= msi_raw_alloc,
+	.free	= msi_raw_free,
+	/* ->restore: none, the core rewrites the cached messages */
+};
+
+#ifdef CONFIG_DEBUG_FS
+static int msi_raw_stats_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "vectors %ld\nmoves %ld\nsplit_moves %ld\ncaught %ld\nremote_moves %ld\n",
+		   atomic_long_read(&msi_raw_stats.vectors),
+		   atomic_long_read(&msi_raw_stats.moves),
+		   atomic_long_read(&msi_raw_stats.split_moves),
+		   atomic_long_read(&msi_raw_stats.caught),
+		   atomic_long_read(&msi_raw_stats.remote_moves));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(msi_raw_stats);
+
+static void __init msi_raw_debugfs_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("msi_raw", NULL);
+
+	debugfs_create_file("stats", 0444, dir, NULL, &msi_raw_stats_fops);
+}
+#else
+static inline void msi_raw_debugfs_init(void) { }
+#endif
+
+static int __init msi_raw_setup(char *arg)
+{
+	if (arg && !strcmp(arg, "off"))
+		msi_raw_off = true;
+	return 0;
+}
+early_param("msi_raw", msi_raw_setup);
+
+/* Every CPU that may come online must be a destination a message can name */
+static bool __init msi_raw_cpus_reachable(void)
+{
+	unsigned int cpu;
+
+	if (apic->dest_mode_logical)
+		return true;	/* flat logical IDs are 8 bits by construction */
+	for_each_possible_cpu(cpu) {
+		u32 id = per_cpu(x86_cpu_to_apicid, cpu);
+
+		if (id != BAD_APICID && id > MSI_RAW_MAX_DEST) {
+			pr_info("CPU %u has APIC ID %#x, beyond what a message can name: not used\n",
+				cpu, id);
+			return false;
+		}
+	}
+	return true;
+}
+
+static int __init msi_raw_init(void)
+{
+	struct fwnode_handle *fn;
+	int ret;
+
+	if (msi_raw_off) {
+		pr_info("off (msi_raw=off): PCI MSIs stay on the irq domain path\n");
+		return 0;
+	}
+	if (!x86_vector_domain || x86_pci_msi_default_domain != x86_vector_domain) {
+		pr_info("the vector domain is not the PCI MSI parent: not used\n");
+		return 0;
+	}
+	if (!msi_raw_cpus_reachable())
+		return 0;
+
+	fn = irq_domain_alloc_named_fwnode("RAW-MSI");
+	if (!fn)
+		return -ENOMEM;
+	msi_raw_domain = irq_domain_create_hierarchy(x86_vector_domain, 0, 0, fn,
+						     &msi_raw_domain_ops, NULL);
+	if (!msi_raw_domain) {
+		irq_domain_free_fwnode(fn);
+		return -ENOMEM;
+	}
+
+	ret = pci_msi_set_platform_ops(&msi_raw_ops);
+	if (ret) {
+		irq_domain_remove(msi_raw_domain);
+		irq_domain_free_fwnode(fn);
+		msi_raw_domain = NULL;
+		return ret;
+	}
+	msi_raw_debugfs_init();
+	pr_info("serving PCI devices whose MSI parent is the vector domain; multi-MSI limited to 1 vector\n");
+	return 0;
+}
+/* After pci_arch_init() made the vector domain the PCI MSI parent */
+arch_initcall_sync(msi_raw_init);
+
+#ifdef CONFIG_X86_MSI_RAW_KUNIT_TEST
+#include "msi_raw_kunit.c"
+#endif
