@@ -1,0 +1,946 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pSeries MSI backend: vectors from firmware through RTAS
+ *
+ * In a pSeries logical partition the hypervisor owns the MSI address and
+ * data registers of every PCI function. The partition asks for vectors
+ * with the RTAS call ibm,change-msi, which programs the device and may
+ * grant fewer than asked, learns the interrupt source number behind each
+ * vector with ibm,query-interrupt-source-number, and hands those numbers
+ * to the platform interrupt controller (XIVE or XICS) like any other
+ * source. The kernel never writes an MSI address or data register here
+ * (PCI_MSI_OPS_FW_OWNS_MSG): the core skips those writes at setup, restore
+ * and affinity changes alike.
+ *
+ * Masking happens at the interrupt source, in the XIVE or XICS, which the
+ * irq chips of the vectors drive; the device's own per-vector mask bits
+ * are opened once when firmware has set a vector up and are left alone
+ * afterwards (PCI_MSI_OPS_NO_MASK).
+ *
+ * The firmware calls sit behind two small functions that the KUnit suite
+ * replaces with an RTAS simulator (msi_rtas_kunit.c).
+ */
+#define pr_fmt(fmt) "rtas-msi: " fmt
+
+#include <linux/cache.h>
+#include <linux/init.h>
+#include <linux/irq.h>
+#include <linux/irqdomain.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
+#include <linux/msi.h>
+#include <linux/msi_ops.h>
+#include <linux/of.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
+
+#include <asm/machdep.h>
+#include <asm/msi_rtas.h>
+#include <asm/pci-bridge.h>
+#include <asm/ppc-pci.h>
+#include <asm/rtas.h>
+
+#include "msi_rtas.h"
+
+/* Status of RTAS calls that a partition is not allowed to make */
+#define RTAS_MSI_NOT_AUTHORIZED	-9002
+
+static s32 rtas_msi_change_token __ro_after_init = RTAS_UNKNOWN_SERVICE;
+static s32 rtas_msi_query_token __ro_after_init = RTAS_UNKNOWN_SERVICE;
+static bool rtas_msi_active __ro_after_init;
+
+/**
+ * rtas_msi_backend_active - Is the RTAS MSI backend the platform's?
+ *
+ * Return: True once the backend is registered as the platform default,
+ * which happens early in boot when firmware has both RTAS MSI calls.
+ * The pSeries irq domain code then leaves MSIs alone.
+ */
+bool rtas_msi_backend_active(void)
+{
+	return rtas_msi_active;
+}
+
+/*
+ * The seam: one raw call of each RTAS function, and the busy wait. The
+ * KUnit suite redirects these to its simulator.
+ */
+
+/**
+ * rtas_msi_fw_change - One raw ibm,change-msi call
+ * @a:		The PCI function
+ * @func:	Function code, RTAS_MSI_FN_*
+ * @nvec:	Vectors wanted, 0 to release them all
+ * @seq:	Sequence number, 1 on the first call
+ * @out:	Three outputs: vectors granted, next sequence number and
+ *		interrupt type (the legacy function code sets the first two)
+ *
+ * Return: The RTAS status.
+ */
+VISIBLE_IF_KUNIT int rtas_msi_fw_change(const struct rtas_msi_addr *a, u32 func,
+					u32 nvec, u32 seq, int *out)
+{
+	KUNIT_STATIC_STUB_REDIRECT(rtas_msi_fw_change, a, func, nvec, seq, out);
+
+	return rtas_call(rtas_msi_change_token, 6,
+			 func == RTAS_MSI_FN_LEGACY ? 3 : 4, out, a->config,
+			 BUID_HI(a->buid), BUID_LO(a->buid), func, nvec, seq);
+}
+EXPORT_SYMBOL_IF_KUNIT(rtas_msi_fw_change);
+
+/**
+ * rtas_msi_fw_query - One raw ibm,query-interrupt-source-number call
+ * @a:		The PCI function
+ * @index:	Vector index (MSI-X table entry, or MSI vector)
+ * @out:	Two outputs: interrupt source number and trigger type
+ *
+ * Return: The RTAS status.
+ */
+VISIBLE_IF_KUNIT int rtas_msi_fw_query(const struct rtas_msi_addr *a, u32 index,
+				       int *out)
+{
+	KUNIT_STATIC_STUB_REDIRECT(rtas_msi_fw_query, a, index, out);
+
+	return rtas_call(rtas_msi_query_token, 4, 3, out, a->config,
+			 BUID_HI(a->buid), BUID_LO(a->buid), index);
+}
+EXPORT_SYMBOL_IF_KUNIT(rtas_msi_fw_query);
+
+/**
+ * rtas_msi_busy_delay - Wait as an RTAS busy status asks
+ * @status:	RTAS status of the last call
+ *
+ * Return: True when @status asked to call again (after the wait).
+ */
+VISIBLE_IF_KUNIT bool rtas_msi_busy_delay(int status)
+{
+	KUNIT_STATIC_STUB_REDIRECT(rtas_msi_busy_delay, status);
+
+	return rtas_busy_delay(status);
+}
+EXPORT_SYMBOL_IF_KUNIT(rtas_msi_busy_delay);
+
+static bool rtas_msi_is_busy(int status)
+{
+	return status == RTAS_BUSY ||
+	       (status >= RTAS_EXTENDED_DELAY_MIN &&
+		status <= RTAS_EXTENDED_DELAY_MAX);
+}
+
+/**
+ * rtas_msi_errno - Translate an RTAS failure status
+ * @status:	Non-zero status of ibm,change-msi or
+ *		ibm,query-interrupt-source-number
+ *
+ * Return: The negative errno for @status.
+ */
+VISIBLE_IF_KUNIT int rtas_msi_errno(int status)
+{
+	switch (status) {
+	case RTAS_HARDWARE_ERROR:
+		return -EIO;
+	case RTAS_INVALID_PARAMETER:
+		return -EINVAL;
+	case RTAS_ML_ISOLATION_ERROR:
+		return -ENXIO;
+	case RTAS_MSI_NOT_AUTHORIZED:
+		return -EPERM;
+	default:
+		return rtas_msi_is_busy(status) ? -EBUSY : -EIO;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(rtas_msi_errno);
+
+/**
+ * rtas_msi_change - Ask firmware for a number of vectors
+ * @a:		The PCI function
+ * @func:	Function code, RTAS_MSI_FN_*
+ * @nvec:	Vectors wanted, 0 to release them all
+ *
+ * Calls again while firmware answers busy, up to RTAS_MSI_MAX_TRIES
+ * times. The caller logs failures, it knows what was asked for.
+ *
+ * Return: The number of vectors firmware granted, which may be fewer
+ * than @nvec, or a negative errno.
+ */
+VISIBLE_IF_KUNIT int rtas_msi_change(const struct rtas_msi_addr *a, u32 func,
+				     unsigned int nvec)
+{
+	int out[3] = { 0 };
+	int tries, rc;
+	u32 seq = 1;
+
+	for (tries = 1; ; tries++) {
+		rc = rtas_msi_fw_change(a, func, nvec, seq, out);
+		if (!rtas_msi_is_busy(rc))
+			break;
+		if (tries == RTAS_MSI_MAX_TRIES) {
+			pr_err("%s: ibm,change-msi still busy (%d) after %d tries\n",
+			       a->name, rc, tries);
+			return -EBUSY;
+		}
+		/* Firmware tells how to continue an interrupted change */
+		if (out[1])
+			seq = out[1];
+		rtas_msi_busy_delay(rc);
+	}
+	if (rc)
+		return rtas_msi_errno(rc);
+	if (out[0] < 0) {
+		pr_err("%s: ibm,change-msi granted %d vectors\n", a->name, out[0]);
+		return -EIO;
+	}
+	return out[0];
+}
+EXPORT_SYMBOL_IF_KUNIT(rtas_msi_change);
+
+/**
+ * rtas_msi_release - Give all vectors of a function back to firmware
+ * @a:		The PCI function
+ * @quiet:	Failure is expected (nothing may be allocated): no log line
+ *
+ * A 0-vector ibm,change-msi with the explicit MSI function code releases
+ * MSI and MSI-X vectors alike; firmware without it knows the legacy
+ * function code.
+ *
+ * Return: 0, or a negative errno when firmware kept the vectors.
+ */
+VISIBLE_IF_KUNIT int rtas_msi_release(const struct rtas_msi_addr *a, bool quiet)
+{
+	int rc;
+
+	rc = rtas_msi_change(a, RTAS_MSI_FN_MSI, 0);
+	if (rc == -EINVAL)
+		rc = rtas_msi_change(a, RTAS_MSI_FN_LEGACY, 0);
+	if (rc > 0) {
+		pr_err("%s: firmware kept %d vectors on release\n", a->name, rc);
+		return -EIO;
+	}
+	if (rc < 0 && !quiet)
+		pr_err("%s: firmware refused to release the vectors: %d\n",
+		       a->name, rc);
+	return rc;
+}
+EXPORT_SYMBOL_IF_KUNIT(rtas_msi_release);
+
+/**
+ * rtas_msi_query - Learn the interrupt source of one vector
+ * @a:		The PCI function
+ * @index:	Vector index
+ * @vec:	Filled with the source number
+ *
+ * Return: 0, or a negative errno (logged).
+ */
+VISIBLE_IF_KUNIT int rtas_msi_query(const struct rtas_msi_addr *a,
+				    unsigned int index, struct rtas_msi_vec *vec)
+{
+	int out[2] = { 0 };
+	int tries, rc;
+
+	for (tries = 1; ; tries++) {
+		rc = rtas_msi_fw_query(a, index, out);
+		if (!rtas_msi_is_busy(rc))
+			break;
+		if (tries == RTAS_MSI_MAX_TRIES) {
+			rc = -EBUSY;
+			goto fail;
+		}
+		rtas_msi_busy_delay(rc);
+	}
+	if (rc) {
+		rc = rtas_msi_errno(rc);
+		goto fail;
+	}
+	vec->source = out[0];
+	return 0;
+fail:
+	pr_err("%s: no interrupt source for vector %u: %d\n", a->name, index, rc);
+	return rc;
+}
+EXPORT_SYMBOL_IF_KUNIT(rtas_msi_query);
+
+/**
+ * rtas_msi_unmap - Dispose of the Linux interrupts of vectors
+ * @vec:	The vectors; those with a Linux interrupt lose it
+ * @n:		Number of vectors
+ */
+VISIBLE_IF_KUNIT void rtas_msi_unmap(struct rtas_msi_vec *vec, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!vec[i].virq)
+			continue;
+		irq_dispose_mapping(vec[i].virq);
+		vec[i].virq = 0;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(rtas_msi_unmap);
+
+/**
+ * rtas_msi_map - Give firmware's interrupt sources Linux interrupts
+ * @dom:	Domain of the interrupt controller the sources belong to
+ * @vec:	The vectors, with their source numbers
+ * @n:		Number of vectors
+ * @block:	Consecutive Linux interrupts are needed (multi-MSI)
+ * @aff:	Optional affinity, one entry per vector
+ * @node:	NUMA node of the device
+ *
+ * A source number that already has a Linux interrupt is refused: it
+ * belongs to someone else, or firmware handed it out twice.
+ *
+ * Return: 0 with a Linux interrupt in every vector, or a negative errno
+ * (logged) with none.
+ */
+VISIBLE_IF_KUNIT int rtas_msi_map(struct irq_domain *dom,
+				  struct rtas_msi_vec *vec, unsigned int n,
+				  bool block, const struct irq_affinity_desc *aff,
+				  int node)
+{
+	struct irq_fwspec fwspec = {
+		.fwnode		= dom->fwnode,
+		.param_count	= 2,
+	};
+	unsigned int i, taken;
+	int base = 0, virq, ret;
+
+	if (block) {
+		base = irq_domain_alloc_descs(-1, n, vec[0].source, node, aff);
+		if (base < 0)
+			return base;
+	}
+
+	for (i = 0; i < n; i++) {
+		taken = irq_find_mapping(dom, vec[i].source);
+		if (taken) {
+			pr_err("source %#x of vector %u is irq %u already\n",
+			       vec[i].source, i, taken);
+			ret = -EBUSY;
+			goto undo;
+		}
+		if (block) {
+			virq = base + i;
+		} else {
+			virq = irq_domain_alloc_descs(-1, 1, vec[i].source, node,
+						      aff ? &aff[i] : NULL);
+			if (virq < 0) {
+				ret = virq;
+				goto undo;
+			}
+		}
+		/* Interrupt specifier cells: source, sense (0: edge) */
+		fwspec.param[0] = vec[i].source;
+		fwspec.param[1] = 0;
+		ret = __irq_domain_alloc_irqs(dom, virq, 1, node, &fwspec, true,
+					      NULL);
+		if (ret < 0) {
+			pr_err("source %#x of vector %u refused by the interrupt controller: %d\n",
+			       vec[i].source, i, ret);
+			/* The irq domain code freed the descriptor */
+			i++;
+			goto undo_descs;
+		}
+		vec[i].virq = virq;
+	}
+	return 0;
+
+undo:
+	/* In a block, the descriptor of vector i is still allocated */
+undo_descs:
+	if (block && i < n)
+		irq_free_descs(base + i, n - i);
+	rtas_msi_unmap(vec, n);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(rtas_msi_map);
+
+static const char *rtas_msi_fn_name(u32 func)
+{
+	switch (func) {
+	case RTAS_MSI_FN_MSIX:
+	case RTAS_MSI_FN_MSIX32:
+		return "MSI-X";
+	case RTAS_MSI_FN_LEGACY:
+		return "MSI (legacy call)";
+	default:
+		return "MSI";
+	}
+}
+
+/**
+ * rtas_msi_get - Obtain and map a function's vectors
+ * @dom:	Domain of the platform interrupt controller
+ * @a:		The PCI function
+ * @func:	Function code, RTAS_MSI_FN_*
+ * @ask:	Vectors to ask firmware for, at least @nvec
+ * @nvec:	Vectors to map
+ * @vec:	@nvec entries, filled in on success
+ * @aff:	Optional affinity, @nvec entries
+ * @node:	NUMA node of the device
+ *
+ * Some firmware only grants powers of two: @ask may round @nvec up, and
+ * when firmware refuses @ask, @nvec is tried. When firmware grants fewer
+ * than @nvec, whatever it granted is released: the caller retries with
+ * that number.
+ *
+ * Return: 0, the positive number of vectors firmware can grant, or a
+ * negative errno. Firmware holds nothing for the function unless 0 is
+ * returned.
+ */
+VISIBLE_IF_KUNIT int rtas_msi_get(struct irq_domain *dom,
+				  const struct rtas_msi_addr *a, u32 func,
+				  unsigned int ask, unsigned int nvec,
+				  struct rtas_msi_vec *vec,
+				  const struct irq_affinity_desc *aff, int node)
+{
+	bool block = func != RTAS_MSI_FN_MSIX && func != RTAS_MSI_FN_MSIX32;
+	unsigned int i;
+	int got, ret;
+
+	got = rtas_msi_change(a, func, ask);
+	if (got == -EINVAL && func == RTAS_MSI_FN_MSI) {
+		pr_info("%s: firmware lacks the MSI function code, trying the legacy one\n",
+			a->name);
+		func = RTAS_MSI_FN_LEGACY;
+		got = rtas_msi_change(a, func, ask);
+	}
+	if (got < 0 && ask != nvec)
+		got = rtas_msi_change(a, func, nvec);
+	if (got < 0) {
+		pr_err("%s: ibm,change-msi for %u %s vectors failed: %d\n",
+		       a->name, nvec, rtas_msi_fn_name(func), got);
+		return got;
+	}
+	if (got < nvec) {
+		/* Firmware may hold the smaller number, or nothing */
+		rtas_msi_release(a, true);
+		if (!got) {
+			pr_warn("%s: firmware has no %s vectors left\n",
+				a->name, rtas_msi_fn_name(func));
+			return -ENOSPC;
+		}
+		pr_info("%s: firmware grants %d of %u %s vectors\n",
+			a->name, got, nvec, rtas_msi_fn_name(func));
+		return got;
+	}
+
+	for (i = 0; i < nvec; i++) {
+		vec[i].virq = 0;
+		ret = rtas_msi_query(a, i, &vec[i]);
+		if (ret)
+			goto release;
+	}
+	ret = rtas_msi_map(dom, vec, nvec, block, aff, node);
+	if (ret)
+		goto release;
+	return 0;
+
+release:
+	pr_err("%s: setting up %u %s vectors failed: %d\n", a->name, nvec,
+	       rtas_msi_fn_name(func), ret);
+	rtas_msi_release(a, false);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(rtas_msi_get);
+
+/**
+ * rtas_msi_quota - A function's share of its PE's vectors
+ * @pe:		Budget of the PE
+ * @want:	Vectors the function asks for
+ *
+ * Every function of the PE is entitled to an equal share; what the
+ * others leave of theirs, and the remainder of the division, goes in
+ * equal parts to the functions that want more than a share.
+ *
+ * Return: The number of vectors the function may have, at most @want.
+ */
+VISIBLE_IF_KUNIT unsigned int rtas_msi_quota(const struct rtas_msi_pe *pe,
+					     unsigned int want)
+{
+	unsigned int share, extra;
+
+	if (!pe->ndev)
+		return want;
+	share = pe->total / pe->ndev;
+	if (want <= share)
+		return want;
+	extra = (pe->spare + pe->total % pe->ndev) / (pe->over + 1);
+	return min(want, share + extra);
+}
+EXPORT_SYMBOL_IF_KUNIT(rtas_msi_quota);
+
+/* Device tree side of the quota */
+
+struct rtas_msi_count {
+	struct device_node	*self;
+	unsigned int		share;
+	struct rtas_msi_pe	pe;
+};
+
+static unsigned int rtas_msi_dt_want(struct device_node *dn)
+{
+	u32 msi = 0, msix = 0;
+
+	of_property_read_u32(dn, "ibm,req#msi", &msi);
+	of_property_read_u32(dn, "ibm,req#msi-x", &msix);
+	return max(msi, msix);
+}
+
+static bool rtas_msi_dt_is_bridge(struct device_node *dn)
+{
+	u32 class = 0;
+
+	of_property_read_u32(dn, "class-code", &class);
+	return (class >> 8) == PCI_CLASS_BRIDGE_PCI;
+}
+
+static void *rtas_msi_count_dev(struct device_node *dn, void *data)
+{
+	struct rtas_msi_count *c = data;
+
+	if (!rtas_msi_dt_is_bridge(dn))
+		c->pe.ndev++;
+	return NULL;
+}
+
+static void *rtas_msi_count_spare(struct device_node *dn, void *data)
+{
+	struct rtas_msi_count *c = data;
+	unsigned int want;
+
+	if (dn == c->self || rtas_msi_dt_is_bridge(dn))
+		return NULL;
+	want = rtas_msi_dt_want(dn);
+	if (want < c->share)
+		c->pe.spare += c->share - want;
+	else if (want > c->share)
+		c->pe.over++;
+	return NULL;
+}
+
+/*
+ * The vectors a function may have of what its PE offers. The PE is the
+ * nearest node up the tree with ibm,pe-total-#msi; without one firmware
+ * sets no budget and @want stands.
+ */
+static unsigned int rtas_msi_dev_quota(struct pci_dev *pdev, unsigned int want)
+{
+	struct device_node *dn = pci_device_to_OF_node(pdev);
+	struct rtas_msi_count c = { .self = dn };
+	struct device_node *pe;
+	unsigned int quota;
+	u32 total;
+
+	for (pe = of_node_get(dn); pe; pe = of_get_next_parent(pe)) {
+		if (!of_property_read_u32(pe, "ibm,pe-total-#msi", &total))
+			break;
+	}
+	if (!pe)
+		return want;
+
+	c.pe.total = total;
+	pci_traverse_device_nodes(pe, rtas_msi_count_dev, &c);
+	if (c.pe.ndev) {
+		c.share = total / c.pe.ndev;
+		if (want > c.share)
+			pci_traverse_device_nodes(pe, rtas_msi_count_spare, &c);
+	}
+	quota = rtas_msi_quota(&c.pe, want);
+	pci_dbg(pdev, "PE %pOF: %u vectors for %u functions, quota %u of %u\n",
+		pe, total, c.pe.ndev, quota, want);
+	of_node_put(pe);
+	return quota;
+}
+
+/* The backend */
+
+static int rtas_msi_dev_addr(struct pci_dev *pdev, struct rtas_msi_addr *a)
+{
+	struct pci_dn *pdn = pci_get_pdn(pdev);
+
+	if (!pdn || !pdn->phb)
+		return -ENODEV;
+	a->config = rtas_config_addr(pdn->busno, pdn->devfn, 0);
+	a->buid = pdn->phb->buid;
+	a->name = pci_name(pdev);
+	return 0;
+}
+
+static const char *rtas_msi_req_prop(int type)
+{
+	return type == PCI_CAP_ID_MSIX ? "ibm,req#msi-x" : "ibm,req#msi";
+}
+
+/*
+ * What firmware offers the function: its request property, then the
+ * quota of its PE. 0 when it offers nothing.
+ */
+static unsigned int rtas_msi_limit(struct pci_dev *pdev, int type,
+				   unsigned int nvec)
+{
+	struct device_node *dn = pci_device_to_OF_node(pdev);
+	u32 req;
+
+	if (!dn || of_property_read_u32(dn, rtas_msi_req_prop(type), &req))
+		return 0;
+	return rtas_msi_dev_quota(pdev, min(nvec, req));
+}
+
+static bool rtas_msi_match(struct pci_dev *pdev)
+{
+	struct pci_dn *pdn = pci_get_pdn(pdev);
+
+	return pdn && pdn->phb;
+}
+
+static int rtas_msi_check(struct pci_dev *pdev, int type, int nvec)
+{
+	const char *kind = type == PCI_CAP_ID_MSIX ? "MSI-X" : "MSI";
+	struct device_node *dn = pci_device_to_OF_node(pdev);
+	unsigned int limit;
+	u32 req;
+
+	if (!dn || of_property_read_u32(dn, rtas_msi_req_prop(type), &req)) {
+		pci_dbg(pdev, "firmware offers no %s (no %s)\n", kind,
+			rtas_msi_req_prop(type));
+		return -ENODEV;
+	}
+	limit = rtas_msi_limit(pdev, type, nvec);
+	if (!limit) {
+		pci_info(pdev, "no %s vectors: %s is %u, quota exhausted?\n",
+			 kind, rtas_msi_req_prop(type), req);
+		return -ENOSPC;
+	}
+	if (limit < nvec)
+		pci_dbg(pdev, "%s limited to %u of %d vectors by firmware\n",
+			kind, limit, nvec);
+	return limit;
+}
+
+static u32 rtas_msi_func(struct pci_dev *pdev, int type)
+{
+	if (type == PCI_CAP_ID_MSIX)
+		return pdev->no_64bit_msi ? RTAS_MSI_FN_MSIX32 : RTAS_MSI_FN_MSIX;
+	return pdev->no_64bit_msi ? RTAS_MSI_FN_MSI32 : RTAS_MSI_FN_MSI;
+}
+
+/* The MSI-X vector control word is no address/data: open it once */
+static void rtas_msi_open_msix_entry(struct msi_desc *desc)
+{
+	void __iomem *ctrl;
+	u32 val;
+
+	if (desc->pci.msi_attrib.is_virtual || !desc->pci.mask_base)
+		return;
+	ctrl = desc->pci.mask_base + desc->msi_index * PCI_MSIX_ENTRY_SIZE +
+	       PCI_MSIX_ENTRY_VECTOR_CTRL;
+	val = readl(ctrl);
+	if (val & PCI_MSIX_ENTRY_CTRL_MASKBIT)
+		writel(val & ~PCI_MSIX_ENTRY_CTRL_MASKBIT, ctrl);
+	desc->pci.msix_ctrl = val & ~PCI_MSIX_ENTRY_CTRL_MASKBIT;
+}
+
+/*
+ * Firmware's message, for introspection only: the cache is what the
+ * core would write back, and it never does for this backend.
+ */
+static void rtas_msi_read_msgs(struct pci_dev *pdev)
+{
+	struct msi_desc *desc;
+
+	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED) {
+		if (!desc->pci.msi_attrib.is_virtual)
+			__pci_read_msi_msg(desc, &desc->msg);
+	}
+}
+
+static int rtas_msi_attach(struct pci_dev *pdev, int type,
+			   struct rtas_msi_vec *vec, unsigned int nvec)
+{
+	struct msi_desc *desc;
+	unsigned int i;
+	int ret;
+
+	if (type == PCI_CAP_ID_MSI) {
+		desc = msi_first_desc(&pdev->dev, MSI_DESC_ALL);
+		for (i = 0; i < nvec; i++) {
+			ret = irq_set_msi_desc_off(vec[0].virq, i, desc);
+			if (ret)
+				return ret;
+		}
+		return 0;
+	}
+
+	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_NOTASSOCIATED) {
+		if (desc->msi_index >= nvec) {
+			pci_err(pdev, "MSI-X entry %u beyond the %u granted\n",
+				desc->msi_index, nvec);
+			return -EINVAL;
+		}
+		ret = irq_set_msi_desc(vec[desc->msi_index].virq, desc);
+		if (ret)
+			return ret;
+		rtas_msi_open_msix_entry(desc);
+	}
+	return 0;
+}
+
+static void rtas_msi_detach(struct pci_dev *pdev)
+{
+	struct msi_desc *desc;
+	unsigned int i;
+
+	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED) {
+		for (i = 0; i < desc->nvec_used; i++)
+			irq_set_msi_desc(desc->irq + i, NULL);
+		desc->irq = 0;
+	}
+}
+
+/* Affinity of the vectors in one array, as rtas_msi_map() wants it */
+static struct irq_affinity_desc *rtas_msi_affinity(struct pci_dev *pdev,
+						   int type, unsigned int nvec,
+						   bool *copied)
+{
+	struct irq_affinity_desc *aff;
+	struct msi_desc *desc;
+
+	*copied = false;
+	if (type == PCI_CAP_ID_MSI) {
+		desc = msi_first_desc(&pdev->dev, MSI_DESC_ALL);
+		return desc ? desc->affinity : NULL;
+	}
+
+	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ALL) {
+		if (desc->affinity)
+			break;
+	}
+	if (!desc)
+		return NULL;
+	aff = kcalloc(nvec, sizeof(*aff), GFP_KERNEL);
+	if (!aff)
+		return ERR_PTR(-ENOMEM);
+	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ALL) {
+		if (desc->affinity && desc->msi_index < nvec)
+			aff[desc->msi_index] = *desc->affinity;
+	}
+	*copied = true;
+	return aff;
+}
+
+static int rtas_msi_alloc(struct pci_dev *pdev, int type, int nvec)
+{
+	struct irq_domain *dom = irq_get_default_host();
+	struct irq_affinity_desc *aff;
+	unsigned int ask = nvec, up;
+	struct rtas_msi_vec *vec;
+	struct rtas_msi_addr a;
+	bool copied;
+	int ret;
+
+	if (!dom || rtas_msi_dev_addr(pdev, &a))
+		return -ENODEV;
+
+	/* Some firmware grants MSI-X in powers of two only */
+	up = roundup_pow_of_two(nvec);
+	if (type == PCI_CAP_ID_MSIX && up != nvec &&
+	    up <= pci_msix_vec_count(pdev) &&
+	    rtas_msi_limit(pdev, type, up) == up)
+		ask = up;
+
+	vec = kcalloc(nvec, sizeof(*vec), GFP_KERNEL);
+	if (!vec)
+		return -ENOMEM;
+	aff = rtas_msi_affinity(pdev, type, nvec, &copied);
+	if (IS_ERR(aff)) {
+		ret = PTR_ERR(aff);
+		goto out;
+	}
+
+	ret = rtas_msi_get(dom, &a, rtas_msi_func(pdev, type), ask, nvec, vec,
+			   aff, dev_to_node(&pdev->dev));
+	if (ret)
+		goto out;
+
+	ret = rtas_msi_attach(pdev, type, vec, nvec);
+	if (ret) {
+		rtas_msi_detach(pdev);
+		rtas_msi_unmap(vec, nvec);
+		rtas_msi_release(&a, false);
+		goto out;
+	}
+	rtas_msi_read_msgs(pdev);
+	pci_dbg(pdev, "%d %s vectors from firmware, first source %#x, irq %u\n",
+		nvec, type == PCI_CAP_ID_MSIX ? "MSI-X" : "MSI", vec[0].source,
+		vec[0].virq);
+out:
+	if (copied)
+		kfree(aff);
+	kfree(vec);
+	return ret;
+}
+
+static void rtas_msi_free(struct pci_dev *pdev, int type)
+{
+	struct rtas_msi_addr a;
+	struct msi_desc *desc;
+	unsigned int i, virq;
+
+	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED) {
+		for (i = 0; i < desc->nvec_used; i++) {
+			virq = desc->irq + i;
+			irq_set_msi_desc(virq, NULL);
+			irq_dispose_mapping(virq);
+		}
+		desc->irq = 0;
+	}
+	/* Linux let go of the vectors whatever firmware says */
+	if (!rtas_msi_dev_addr(pdev, &a))
+		rtas_msi_release(&a, false);
+}
+
+/*
+ * After a reset the device has forgotten what firmware programmed. Ask
+ * firmware again for the same vectors; they must come back with the
+ * interrupt sources the Linux interrupts are mapped to.
+ */
+static int rtas_msi_restore(struct pci_dev *pdev, int type)
+{
+	struct rtas_msi_vec v = { };
+	struct irq_data *d;
+	struct rtas_msi_addr a;
+	struct msi_desc *desc;
+	unsigned int i, n = 0;
+	int ret;
+
+	ret = rtas_msi_dev_addr(pdev, &a);
+	if (ret)
+		return ret;
+
+	msi_lock_descs(&pdev->dev);
+	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED)
+		n += desc->nvec_used;
+
+	/* Release first, so that firmware can hand out the same sources */
+	rtas_msi_release(&a, true);
+	ret = rtas_msi_change(&a, rtas_msi_func(pdev, type), n);
+	if (ret >= 0 && ret < n)
+		ret = -ENOSPC;
+	if (ret < 0) {
+		pci_err(pdev, "firmware did not restore %u vectors: %d\n", n, ret);
+		goto out;
+	}
+
+	ret = 0;
+	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED) {
+		for (i = 0; i < desc->nvec_used && !ret; i++) {
+			ret = rtas_msi_query(&a, desc->msi_index + i, &v);
+			d = irq_get_irq_data(desc->irq + i);
+			if (!ret && (!d || d->hwirq != v.source)) {
+				pci_err(pdev, "vector %u moved to source %#x on restore\n",
+					desc->msi_index + i, v.source);
+				ret = -EIO;
+			}
+		}
+		if (!ret && desc->pci.msi_attrib.is_msix)
+			rtas_msi_open_msix_entry(desc);
+	}
+	if (ret)
+		goto out;
+	rtas_msi_read_msgs(pdev);
+out:
+	msi_unlock_descs(&pdev->dev);
+	return ret;
+}
+
+static const struct pci_msi_ops rtas_msi_ops = {
+	.name		= "rtas",
+	.flags		= PCI_MSI_OPS_FW_OWNS_MSG | PCI_MSI_OPS_MULTI_MSI |
+			  PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MSIX_CONTIGUOUS |
+			  PCI_MSI_OPS_NO_MASK,
+	.match		= rtas_msi_match,
+	.check		= rtas_msi_check,
+	.alloc		= rtas_msi_alloc,
+	.free		= rtas_msi_free,
+	.restore	= rtas_msi_restore,
+};
+
+/*
+ * A function that firmware (or the kernel before a kexec) left with MSI
+ * or MSI-X on goes back to its INTx pin: its driver may not ask for MSIs
+ * at all, and interrupts would then go nowhere.
+ */
+static void rtas_msi_lsi_fixup(struct pci_dev *pdev)
+{
+	struct rtas_msi_addr a;
+	u16 msi = 0, msix = 0;
+
+	if (pdev->msi_cap)
+		pci_read_config_word(pdev, pdev->msi_cap + PCI_MSI_FLAGS, &msi);
+	if (pdev->msix_cap)
+		pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &msix);
+	if (!(msi & PCI_MSI_FLAGS_ENABLE) && !(msix & PCI_MSIX_FLAGS_ENABLE))
+		return;
+	if (rtas_msi_dev_addr(pdev, &a))
+		return;
+
+	pci_info(pdev, "found with %s on, back to INTx until a driver asks for MSIs\n",
+		 msix & PCI_MSIX_FLAGS_ENABLE ? "MSI-X" : "MSI");
+	rtas_msi_release(&a, false);
+	if (msi & PCI_MSI_FLAGS_ENABLE)
+		pci_write_config_word(pdev, pdev->msi_cap + PCI_MSI_FLAGS,
+				      msi & ~PCI_MSI_FLAGS_ENABLE);
+	if (msix & PCI_MSIX_FLAGS_ENABLE)
+		pci_write_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS,
+				      msix & ~PCI_MSIX_FLAGS_ENABLE);
+	pci_intx(pdev, 1);
+}
+
+/*
+ * Run for every PCI function before a driver can bind to it. Without
+ * the pSeries MSI domains, the generic OF lookup of a PHB's MSI domain
+ * ends at the interrupt controller's domain, which is no MSI domain: the
+ * MSI core must not take it for one, the functions this backend serves
+ * have none.
+ */
+static void rtas_msi_pci_fixup(struct pci_dev *pdev)
+{
+	if (!rtas_msi_match(pdev))
+		return;
+	dev_set_msi_domain(&pdev->dev, NULL);
+	if (pdev->irq)
+		rtas_msi_lsi_fixup(pdev);
+}
+
+/*
+ * Early, so that the PHBs found at core_initcall time know whether to
+ * create the pSeries MSI irq domains.
+ */
+static int __init rtas_msi_backend_init(void)
+{
+	int ret;
+
+	rtas_msi_change_token = rtas_function_token(RTAS_FN_IBM_CHANGE_MSI);
+	rtas_msi_query_token =
+		rtas_function_token(RTAS_FN_IBM_QUERY_INTERRUPT_SOURCE_NUMBER);
+	if (rtas_msi_change_token == RTAS_UNKNOWN_SERVICE ||
+	    rtas_msi_query_token == RTAS_UNKNOWN_SERVICE) {
+		pr_info("firmware lacks ibm,change-msi or ibm,query-interrupt-source-number, not registered\n");
+		return 0;
+	}
+
+	ret = pci_msi_set_platform_ops(&rtas_msi_ops);
+	if (ret)
+		return ret;
+	rtas_msi_active = true;
+
+	if (ppc_md.pci_irq_fixup)
+		pr_warn("platform has a PCI irq fixup already, PCI functions left as they are\n");
+	else
+		ppc_md.pci_irq_fixup = rtas_msi_pci_fixup;
+	return 0;
+}
+machine_early_initcall(pseries, rtas_msi_backend_init);
