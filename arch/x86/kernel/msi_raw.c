@@ -454,6 +454,7 @@ static bool __init msi_raw_cpus_reachable(void)
 	return true;
 }
 
+/* Runs after pci_arch_init() has made the vector domain the PCI MSI parent */
 static int __init msi_raw_init(void)
 {
 	struct fwnode_handle *fn;
@@ -491,7 +492,6 @@ static int __init msi_raw_init(void)
 	pr_info("serving PCI devices whose MSI parent is the vector domain; multi-MSI limited to 1 vector\n");
 	return 0;
 }
-/* After pci_arch_init() made the vector domain the PCI MSI parent */
 arch_initcall_sync(msi_raw_init);
 
 #ifdef CONFIG_X86_MSI_RAW_KUNIT_TEST
