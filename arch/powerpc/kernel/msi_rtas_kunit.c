@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the pSeries RTAS MSI backend
+ *
+ * The backend's two RTAS calls and its busy wait are redirected to a
+ * simulator of ibm,change-msi and ibm,query-interrupt-source-number
+ * (static stubs), and its interrupt sources are mapped in a small irq
+ * domain of the test's own, so the tests run on any pSeries kernel,
+ * XIVE or XICS, without touching firmware. Every test checks that
+ * nothing is left behind: no mapping in the domain, no interrupt
+ * descriptor, no vector held by the simulated firmware unless the test
+ * holds it on purpose.
+ */
+#include <kunit/static_stub.h>
+#include <kunit/test.h>
+#include <linux/irq.h>
+#include <linux/irqdomain.h>
+#include <linux/irqnr.h>
+#include <linux/minmax.h>
+#include <linux/numa.h>
+
+#include <asm/rtas.h>
+
+#include "msi_rtas.h"
+
+#define SIM_SOURCE_BASE	0x100	/* first source number firmware hands out */
+#define SIM_HWIRQS	0x200	/* sources the test controller accepts */
+#define SIM_MAX_VEC	16
+#define SIM_MAX_SCRIPT	8
+
+/* The simulated firmware */
+struct rtas_sim {
+	/* Configuration */
+	unsigned int	pool;		/* vectors left in the PE */
+	unsigned int	cap;		/* most vectors for one function */
+	bool		cap_no_alloc;	/* over the cap: answer the cap only */
+	int		script[SIM_MAX_SCRIPT];	/* statuses before the answer */
+	unsigned int	nscript;
+	int		busy_forever;	/* every change-msi returns this */
+	int		change_status;	/* change-msi (nvec > 0) fails so */
+	unsigned int	refuse_above;	/* nvec above this: parameter error */
+	u32		refuse_func;	/* this function code: parameter error */
+	int		release_status;	/* release fails so */
+	int		release_keeps;	/* release reports vectors kept */
+	int		query_status;	/* query of query_index fails so */
+	unsigned int	query_index;
+	u32		source[SIM_MAX_VEC];	/* non-zero: source override */
+
+	/* State and call log */
+	unsigned int	held;
+	unsigned int	changes;
+	unsigned int	releases;
+	unsigned int	delays;
+	u32		seq_seen[SIM_MAX_SCRIPT + 1];
+	u32		funcs[4];
+	unsigned int	nfuncs;
+};
+
+struct rtas_msi_test {
+	struct rtas_sim		sim;
+	struct fwnode_handle	*fwnode;
+	struct irq_domain	*dom;
+	struct rtas_msi_addr	addr;
+	struct rtas_msi_vec	vec[SIM_MAX_VEC];
+	unsigned int		descs;	/* interrupt descriptors before */
+};
+
+static struct rtas_sim *sim_of(void)
+{
+	struct kunit *test = kunit_get_current_test();
+
+	return &((struct rtas_msi_test *)test->priv)->sim;
+}
+
+static int sim_change(const struct rtas_msi_addr *a, u32 func, u32 nvec,
+		      u32 seq, int *out)
+{
+	struct rtas_sim *s = sim_of();
+	unsigned int calls = s->changes++;
+	unsigned int grant;
+
+	if (calls < ARRAY_SIZE(s->seq_seen))
+		s->seq_seen[calls] = seq;
+	if (s->nfuncs < ARRAY_SIZE(s->funcs))
+		s->funcs[s->nfuncs++] = func;
+	out[0] = 0;
+	out[1] = seq + 1;
+	out[2] = 0;
+
+	if (s->busy_forever)
+		return s->busy_forever;
+	if (calls < s->nscript && s->script[calls])
+		return s->script[calls];
+	if (func == s->refuse_func)
+		return RTAS_INVALID_PARAMETER;
+
+	if (!nvec) {
+		s->releases++;
+		if (s->release_status)
+			return s->release_status;
+		if (s->release_keeps) {
+			out[0] = s->release_keeps;
+			return 0;
+		}
+		if (!s->held)
+			return RTAS_HARDWARE_ERROR;	/* nothing to release */
+		s->pool += s->held;
+		s->held = 0;
+		return 0;
+	}
+
+	if (s->change_status)
+		return s->change_status;
+	if (s->refuse_above && nvec > s->refuse_above)
+		return RTAS_INVALID_PARAMETER;
+	/* A new request replaces what the function held */
+	s->pool += s->held;
+	s->held = 0;
+	grant = min3(nvec, s->pool, s->cap);
+	if (grant < nvec && s->cap_no_alloc) {
+		out[0] = grant;
+		return 0;
+	}
+	s->held = grant;
+	s->pool -= grant;
+	out[0] = grant;
+	return 0;
+}
+
+static int sim_query(const struct rtas_msi_addr *a, u32 index, int *out)
+{
+	struct rtas_sim *s = sim_of();
+
+	if (s->query_status && index == s->query_index)
+		return s->query_status;
+	if (index >= s->held)
+		return RTAS_HARDWARE_ERROR;
+	out[0] = index < SIM_MAX_VEC && s->source[index] ?
+		 s->source[index] : SIM_SOURCE_BASE + index;
+	out[1] = 1;	/* edge */
+	return 0;
+}
+
+static bool sim_busy_delay(int status)
+{
+	struct rtas_sim *s = sim_of();
+
+	if (status != RTAS_BUSY && (status < RTAS_EXTENDED_DELAY_MIN ||
+				    status > RTAS_EXTENDED_DELAY_MAX))
+		return false;
+	s->delays++;	/* no sleeping under test */
+	return true;
+}
+
+/* The test's interrupt controller: sources below SIM_HWIRQS only */
+static int sim_dom_translate(struct irq_domain *d, struct irq_fwspec *fwspec,
+			     unsigned long *hwirq, unsigned int *type)
+{
+	if (fwspec->param_count < 1)
+		return -EINVAL;
+	*hwirq = fwspec->param[0];
+	*type = IRQ_TYPE_EDGE_RISING;
+	return 0;
+}
+
+static int sim_dom_alloc(struct irq_domain *d, unsigned int virq,
+			 unsigned int nr_irqs, void *arg)
+{
+	struct irq_fwspec *fwspec = arg;
+	unsigned int i;
+
+	for (i = 0; i < nr_irqs; i++) {
+		if (fwspec->param[0] + i >= SIM_HWIRQS)
+			return -EINVAL;
+		irq_domain_set_info(d, virq + i, fwspec->param[0] + i,
+				    &dummy_irq_chip, NULL, handle_simple_irq,
+				    NULL, NULL);
+	}
+	return 0;
+}
+
+static void sim_dom_free(struct irq_domain *d, unsigned int virq,
+			 unsigned int nr_irqs)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_irqs; i++)
+		irq_domain_reset_irq_data(irq_domain_get_irq_data(d, virq + i));
+}
+
+static const struct irq_domain_ops sim_dom_ops = {
+	.translate	= sim_dom_translate,
+	.alloc		= sim_dom_alloc,
+	.free		= sim_dom_free,
+};
+
+static unsigned int count_irq_descs(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < nr_irqs; i++)
+		n += !!irq_to_desc(i);
+	return n;
+}
+
+static unsigned int count_mappings(struct irq_domain *dom)
+{
+	unsigned int h, n = 0;
+
+	for (h = 0; h < SIM_HWIRQS; h++)
+		n += !!irq_find_mapping(dom, h);
+	return n;
+}
+
+static int rtas_msi_test_init(struct kunit *test)
+{
+	struct rtas_msi_test *t;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->sim.pool = 64;
+	t->sim.cap = SIM_MAX_VEC;
+	t->addr.config = 0x800;
+	t->addr.buid = 0x800000020000000ULL;
+	t->addr.name = "kunit-fn";
+
+	t->fwnode = irq_domain_alloc_named_fwnode("rtas-msi-kunit");
+	KUNIT_ASSERT_NOT_NULL(test, t->fwnode);
+	t->dom = irq_domain_create_linear(t->fwnode, SIM_HWIRQS, &sim_dom_ops,
+					  NULL);
+	if (!t->dom)
+		irq_domain_free_fwnode(t->fwnode);
+	KUNIT_ASSERT_NOT_NULL(test, t->dom);
+	t->descs = count_irq_descs();
+	test->priv = t;
+
+	kunit_activate_static_stub(test, rtas_msi_fw_change, sim_change);
+	kunit_activate_static_stub(test, rtas_msi_fw_query, sim_query);
+	kunit_activate_static_stub(test, rtas_msi_busy_delay, sim_busy_delay);
+	return 0;
+}
+
+static void rtas_msi_test_exit(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+
+	/* Nothing leaked by the backend, whatever the test did */
+	KUNIT_EXPECT_EQ(test, count_mappings(t->dom), 0);
+	KUNIT_EXPECT_EQ(test, count_irq_descs(), t->descs);
+	irq_domain_remove(t->dom);
+	irq_domain_free_fwnode(t->fwnode);
+}
+
+static int get(struct rtas_msi_test *t, u32 func, unsigned int ask,
+	       unsigned int nvec)
+{
+	return rtas_msi_get(t->dom, &t->addr, func, ask, nvec, t->vec, NULL,
+			    NUMA_NO_NODE);
+}
+
+/* Release what a successful get() obtained, as ->free() does */
+static void put(struct kunit *test, struct rtas_msi_test *t, unsigned int n)
+{
+	rtas_msi_unmap(t->vec, n);
+	KUNIT_EXPECT_EQ(test, rtas_msi_release(&t->addr, false), 0);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+}
+
+static void rtas_msi_test_msix_all_granted(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 4, 4), 0);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 4);
+	KUNIT_EXPECT_EQ(test, t->sim.funcs[0], RTAS_MSI_FN_MSIX);
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_EQ(test, t->vec[i].source, SIM_SOURCE_BASE + i);
+		KUNIT_EXPECT_NE(test, t->vec[i].virq, 0);
+		KUNIT_EXPECT_EQ(test, irq_find_mapping(t->dom, t->vec[i].source),
+				t->vec[i].virq);
+	}
+	KUNIT_EXPECT_EQ(test, count_mappings(t->dom), 4);
+	put(test, t, 4);
+}
+
+static void rtas_msi_test_msi_block(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSI, 4, 4), 0);
+	for (i = 1; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, t->vec[i].virq, t->vec[0].virq + i);
+	put(test, t, 4);
+}
+
+/* QEMU's way: over the function's limit, answer the limit, hold nothing */
+static void rtas_msi_test_partial_grant_no_alloc(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+
+	t->sim.cap = 3;
+	t->sim.cap_no_alloc = true;
+	KUNIT_EXPECT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 8, 8), 3);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+	/* The core retries with the count */
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 3, 3), 0);
+	put(test, t, 3);
+}
+
+/* Firmware that allocates what it grants: the backend gives it back */
+static void rtas_msi_test_partial_grant_held(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+
+	t->sim.pool = 2;
+	KUNIT_EXPECT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 4, 4), 2);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+	KUNIT_EXPECT_EQ(test, t->sim.pool, 2);
+	KUNIT_EXPECT_EQ(test, t->sim.releases, 1);
+}
+
+static void rtas_msi_test_quota_exhausted(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+
+	t->sim.pool = 0;
+	KUNIT_EXPECT_EQ(test, get(t, RTAS_MSI_FN_MSI, 1, 1), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+}
+
+static void rtas_msi_test_busy_retries(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	int script[] = { RTAS_BUSY, RTAS_EXTENDED_DELAY_MIN,
+			 RTAS_EXTENDED_DELAY_MIN + 2, RTAS_BUSY };
+	unsigned int i;
+
+	memcpy(t->sim.script, script, sizeof(script));
+	t->sim.nscript = ARRAY_SIZE(script);
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 2, 2), 0);
+	KUNIT_EXPECT_EQ(test, t->sim.delays, ARRAY_SIZE(script));
+	/* Each retry continues with the sequence number firmware gave */
+	for (i = 0; i <= ARRAY_SIZE(script); i++)
+		KUNIT_EXPECT_EQ(test, t->sim.seq_seen[i], i + 1);
+	put(test, t, 2);
+}
+
+static void rtas_msi_test_busy_forever(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+
+	t->sim.busy_forever = RTAS_EXTENDED_DELAY_MIN + 1;
+	KUNIT_EXPECT_EQ(test, rtas_msi_change(&t->addr, RTAS_MSI_FN_MSIX, 2),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, t->sim.changes, RTAS_MSI_MAX_TRIES);
+	KUNIT_EXPECT_EQ(test, t->sim.delays, RTAS_MSI_MAX_TRIES - 1);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+}
+
+struct rtas_msi_errcase {
+	int	status;
+	int	err;
+	const char *name;
+};
+
+static const struct rtas_msi_errcase rtas_msi_errcases[] = {
+	{ RTAS_HARDWARE_ERROR,		-EIO,		"hardware error" },
+	{ RTAS_INVALID_PARAMETER,	-EINVAL,	"parameter error" },
+	{ RTAS_ML_ISOLATION_ERROR,	-ENXIO,		"isolated" },
+	{ -9002,			-EPERM,		"not authorized" },
+	{ -77,				-EIO,		"unknown negative" },
+	{ 42,				-EIO,		"unexpected positive" },
+};
+
+static void rtas_msi_errcase_desc(const struct rtas_msi_errcase *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%d (%s)", c->status, c->name);
+}
+
+KUNIT_ARRAY_PARAM(rtas_msi_err, rtas_msi_errcases, rtas_msi_errcase_desc);
+
+static void rtas_msi_test_error_codes(struct kunit *test)
+{
+	const struct rtas_msi_errcase *c = test->param_value;
+	struct rtas_msi_test *t = test->priv;
+
+	KUNIT_EXPECT_EQ(test, rtas_msi_errno(c->status), c->err);
+	t->sim.change_status = c->status;
+	KUNIT_EXPECT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 2, 2), c->err);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+	t->sim.change_status = 0;
+	t->sim.query_status = c->status;
+	t->sim.query_index = 1;
+	KUNIT_EXPECT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 2, 2), c->err);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+}
+
+static void rtas_msi_test_legacy_fallback(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+
+	t->sim.refuse_func = RTAS_MSI_FN_MSI;
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSI, 1, 1), 0);
+	KUNIT_EXPECT_EQ(test, t->sim.funcs[0], RTAS_MSI_FN_MSI);
+	KUNIT_EXPECT_EQ(test, t->sim.funcs[1], RTAS_MSI_FN_LEGACY);
+	/* Release falls back the same way */
+	put(test, t, 1);
+}
+
+/* A power of two is asked first; refused, the exact count is asked */
+static void rtas_msi_test_round_up_refused(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+
+	t->sim.refuse_above = 5;
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 8, 5), 0);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 5);
+	put(test, t, 5);
+}
+
+static void rtas_msi_test_round_up_granted(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 8, 5), 0);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 8);
+	KUNIT_EXPECT_EQ(test, count_mappings(t->dom), 5);
+	put(test, t, 5);
+}
+
+static void rtas_msi_test_garbage_out_of_range(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+
+	t->sim.source[2] = SIM_HWIRQS + 7;
+	KUNIT_EXPECT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 4, 4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+}
+
+static void rtas_msi_test_garbage_in_block(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+
+	t->sim.source[1] = SIM_HWIRQS + 1;
+	KUNIT_EXPECT_EQ(test, get(t, RTAS_MSI_FN_MSI, 4, 4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+}
+
+static void rtas_msi_test_garbage_duplicate(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+
+	t->sim.source[3] = SIM_SOURCE_BASE + 1;
+	KUNIT_EXPECT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 4, 4), -EBUSY);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+}
+
+/* A source Linux uses already (another device, an LSI) stays its owner's */
+static void rtas_msi_test_garbage_in_use(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	struct irq_fwspec fwspec = {
+		.fwnode = t->fwnode,
+		.param_count = 2,
+		.param = { SIM_SOURCE_BASE + 1, 0 },
+	};
+	int other;
+
+	other = __irq_domain_alloc_irqs(t->dom, -1, 1, NUMA_NO_NODE, &fwspec,
+					false, NULL);
+	KUNIT_ASSERT_GT(test, other, 0);
+	KUNIT_EXPECT_EQ(test, get(t, RTAS_MSI_FN_MSI, 2, 2), -EBUSY);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+	KUNIT_EXPECT_EQ(test, irq_find_mapping(t->dom, SIM_SOURCE_BASE + 1),
+			other);
+	KUNIT_EXPECT_EQ(test, count_mappings(t->dom), 1);
+	irq_dispose_mapping(other);
+}
+
+static void rtas_msi_test_release_refused(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 2, 2), 0);
+	rtas_msi_unmap(t->vec, 2);
+	t->sim.release_status = RTAS_HARDWARE_ERROR;
+	KUNIT_EXPECT_EQ(test, rtas_msi_release(&t->addr, false), -EIO);
+	/* The Linux side is gone all the same */
+	KUNIT_EXPECT_EQ(test, t->vec[0].virq, 0);
+	KUNIT_EXPECT_EQ(test, t->vec[1].virq, 0);
+	t->sim.release_status = 0;
+	KUNIT_EXPECT_EQ(test, rtas_msi_release(&t->addr, false), 0);
+
+	/* Firmware claiming success but keeping vectors is a failure too */
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 2, 2), 0);
+	rtas_msi_unmap(t->vec, 2);
+	t->sim.release_keeps = 2;
+	KUNIT_EXPECT_EQ(test, rtas_msi_release(&t->addr, false), -EIO);
+	t->sim.release_keeps = 0;
+	KUNIT_EXPECT_EQ(test, rtas_msi_release(&t->addr, false), 0);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+}
+
+/* A failed setup is undone even when firmware will not release */
+static void rtas_msi_test_undo_release_refused(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+
+	t->sim.source[1] = SIM_HWIRQS;
+	t->sim.release_status = RTAS_HARDWARE_ERROR;
+	KUNIT_EXPECT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 3, 3), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t->sim.releases, 1);
+	t->sim.release_status = 0;
+	KUNIT_EXPECT_EQ(test, rtas_msi_release(&t->addr, false), 0);
+}
+
+static void rtas_msi_test_quota(struct kunit *test)
+{
+	struct rtas_msi_pe pe = { .total = 32, .ndev = 4 };
+
+	/* Within the fair share */
+	KUNIT_EXPECT_EQ(test, rtas_msi_quota(&pe, 8), 8);
+	KUNIT_EXPECT_EQ(test, rtas_msi_quota(&pe, 3), 3);
+	/* Over it, nobody leaves anything */
+	KUNIT_EXPECT_EQ(test, rtas_msi_quota(&pe, 16), 8);
+	/* The others leave 12, two of them want more too: a third each */
+	pe.spare = 12;
+	pe.over = 2;
+	KUNIT_EXPECT_EQ(test, rtas_msi_quota(&pe, 16), 12);
+	/* The remainder of the division is spare as well */
+	pe.total = 35;
+	pe.spare = 0;
+	pe.over = 0;
+	KUNIT_EXPECT_EQ(test, rtas_msi_quota(&pe, 64), 11);
+	/* A budget of nothing grants nothing */
+	pe.total = 0;
+	KUNIT_EXPECT_EQ(test, rtas_msi_quota(&pe, 1), 0);
+	/* No functions counted: no budget to apply */
+	pe.ndev = 0;
+	KUNIT_EXPECT_EQ(test, rtas_msi_quota(&pe, 5), 5);
+}
+
+static struct kunit_case rtas_msi_test_cases[] = {
+	KUNIT_CASE(rtas_msi_test_msix_all_granted),
+	KUNIT_CASE(rtas_msi_test_msi_block),
+	KUNIT_CASE(rtas_msi_test_partial_grant_no_alloc),
+	KUNIT_CASE(rtas_msi_test_partial_grant_held),
+	KUNIT_CASE(rtas_msi_test_quota_exhausted),
+	KUNIT_CASE(rtas_msi_test_busy_retries),
+	KUNIT_CASE(rtas_msi_test_busy_forever),
+	KUNIT_CASE_PARAM(rtas_msi_test_error_codes, rtas_msi_err_gen_params),
+	KUNIT_CASE(rtas_msi_test_legacy_fallback),
+	KUNIT_CASE(rtas_msi_test_round_up_refused),
+	KUNIT_CASE(rtas_msi_test_round_up_granted),
+	KUNIT_CASE(rtas_msi_test_garbage_out_of_range),
+	KUNIT_CASE(rtas_msi_test_garbage_in_block),
+	KUNIT_CASE(rtas_msi_test_garbage_duplicate),
+	KUNIT_CASE(rtas_msi_test_garbage_in_use),
+	KUNIT_CASE(rtas_msi_test_release_refused),
+	KUNIT_CASE(rtas_msi_test_undo_release_refused),
+	KUNIT_CASE(rtas_msi_test_quota),
+	{}
+};
+
+static struct kunit_suite rtas_msi_test_suite = {
+	.name		= "powerpc-rtas-msi",
+	.init		= rtas_msi_test_init,
+	.exit		= rtas_msi_test_exit,
+	.test_cases	= rtas_msi_test_cases,
+};
+kunit_test_suite(rtas_msi_test_suite);
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_DESCRIPTION("KUnit tests of the pSeries RTAS MSI backend");
+MODULE_LICENSE("GPL");
