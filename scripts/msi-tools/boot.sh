@@ -5,6 +5,11 @@
 #
 #   boot.sh ARCH [upstream]
 #
+# BOOT_VARIANT=NAME boots the same kernel another way, with results in
+# build/results/<ARCH>-NAME and KUnit off (it ran in the main boot):
+#   x86_64 irqdomain   msi_raw=off: every device on the irqdomain adapter
+#   ppc64le xics       -M pseries,ic-mode=xics instead of XIVE
+#
 # The console goes to build/results/<ARCH>[-upstream]/console.log; the
 # KTAP of the KUnit suites and the TAP of the guest's boot tests are
 # extracted from it next to it. Every run is bounded by a timeout.
@@ -27,6 +32,22 @@ else
 	out=$B/out/$arch
 	res=$B/results/$arch
 fi
+variant=${BOOT_VARIANT:-}
+variant_args=""
+case "$arch:$variant" in
+*:) ;;
+x86_64:irqdomain)
+	variant_args="msi_raw=off msitest.backend=irqdomain msitest.rebind=20" ;;
+ppc64le:xics)
+	IC_MODE=xics ;;
+*)
+	echo "error: no boot variant '$variant' for $arch" >&2
+	exit 2 ;;
+esac
+if [ -n "$variant" ]; then
+	res=$res-$variant
+	variant_args="kunit.enable=0 $variant_args"
+fi
 rm -rf "$res"
 mkdir -p "$res"
 log=$res/console.log
@@ -45,7 +66,7 @@ pci_devices() {
 	echo "${EDU_DEVICE:--device edu}"
 }
 
-cmdline="panic=-1 ${MSITEST_ARGS:-}"
+cmdline="panic=-1 $variant_args ${MSITEST_ARGS:-}"
 case "$arch" in
 x86_64)
 	# edu alone behind a PCIe-to-PCI bridge: the bridge's secondary bus

@@ -62,8 +62,16 @@ run() {
 	python3 "$T/results.py" summary "$res"
 }
 
+# Further boots of the same kernel (boot.sh BOOT_VARIANT): x86_64 with
+# the raw backend off, so that the irqdomain adapter is tested as well.
+boot_variants() {
+	case $1 in
+	x86_64) echo irqdomain ;;
+	esac
+}
+
 check() {
-	local arches=${*:-x86_64 ppc64le sparc64} arch dirs=""
+	local arches=${*:-x86_64 ppc64le sparc64} arch v dirs=""
 	phase "install packages" "$T/install-deps.sh" || exit 1
 	phase "assemble tree" "$T/assemble.sh" tree || exit 1
 	rm -rf "$B/results"
@@ -72,6 +80,10 @@ check() {
 		dirs="$dirs $B/results/$arch"
 		if phase "build $arch" build_one "$arch"; then
 			phase "boot $arch" "$T/boot.sh" "$arch"
+			for v in $(boot_variants "$arch"); do
+				dirs="$dirs $B/results/$arch-$v"
+				phase "boot $arch $v" env BOOT_VARIANT="$v" "$T/boot.sh" "$arch"
+			done
 		fi
 	done
 	dirs="$dirs $B/results/static"
