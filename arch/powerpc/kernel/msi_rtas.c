@@ -731,11 +731,24 @@ static struct irq_affinity_desc *rtas_msi_affinity(struct pci_dev *pdev,
 	return aff;
 }
 
+/* Some firmware grants MSI-X in powers of two only: ask so if allowed */
+static unsigned int rtas_msi_ask(struct pci_dev *pdev, int type,
+				 unsigned int nvec)
+{
+	unsigned int up = roundup_pow_of_two(nvec);
+
+	if (type == PCI_CAP_ID_MSIX && up != nvec &&
+	    up <= pci_msix_vec_count(pdev) &&
+	    rtas_msi_limit(pdev, type, up) == up)
+		return up;
+	return nvec;
+}
+
 static int rtas_msi_alloc(struct pci_dev *pdev, int type, int nvec)
 {
 	struct irq_domain *dom = irq_get_default_host();
+	unsigned int ask = rtas_msi_ask(pdev, type, nvec);
 	struct irq_affinity_desc *aff;
-	unsigned int ask = nvec, up;
 	struct rtas_msi_vec *vec;
 	struct rtas_msi_addr a;
 	bool copied;
@@ -743,13 +756,6 @@ static int rtas_msi_alloc(struct pci_dev *pdev, int type, int nvec)
 
 	if (!dom || rtas_msi_dev_addr(pdev, &a))
 		return -ENODEV;
-
-	/* Some firmware grants MSI-X in powers of two only */
-	up = roundup_pow_of_two(nvec);
-	if (type == PCI_CAP_ID_MSIX && up != nvec &&
-	    up <= pci_msix_vec_count(pdev) &&
-	    rtas_msi_limit(pdev, type, up) == up)
-		ask = up;
 
 	vec = kcalloc(nvec, sizeof(*vec), GFP_KERNEL);
 	if (!vec)
@@ -826,7 +832,8 @@ static int rtas_msi_restore(struct pci_dev *pdev, int type)
 
 	/* Release first, so that firmware can hand out the same sources */
 	rtas_msi_release(&a, true);
-	ret = rtas_msi_change(&a, rtas_msi_func(pdev, type), n);
+	ret = rtas_msi_change(&a, rtas_msi_func(pdev, type),
+			      rtas_msi_ask(pdev, type, n));
 	if (ret >= 0 && ret < n)
 		ret = -ENOSPC;
 	if (ret < 0) {
