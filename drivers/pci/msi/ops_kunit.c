@@ -14,11 +14,11 @@
  * what it did to the device.
  *
  * Creating a root bus needs arch sysdata that pci_domain_nr() and
- * pcibus_to_node() understand: struct pci_sysdata on x86, nothing on
- * architectures with generic PCI domains. On powerpc and sparc64 it is
- * a firmware-described host controller (struct pci_controller, struct
- * pci_pbm_info) that the generic scan path dereferences; the tests skip
- * themselves there.
+ * pcibus_to_node() understand: struct pci_sysdata on x86, a struct
+ * pci_controller of the test's own on powerpc (no device tree node, not
+ * on the hose list), nothing on architectures with generic PCI domains.
+ * On sparc64 it is a firmware-described PBM (struct pci_pbm_info) that
+ * the generic scan path dereferences; the tests skip themselves there.
  *
  * Copyright (C) 2026 msi-ops maintainers
  */
@@ -31,6 +31,10 @@
 #include <linux/msi_ops.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
+
+#ifdef CONFIG_PPC
+#include <asm/pci-bridge.h>
+#endif
 
 #include "../pci.h"
 #include "msi.h"
@@ -97,6 +101,8 @@ struct ops_sim {
 	struct pci_dev		*pdev;
 #ifdef CONFIG_X86
 	struct pci_sysdata	sysdata;
+#elif defined(CONFIG_PPC)
+	struct pci_controller	hose;
 #endif
 	/* Config space, its writable bits and the log of writes */
 	u8			cfg[PCI_CFG_SPACE_EXP_SIZE];
@@ -632,7 +638,8 @@ static struct ops_sim *sim_create(struct kunit *test,
 	__le32 *table;
 	int ret;
 
-	if (!IS_ENABLED(CONFIG_X86) && !IS_ENABLED(CONFIG_PCI_DOMAINS_GENERIC))
+	if (!IS_ENABLED(CONFIG_X86) && !IS_ENABLED(CONFIG_PPC) &&
+	    !IS_ENABLED(CONFIG_PCI_DOMAINS_GENERIC))
 		kunit_skip(test, "no root bus without a firmware host controller on this arch");
 	KUNIT_ASSERT_NULL_MSG(test, pci_find_bus(SIM_DOMAIN, 0),
 			      "PCI domain %04x is taken", SIM_DOMAIN);
@@ -662,6 +669,17 @@ static struct ops_sim *sim_create(struct kunit *test,
 	sim->sysdata.domain = SIM_DOMAIN;
 	sim->sysdata.node = NUMA_NO_NODE;
 	bridge->sysdata = &sim->sysdata;
+#elif defined(CONFIG_PPC)
+	/*
+	 * Static, as far as powerpc knows: pSeries releases the bridge
+	 * through pcibios_free_controller(), which unlinks the controller
+	 * (from itself here) and frees only dynamic ones.
+	 */
+	INIT_LIST_HEAD(&sim->hose.list_node);
+	sim->hose.global_number = SIM_DOMAIN;
+	sim->hose.node = NUMA_NO_NODE;
+	sim->hose.is_dynamic = 0;
+	bridge->sysdata = &sim->hose;
 #else
 	bridge->sysdata = sim;
 	bridge->domain_nr = SIM_DOMAIN;
@@ -685,6 +703,13 @@ static struct ops_sim *sim_create(struct kunit *test,
 	}
 	/* The bus keeps it until sim_destroy() */
 	pci_dev_put(sim->pdev);
+	/*
+	 * powerpc looks MSI domains up by device tree node, and without a
+	 * node the interrupt controller's domain matches: not an MSI
+	 * domain. The mock backend needs none; leave the device without.
+	 */
+	if (IS_ENABLED(CONFIG_PPC))
+		dev_set_msi_domain(&sim->pdev->dev, NULL);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sim_destroy, sim), 0);
 
 	/*
