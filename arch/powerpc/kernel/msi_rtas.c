@@ -876,33 +876,39 @@ static const struct pci_msi_ops rtas_msi_ops = {
 };
 
 /*
- * A function that firmware (or the kernel before a kexec) left with MSI
- * or MSI-X on goes back to its INTx pin: its driver may not ask for MSIs
- * at all, and interrupts would then go nowhere.
+ * A function with an INTx pin for which firmware (or the kernel before
+ * a kexec) holds MSIs goes back to INTx: its driver may not ask for MSIs
+ * at all, and interrupts would then go nowhere. The MSI and MSI-X enable
+ * bits were cleared already when the function was found (pci_msi_init(),
+ * pci_msix_init()); the vectors firmware holds are released here. Only
+ * functions that firmware offers MSIs to can have any.
  */
 static void rtas_msi_lsi_fixup(struct pci_dev *pdev)
 {
+	struct device_node *dn = pci_device_to_OF_node(pdev);
 	struct rtas_msi_addr a;
-	u16 msi = 0, msix = 0;
+	u16 ctrl;
 
-	if (pdev->msi_cap)
-		pci_read_config_word(pdev, pdev->msi_cap + PCI_MSI_FLAGS, &msi);
-	if (pdev->msix_cap)
-		pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &msix);
-	if (!(msi & PCI_MSI_FLAGS_ENABLE) && !(msix & PCI_MSIX_FLAGS_ENABLE))
+	if (!dn || (!of_property_present(dn, "ibm,req#msi") &&
+		    !of_property_present(dn, "ibm,req#msi-x")))
 		return;
-	if (rtas_msi_dev_addr(pdev, &a))
+	/* Fails when firmware holds nothing, the usual case */
+	if (rtas_msi_dev_addr(pdev, &a) || rtas_msi_release(&a, true))
 		return;
 
-	pci_info(pdev, "found with %s on, back to INTx until a driver asks for MSIs\n",
-		 msix & PCI_MSIX_FLAGS_ENABLE ? "MSI-X" : "MSI");
-	rtas_msi_release(&a, false);
-	if (msi & PCI_MSI_FLAGS_ENABLE)
-		pci_write_config_word(pdev, pdev->msi_cap + PCI_MSI_FLAGS,
-				      msi & ~PCI_MSI_FLAGS_ENABLE);
-	if (msix & PCI_MSIX_FLAGS_ENABLE)
-		pci_write_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS,
-				      msix & ~PCI_MSIX_FLAGS_ENABLE);
+	pci_info(pdev, "firmware held MSIs for it, released: INTx until a driver asks for MSIs\n");
+	if (pdev->msi_cap) {
+		pci_read_config_word(pdev, pdev->msi_cap + PCI_MSI_FLAGS, &ctrl);
+		if (ctrl & PCI_MSI_FLAGS_ENABLE)
+			pci_write_config_word(pdev, pdev->msi_cap + PCI_MSI_FLAGS,
+					      ctrl & ~PCI_MSI_FLAGS_ENABLE);
+	}
+	if (pdev->msix_cap) {
+		pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &ctrl);
+		if (ctrl & PCI_MSIX_FLAGS_ENABLE)
+			pci_write_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS,
+					      ctrl & ~PCI_MSIX_FLAGS_ENABLE);
+	}
 	pci_intx(pdev, 1);
 }
 
@@ -910,15 +916,15 @@ static void rtas_msi_lsi_fixup(struct pci_dev *pdev)
  * Run for every PCI function before a driver can bind to it. Without
  * the pSeries MSI domains, the generic OF lookup of a PHB's MSI domain
  * ends at the interrupt controller's domain, which is no MSI domain: the
- * MSI core must not take it for one, the functions this backend serves
- * have none.
+ * MSI core must not take it for one.
  */
 static void rtas_msi_pci_fixup(struct pci_dev *pdev)
 {
-	if (!rtas_msi_match(pdev))
-		return;
-	dev_set_msi_domain(&pdev->dev, NULL);
-	if (pdev->irq)
+	struct irq_domain *d = dev_get_msi_domain(&pdev->dev);
+
+	if (d && !irq_domain_is_msi(d) && !irq_domain_is_msi_parent(d))
+		dev_set_msi_domain(&pdev->dev, NULL);
+	if (pdev->irq && rtas_msi_match(pdev))
 		rtas_msi_lsi_fixup(pdev);
 }
 

@@ -570,6 +570,7 @@ static struct kunit_suite rtas_msi_test_suite = {
 	.exit		= rtas_msi_test_exit,
 	.test_cases	= rtas_msi_test_cases,
 };
+
 kunit_test_suite(rtas_msi_test_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
