@@ -25,7 +25,9 @@
 #include <linux/cache.h>
 #include <linux/init.h>
 #include <linux/irq.h>
+#include <linux/irqdesc.h>
 #include <linux/irqdomain.h>
+#include <linux/irqnr.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/msi.h>
@@ -809,6 +811,44 @@ static void rtas_msi_free(struct pci_dev *pdev, int type)
 }
 
 /*
+ * Firmware that hands a source out anew may reset its state in the
+ * interrupt controller with it: QEMU, for one, leaves a re-claimed XIVE
+ * source masked until the partition configures it again. For a vector
+ * in use, run the irq chip's shutdown and startup again, as free_irq()
+ * and request_irq() would, so that target, priority and mask are set up
+ * afresh; a vector that was masked stays masked.
+ */
+static void rtas_msi_restart_irq(unsigned int virq)
+{
+	struct irq_desc *desc = irq_to_desc(virq);
+	struct irq_data *d;
+	struct irq_chip *chip;
+	unsigned long flags;
+
+	if (!desc)
+		return;
+	d = irq_desc_get_irq_data(desc);
+	chip = irq_data_get_irq_chip(d);
+	if (!chip)
+		return;
+
+	raw_spin_lock_irqsave(&desc->lock, flags);
+	if (irqd_is_started(d)) {
+		if (chip->irq_shutdown)
+			chip->irq_shutdown(d);
+		else if (chip->irq_mask)
+			chip->irq_mask(d);
+		if (chip->irq_startup)
+			chip->irq_startup(d);
+		else if (chip->irq_unmask)
+			chip->irq_unmask(d);
+		if (irqd_irq_masked(d) && chip->irq_mask)
+			chip->irq_mask(d);
+	}
+	raw_spin_unlock_irqrestore(&desc->lock, flags);
+}
+
+/*
  * After a reset the device has forgotten what firmware programmed. Ask
  * firmware again for the same vectors; they must come back with the
  * interrupt sources the Linux interrupts are mapped to.
@@ -857,6 +897,10 @@ static int rtas_msi_restore(struct pci_dev *pdev, int type)
 	}
 	if (ret)
 		goto out;
+	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED) {
+		for (i = 0; i < desc->nvec_used; i++)
+			rtas_msi_restart_irq(desc->irq + i);
+	}
 	rtas_msi_read_msgs(pdev);
 out:
 	msi_unlock_descs(&pdev->dev);
