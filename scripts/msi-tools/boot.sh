@@ -92,6 +92,8 @@ ppc64le)
 	cmdline="console=hvc0 $cmdline"
 	# TCG emulates POWER slower: fewer unbind/bind rounds.
 	cmdline="msitest.timeout=800 msitest.rebind=20 $cmdline"
+	# The series serves every pSeries device with the RTAS backend.
+	[ "$flavour" = upstream ] || cmdline="msitest.backend=rtas $cmdline"
 	timeout=${BOOT_TIMEOUT:-900}
 	;;
 sparc64)
