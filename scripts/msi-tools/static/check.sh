@@ -409,6 +409,26 @@ verb() {
 	if [ "$1" = pass ]; then echo accepts; else echo rejects; fi
 }
 
+# selftest_kbuild RUN WHAT EACH CASES MAKE-ARGS...: build the samples in
+# $mdir (stems in $stems) with MAKE-ARGS, then judge the run ("WHAT:
+# nothing else flagged") and each sample. CASES has a line per sample,
+# sample:pass|fail:pattern, in the order of the stems.
+selftest_kbuild() {
+	local run=$1 what=$2 each=$3 cases=$4 f want pattern status i=0
+	shift 4
+	kbuild_run "$run" "$stems" "$mdir" M="$mdir" "$@"
+	kbuild_run_result "$run" 3
+	tap_result $? "selftest: $what: make M=<samples> $1, nothing else flagged" \
+		"$tmp/$run/other.out"
+	while IFS=: read -r f want pattern; do
+		i=$((i + 1))
+		kbuild_result "$run" $i
+		status=$?
+		expect "selftest: $each $(verb "$want") $f.c" \
+			"$want" "$pattern" $status "$tmp/$run/$i.out"
+	done <<< "$cases"
+}
+
 run_selftests() {
 	local rel=scripts/msi-tools/static/selftest out=$tmp/out status
 	local mdir stems i s f want pattern
@@ -459,37 +479,18 @@ run_selftests() {
 
 	# The sparse run also compiles the samples at the default warning
 	# level, which must accept bad_w1.c: only W=1 may catch it.
-	kbuild_run st-sparse "$stems" "$mdir" M="$mdir" C=2 good.o bad_sparse.o bad_w1.o
-	kbuild_run_result st-sparse 3
-	tap_result $? "selftest: sparse $target: make M=<samples> C=2, nothing else flagged" \
-		"$tmp/st-sparse/other.out"
-	i=0
-	for s in good:pass: bad_sparse:fail:"different address spaces|dereference of noderef" \
-		 bad_w1:pass:; do
-		IFS=: read -r f want pattern <<< "$s"
-		i=$((i + 1))
-		kbuild_result st-sparse $i
-		status=$?
-		expect "selftest: gcc and sparse $target $(verb "$want") $f.c" \
-			"$want" "$pattern" $status "$tmp/st-sparse/$i.out"
-	done
-
+	selftest_kbuild st-sparse "sparse $target" "gcc and sparse $target" \
+		"good:pass:
+bad_sparse:fail:different address spaces|dereference of noderef
+bad_w1:pass:" \
+		C=2 good.o bad_sparse.o bad_w1.o
 	# W=1 must catch bad_w1.c, and gcc must not see bad_sparse.c's
 	# problem: only sparse may catch that one.
-	kbuild_run st-w1 "$stems" "$mdir" M="$mdir" W=1 good.s bad_sparse.s bad_w1.s
-	kbuild_run_result st-w1 3
-	tap_result $? "selftest: W=1 $target: make M=<samples> W=1, nothing else flagged" \
-		"$tmp/st-w1/other.out"
-	i=0
-	for s in good:pass: bad_sparse:pass: \
-		 bad_w1:fail:"unused-but-set-variable|unused-const-variable"; do
-		IFS=: read -r f want pattern <<< "$s"
-		i=$((i + 1))
-		kbuild_result st-w1 $i
-		status=$?
-		expect "selftest: gcc W=1 $target $(verb "$want") $f.c" \
-			"$want" "$pattern" $status "$tmp/st-w1/$i.out"
-	done
+	selftest_kbuild st-w1 "W=1 $target" "gcc W=1 $target" \
+		"good:pass:
+bad_sparse:pass:
+bad_w1:fail:unused-but-set-variable|unused-const-variable" \
+		W=1 good.s bad_sparse.s bad_w1.s
 }
 
 # ---------------------------------------------------------------------------
