@@ -346,6 +346,13 @@ VISIBLE_IF_KUNIT int rtas_msi_map(struct irq_domain *dom,
 			goto undo_descs;
 		}
 		vec[i].virq = virq;
+		/*
+		 * An MSI is an edge. XICS and XIVE use the fasteoi flow, which
+		 * drops an interrupt arriving on the new CPU of an affinity
+		 * change while the old CPU still runs the handler: have the
+		 * core replay it instead.
+		 */
+		irqd_set_resend_when_in_progress(irq_get_irq_data(virq));
 	}
 	return 0;
 

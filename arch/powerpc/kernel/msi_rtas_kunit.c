@@ -269,6 +269,7 @@ static void put(struct kunit *test, struct rtas_msi_test *t, unsigned int n)
 static void rtas_msi_test_msix_all_granted(struct kunit *test)
 {
 	struct rtas_msi_test *t = test->priv;
+	struct irq_data *d;
 	unsigned int i;
 
 	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 4, 4), 0);
@@ -279,6 +280,9 @@ static void rtas_msi_test_msix_all_granted(struct kunit *test)
 		KUNIT_EXPECT_NE(test, t->vec[i].virq, 0);
 		KUNIT_EXPECT_EQ(test, irq_find_mapping(t->dom, t->vec[i].source),
 				t->vec[i].virq);
+		/* A racing edge is replayed, not dropped by fasteoi */
+		d = irq_get_irq_data(t->vec[i].virq);
+		KUNIT_EXPECT_TRUE(test, irqd_needs_resend_when_in_progress(d));
 	}
 	KUNIT_EXPECT_EQ(test, count_mappings(t->dom), 4);
 	put(test, t, 4);
