@@ -820,62 +820,123 @@ static void rtas_msi_free(struct pci_dev *pdev, int type)
 /*
  * Firmware that hands a source out anew may reset its state in the
  * interrupt controller with it: QEMU, for one, leaves a re-claimed XIVE
- * source masked until the partition configures it again. For a vector
- * in use, run the irq chip's shutdown and startup again, as free_irq()
- * and request_irq() would, so that target, priority and mask are set up
- * afresh; a vector that was masked stays masked.
+ * source masked until the partition configures it again. So a vector in
+ * use is shut down at its chip before firmware is asked again and started
+ * up after, as free_irq() and request_irq() would, on whatever source it
+ * has then: target, priority and mask are set up afresh, and a vector
+ * that was masked stays masked.
  */
-static void rtas_msi_restart_irq(unsigned int virq)
+static void rtas_msi_stop_irq(unsigned int virq)
 {
-	struct irq_desc *desc = irq_to_desc(virq);
-	struct irq_data *d;
-	struct irq_chip *chip;
+	struct irq_data *d = irq_get_irq_data(virq);
 	unsigned long flags;
 
-	if (!desc)
+	if (!d || !d->chip)
 		return;
-	d = irq_desc_get_irq_data(desc);
-	chip = irq_data_get_irq_chip(d);
-	if (!chip)
-		return;
-
-	raw_spin_lock_irqsave(&desc->lock, flags);
+	raw_spin_lock_irqsave(&irq_data_to_desc(d)->lock, flags);
 	if (irqd_is_started(d)) {
-		if (chip->irq_shutdown)
-			chip->irq_shutdown(d);
-		else if (chip->irq_mask)
-			chip->irq_mask(d);
-		if (chip->irq_startup)
-			chip->irq_startup(d);
-		else if (chip->irq_unmask)
-			chip->irq_unmask(d);
-		if (irqd_irq_masked(d) && chip->irq_mask)
-			chip->irq_mask(d);
+		if (d->chip->irq_shutdown)
+			d->chip->irq_shutdown(d);
+		else if (d->chip->irq_mask)
+			d->chip->irq_mask(d);
 	}
-	raw_spin_unlock_irqrestore(&desc->lock, flags);
+	raw_spin_unlock_irqrestore(&irq_data_to_desc(d)->lock, flags);
 }
+
+static void rtas_msi_start_irq(unsigned int virq)
+{
+	struct irq_data *d = irq_get_irq_data(virq);
+	unsigned long flags;
+
+	if (!d || !d->chip)
+		return;
+	raw_spin_lock_irqsave(&irq_data_to_desc(d)->lock, flags);
+	if (irqd_is_started(d)) {
+		if (d->chip->irq_startup)
+			d->chip->irq_startup(d);
+		else if (d->chip->irq_unmask)
+			d->chip->irq_unmask(d);
+		if (irqd_irq_masked(d) && d->chip->irq_mask)
+			d->chip->irq_mask(d);
+	}
+	raw_spin_unlock_irqrestore(&irq_data_to_desc(d)->lock, flags);
+}
+
+/**
+ * rtas_msi_follow() - Move a Linux interrupt to the source firmware gave it
+ * @dom:	The interrupt controller's domain
+ * @virq:	Linux interrupt of the vector, shut down at its chip
+ * @source:	Interrupt source the vector has now
+ * @owner:	Device of the vector; only its interrupts may give way
+ *
+ * A source that is mapped already must belong to another vector of
+ * @owner (firmware handed the device's sources out in another order):
+ * the two Linux interrupts exchange sources. Otherwise the source is
+ * mapped to a spare Linux interrupt, the two are exchanged and the
+ * spare is unmapped, taking the old source along. Either way the
+ * requested interrupt keeps its number, handler and affinity.
+ *
+ * Return: 0 or a negative errno (logged); @virq is unchanged on error.
+ */
+VISIBLE_IF_KUNIT int rtas_msi_follow(struct irq_domain *dom,
+				     unsigned int virq, u32 source,
+				     struct device *owner)
+{
+	struct rtas_msi_vec spare = { .source = source };
+	struct msi_desc *other;
+	unsigned int taken;
+	int ret;
+
+	taken = irq_find_mapping(dom, source);
+	if (taken) {
+		other = irq_get_msi_desc(taken);
+		if (!other || other->dev != owner) {
+			pr_err("source %#x for irq %u is irq %u of another device\n",
+			       source, virq, taken);
+			return -EBUSY;
+		}
+		ret = irq_domain_swap_hwirqs(dom, virq, taken);
+	} else {
+		ret = rtas_msi_map(dom, &spare, 1, false, NULL,
+				   irq_data_get_node(irq_get_irq_data(virq)));
+		if (ret)
+			return ret;
+		ret = irq_domain_swap_hwirqs(dom, virq, spare.virq);
+		rtas_msi_unmap(&spare, 1);
+	}
+	if (ret)
+		pr_err("cannot move irq %u to source %#x: %d\n", virq, source, ret);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(rtas_msi_follow);
 
 /*
  * After a reset the device has forgotten what firmware programmed. Ask
- * firmware again for the same vectors; they must come back with the
- * interrupt sources the Linux interrupts are mapped to.
+ * firmware again for the same number of vectors. It may hand out other
+ * sources than before (QEMU allocates first-fit, so a hole another
+ * device left behind is taken): the Linux interrupts follow them.
  */
 static int rtas_msi_restore(struct pci_dev *pdev, int type)
 {
+	struct irq_domain *dom = irq_get_default_host();
 	struct rtas_msi_vec v = { };
-	struct irq_data *d;
 	struct rtas_msi_addr a;
 	struct msi_desc *desc;
-	unsigned int i, n = 0;
+	unsigned int i, n = 0, moved = 0;
 	int ret;
 
 	ret = rtas_msi_dev_addr(pdev, &a);
 	if (ret)
 		return ret;
+	if (!dom)
+		return -ENODEV;
 
 	msi_lock_descs(&pdev->dev);
-	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED)
+	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED) {
 		n += desc->nvec_used;
+		for (i = 0; i < desc->nvec_used; i++)
+			rtas_msi_stop_irq(desc->irq + i);
+	}
 
 	/* Release first, so that firmware can hand out the same sources */
 	rtas_msi_release(&a, true);
@@ -892,21 +953,26 @@ static int rtas_msi_restore(struct pci_dev *pdev, int type)
 	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED) {
 		for (i = 0; i < desc->nvec_used && !ret; i++) {
 			ret = rtas_msi_query(&a, desc->msi_index + i, &v);
-			d = irq_get_irq_data(desc->irq + i);
-			if (!ret && (!d || d->hwirq != v.source)) {
-				pci_err(pdev, "vector %u moved to source %#x on restore\n",
-					desc->msi_index + i, v.source);
-				ret = -EIO;
-			}
+			if (ret || irqd_to_hwirq(irq_get_irq_data(desc->irq + i)) ==
+				   v.source)
+				continue;
+			ret = rtas_msi_follow(dom, desc->irq + i, v.source,
+					      &pdev->dev);
+			moved++;
 		}
 		if (!ret && desc->pci.msi_attrib.is_msix)
 			rtas_msi_open_msix_entry(desc);
 	}
-	if (ret)
+	if (ret) {
+		pci_err(pdev, "vectors not restored: %d\n", ret);
 		goto out;
+	}
+	if (moved)
+		pci_info(pdev, "firmware moved %u of %u vectors to other sources, irqs follow\n",
+			 moved, n);
 	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED) {
 		for (i = 0; i < desc->nvec_used; i++)
-			rtas_msi_restart_irq(desc->irq + i);
+			rtas_msi_start_irq(desc->irq + i);
 	}
 	rtas_msi_read_msgs(pdev);
 out:

@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <kunit/visibility.h>
 
+struct device;
 struct irq_affinity_desc;
 struct irq_domain;
 
@@ -81,6 +82,8 @@ int rtas_msi_get(struct irq_domain *dom, const struct rtas_msi_addr *a,
 		 struct rtas_msi_vec *vec, const struct irq_affinity_desc *aff,
 		 int node);
 unsigned int rtas_msi_quota(const struct rtas_msi_pe *pe, unsigned int want);
+int rtas_msi_follow(struct irq_domain *dom, unsigned int virq, u32 source,
+		    struct device *owner);
 #endif
 
 #endif /* _POWERPC_KERNEL_MSI_RTAS_H */

@@ -13,9 +13,13 @@
  */
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
+#include <linux/atomic.h>
+#include <linux/device.h>
+#include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
 #include <linux/irqnr.h>
+#include <linux/msi.h>
 #include <linux/minmax.h>
 #include <linux/numa.h>
 
@@ -63,6 +67,8 @@ struct rtas_msi_test {
 	struct rtas_msi_addr	addr;
 	struct rtas_msi_vec	vec[SIM_MAX_VEC];
 	unsigned int		descs;	/* interrupt descriptors before */
+	struct device		owner;	/* only compared: whose vectors */
+	struct device		other;
 };
 
 static struct rtas_sim *sim_of(void)
@@ -520,6 +526,108 @@ static void rtas_msi_test_undo_release_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rtas_msi_release(&t->addr, false), 0);
 }
 
+/* Handler of the interrupts the restore tests request */
+static irqreturn_t follow_handler(int irq, void *data)
+{
+	atomic_inc(data);
+	return IRQ_HANDLED;
+}
+
+/* An interrupt raised at source @hw reaches the handler of @virq */
+static void expect_delivered(struct kunit *test, struct irq_domain *dom,
+			     u32 hw, unsigned int virq, atomic_t *count)
+{
+	int before = atomic_read(count);
+
+	KUNIT_EXPECT_EQ(test, irq_find_mapping(dom, hw), virq);
+	KUNIT_EXPECT_EQ(test, irqd_to_hwirq(irq_get_irq_data(virq)), hw);
+	local_irq_disable();
+	KUNIT_EXPECT_EQ(test, generic_handle_domain_irq(dom, hw), 0);
+	local_irq_enable();
+	KUNIT_EXPECT_EQ(test, atomic_read(count), before + 1);
+}
+
+/*
+ * Restore, firmware hands a vector a free source: the requested Linux
+ * interrupt keeps its number and handler and is served from the new
+ * source; the spare interrupt used on the way and the old mapping are
+ * gone (the exit check counts descriptors and mappings).
+ */
+static void rtas_msi_test_follow_spare(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	u32 old = SIM_SOURCE_BASE, new = SIM_SOURCE_BASE + 0x20;
+	unsigned int virq, descs;
+	struct irq_data *d;
+	atomic_t count = ATOMIC_INIT(0);
+
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 2, 2), 0);
+	virq = t->vec[0].virq;
+	KUNIT_ASSERT_EQ(test, request_irq(virq, follow_handler, 0, "kunit",
+					  &count), 0);
+	expect_delivered(test, t->dom, old, virq, &count);
+	descs = count_irq_descs();
+
+	KUNIT_EXPECT_EQ(test, rtas_msi_follow(t->dom, virq, new, &t->owner), 0);
+	expect_delivered(test, t->dom, new, virq, &count);
+	KUNIT_EXPECT_EQ(test, irq_find_mapping(t->dom, old), 0);
+	KUNIT_EXPECT_EQ(test, count_irq_descs(), descs);
+	KUNIT_EXPECT_EQ(test, count_mappings(t->dom), 2);
+	/* The descriptor kept its flags */
+	d = irq_get_irq_data(virq);
+	KUNIT_EXPECT_TRUE(test, irqd_needs_resend_when_in_progress(d));
+
+	free_irq(virq, &count);
+	put(test, t, 2);
+}
+
+/* Restore, firmware hands two vectors each other's sources */
+static void rtas_msi_test_follow_exchange(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	struct msi_desc *d0, *d1;
+	unsigned int v0, v1;
+	u32 s0, s1;
+	atomic_t c0 = ATOMIC_INIT(0), c1 = ATOMIC_INIT(0);
+
+	d0 = kunit_kzalloc(test, sizeof(*d0), GFP_KERNEL);
+	d1 = kunit_kzalloc(test, sizeof(*d1), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, d0);
+	KUNIT_ASSERT_NOT_NULL(test, d1);
+	d0->dev = &t->owner;
+	d1->dev = &t->owner;
+
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 2, 2), 0);
+	v0 = t->vec[0].virq;
+	v1 = t->vec[1].virq;
+	s0 = t->vec[0].source;
+	s1 = t->vec[1].source;
+	irq_set_msi_desc(v0, d0);
+	irq_set_msi_desc(v1, d1);
+	KUNIT_ASSERT_EQ(test, request_irq(v0, follow_handler, 0, "kunit", &c0), 0);
+	KUNIT_ASSERT_EQ(test, request_irq(v1, follow_handler, 0, "kunit", &c1), 0);
+
+	/* Another device's interrupt never gives way */
+	d1->dev = &t->other;
+	KUNIT_EXPECT_EQ(test, rtas_msi_follow(t->dom, v0, s1, &t->owner), -EBUSY);
+	expect_delivered(test, t->dom, s0, v0, &c0);
+	expect_delivered(test, t->dom, s1, v1, &c1);
+
+	d1->dev = &t->owner;
+	KUNIT_EXPECT_EQ(test, rtas_msi_follow(t->dom, v0, s1, &t->owner), 0);
+	expect_delivered(test, t->dom, s1, v0, &c0);
+	expect_delivered(test, t->dom, s0, v1, &c1);
+
+	/* Not an exchange: one interrupt with itself */
+	KUNIT_EXPECT_EQ(test, irq_domain_swap_hwirqs(t->dom, v0, v0), -EINVAL);
+
+	free_irq(v0, &c0);
+	free_irq(v1, &c1);
+	irq_set_msi_desc(v0, NULL);
+	irq_set_msi_desc(v1, NULL);
+	put(test, t, 2);
+}
+
 static void rtas_msi_test_quota(struct kunit *test)
 {
 	struct rtas_msi_pe pe = { .total = 32, .ndev = 4 };
@@ -564,6 +672,8 @@ static struct kunit_case rtas_msi_test_cases[] = {
 	KUNIT_CASE(rtas_msi_test_garbage_in_use),
 	KUNIT_CASE(rtas_msi_test_release_refused),
 	KUNIT_CASE(rtas_msi_test_undo_release_refused),
+	KUNIT_CASE(rtas_msi_test_follow_spare),
+	KUNIT_CASE(rtas_msi_test_follow_exchange),
 	KUNIT_CASE(rtas_msi_test_quota),
 	{}
 };
