@@ -106,6 +106,7 @@ check() {
 	mkdir -p "$B/results/static"
 	phase "static checks" sh -c "bash '$T/static/check.sh' x86_64 > '$B/results/static/static.tap'"
 	phase "static self-tests" sh -c "bash '$T/static/check.sh' --selftest x86_64 > '$B/results/static/selftest.tap'"
+	phase "harness self-tests" sh -c "python3 '$T/results.py' selftest > '$B/results/static/harness.tap'"
 	echo
 	echo "Results ($(fmt $((SECONDS - T0))) in all):"
 	# shellcheck disable=SC2086

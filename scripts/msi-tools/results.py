@@ -5,6 +5,7 @@
   results.py ktap-complete LOG       exit 0 once LOG holds a complete KUnit run
   results.py extract ARCH RESDIR     split RESDIR/console.log into TAP files
   results.py summary RESDIR...       count every *.tap/*.ktap, print the total
+  results.py selftest                TAP self-test of the console log judge
 
 The total line is "N passed, N failed" (", N skipped" when any were),
 and the exit status is non-zero on any failure or missing result.
@@ -23,6 +24,38 @@ BAD_KERNEL = re.compile(r'(------------\[ cut here \]------------|WARNING: CPU:|
                         r'\bBUG: |Oops[:\s]|Kernel panic - not syncing|'
                         r'general protection fault|Unable to handle kernel|'
                         r'UBSAN:|KASAN:|kmemleak:.*new suspected)')
+
+# A KUnit test that provokes a warning on purpose brackets it with
+#   msi-ops-kunit: begin expected WARNING in FUNC
+#   msi-ops-kunit: end expected WARNING in FUNC
+# (drivers/pci/msi/ops_kunit.c); between them one warning of FUNC is
+# accepted, nothing else.
+EXPECT_WARN = re.compile(r'msi-ops-kunit: (begin|end) expected WARNING in (\w+)$')
+WARN_PARTS = re.compile(r'------------\[ cut here \]------------$|WARNING: CPU:.* (\w+)\+0x')
+
+
+def bad_kernel_lines(lines):
+    """Lines that report a kernel bug, less the warnings announced as expected."""
+    bad = []
+    expect = None
+    seen = 0
+    for line in lines:
+        m = EXPECT_WARN.search(line)
+        if m:
+            expect = m.group(2) if m.group(1) == 'begin' else None
+            seen = 0
+            continue
+        if not BAD_KERNEL.search(line):
+            continue
+        w = WARN_PARTS.search(line)
+        if expect and w:
+            if w.group(1) is None:
+                continue            # the "cut here" line of the warning
+            if w.group(1) == expect and seen == 0:
+                seen += 1
+                continue
+        bad.append(line)
+    return bad
 
 
 def console_lines(path):
@@ -150,7 +183,7 @@ def extract(arch, res):
     # root file system and panics on purpose, and sun4u cannot reboot.
     # Only what came before that is judged.
     judged = lines[:end + 1] if arch == 'sparc64' and end is not None else lines
-    bad = [l for l in judged if BAD_KERNEL.search(l)]
+    bad = bad_kernel_lines(judged)
     checks.append((not bad, f'{arch}: no oops, BUG or WARN in the console log'))
     with open(os.path.join(res, 'health.tap'), 'w') as f:
         f.write('TAP version 13\n')
@@ -196,7 +229,35 @@ def summary(dirs):
     return 1 if total_f else 0
 
 
+def selftest():
+    """TAP: the console log judge accepts announced warnings, and only those."""
+    begin = 'msi-ops-kunit: begin expected WARNING in f_one'
+    end = 'msi-ops-kunit: end expected WARNING in f_one'
+    cut = '------------[ cut here ]------------'
+    warn = 'WARNING: CPU: 0 PID: 1 at a/b.c:1 f_one+0x10/0x20'
+    other = 'WARNING: CPU: 0 PID: 1 at a/b.c:9 f_two+0x10/0x20'
+    cases = [
+        ('an announced warning passes', [begin, cut, warn, 'Call Trace:', end], 0),
+        ('the same warning unannounced fails', [cut, warn], 2),
+        ('after the end marker it fails', [begin, end, cut, warn], 2),
+        ('a warning of another function fails', [begin, cut, other, end], 1),
+        ('a second warning in the bracket fails', [begin, cut, warn, cut, warn, end], 1),
+        ('a BUG in the bracket fails', [begin, 'BUG: unable to handle page fault', end], 1),
+    ]
+    print('TAP version 13')
+    failed = 0
+    for i, (name, lines, want) in enumerate(cases, 1):
+        got = len(bad_kernel_lines(lines))
+        ok = got == want
+        failed += not ok
+        print(f'{"ok" if ok else "not ok"} {i} - log judge: {name} ({got} bad line(s), want {want})')
+    print(f'1..{len(cases)}')
+    return 1 if failed else 0
+
+
 def main(argv):
+    if len(argv) == 2 and argv[1] == 'selftest':
+        return selftest()
     if len(argv) >= 3 and argv[1] == 'ktap-complete':
         if not os.path.exists(argv[2]):
             return 1
