@@ -29,6 +29,7 @@
 #include <linux/irq.h>
 #include <linux/msi.h>
 #include <linux/msi_ops.h>
+#include <linux/panic.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 
@@ -1132,6 +1133,58 @@ static void ops_test_disable_unused(struct kunit *test)
 	sim_expect_clean(test, sim, false);
 }
 
+/*
+ * Enabling MSI or MSI-X a second time is a driver bug, and the core
+ * WARNs about it (once per boot and call site). A test that provokes the
+ * warning brackets it with these log lines, naming the function that
+ * warns: the harness's log checks (scripts/msi-tools) accept a warning
+ * of that function between them, and nothing else.
+ */
+static void ops_expect_warn(const char *func, bool begin)
+{
+	pr_info("msi-ops-kunit: %s expected WARNING in %s\n",
+		begin ? "begin" : "end", func);
+}
+
+/* A second enable fails, leaves the first one alone and warns */
+static void ops_test_double_enable(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct pci_dev *pdev = sim->pdev;
+	bool tainted = test_taint(TAINT_WARN);
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI), 1);
+	sim->nr_calls = 0;
+	sim->nr_writes = 0;
+	ops_expect_warn("__pci_enable_msi_range", true);
+	KUNIT_EXPECT_EQ(test, pci_enable_msi(pdev), -EINVAL);
+	ops_expect_warn("__pci_enable_msi_range", false);
+	KUNIT_EXPECT_EQ(test, sim->nr_calls, 0);
+	KUNIT_EXPECT_EQ(test, sim->nr_writes, 0);
+	KUNIT_EXPECT_TRUE(test, pdev->msi_enabled);
+	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
+	pci_free_irq_vectors(pdev);
+	sim_expect_clean(test, sim, false);
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSIX), 2);
+	sim->nr_calls = 0;
+	sim->nr_writes = 0;
+	ops_expect_warn("__pci_enable_msix_range", true);
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX),
+			-EINVAL);
+	ops_expect_warn("__pci_enable_msix_range", false);
+	KUNIT_EXPECT_EQ(test, sim->nr_calls, 0);
+	KUNIT_EXPECT_EQ(test, sim->nr_writes, 0);
+	KUNIT_EXPECT_TRUE(test, pdev->msix_enabled);
+	KUNIT_EXPECT_TRUE(test, sim_msix_on(sim));
+	pci_free_irq_vectors(pdev);
+	sim_expect_clean(test, sim, false);
+
+	/* The warnings were given, unless the kernel had warned before */
+	if (!tainted)
+		KUNIT_EXPECT_TRUE(test, test_taint(TAINT_WARN));
+}
+
 /* Vector counts out of range never reach the backend, or are clamped */
 static void ops_test_bad_nvec(struct kunit *test)
 {
@@ -1424,6 +1477,7 @@ static struct kunit_case ops_test_cases[] = {
 	KUNIT_CASE_PARAM(ops_test_callback_error, ops_fail_gen_params),
 	KUNIT_CASE(ops_test_exclusive),
 	KUNIT_CASE(ops_test_disable_unused),
+	KUNIT_CASE(ops_test_double_enable),
 	KUNIT_CASE(ops_test_bad_nvec),
 	KUNIT_CASE(ops_test_resolve),
 	KUNIT_CASE(ops_test_set_bridge_ops),
