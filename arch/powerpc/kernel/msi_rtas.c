@@ -826,40 +826,42 @@ static void rtas_msi_free(struct pci_dev *pdev, int type)
  * has then: target, priority and mask are set up afresh, and a vector
  * that was masked stays masked.
  */
-static void rtas_msi_stop_irq(unsigned int virq)
+static void rtas_msi_chip_up(unsigned int virq, bool up)
 {
 	struct irq_data *d = irq_get_irq_data(virq);
+	struct irq_chip *chip = d ? d->chip : NULL;
 	unsigned long flags;
 
-	if (!d || !d->chip)
+	if (!chip)
 		return;
 	raw_spin_lock_irqsave(&irq_data_to_desc(d)->lock, flags);
-	if (irqd_is_started(d)) {
-		if (d->chip->irq_shutdown)
-			d->chip->irq_shutdown(d);
-		else if (d->chip->irq_mask)
-			d->chip->irq_mask(d);
+	if (!irqd_is_started(d)) {
+		/* Not requested: the chip learns of it at request_irq() */
+	} else if (!up) {
+		if (chip->irq_shutdown)
+			chip->irq_shutdown(d);
+		else if (chip->irq_mask)
+			chip->irq_mask(d);
+	} else {
+		if (chip->irq_startup)
+			chip->irq_startup(d);
+		else if (chip->irq_unmask)
+			chip->irq_unmask(d);
+		if (irqd_irq_masked(d) && chip->irq_mask)
+			chip->irq_mask(d);
 	}
 	raw_spin_unlock_irqrestore(&irq_data_to_desc(d)->lock, flags);
 }
 
-static void rtas_msi_start_irq(unsigned int virq)
+static void rtas_msi_chip_up_all(struct pci_dev *pdev, bool up)
 {
-	struct irq_data *d = irq_get_irq_data(virq);
-	unsigned long flags;
+	struct msi_desc *desc;
+	unsigned int i;
 
-	if (!d || !d->chip)
-		return;
-	raw_spin_lock_irqsave(&irq_data_to_desc(d)->lock, flags);
-	if (irqd_is_started(d)) {
-		if (d->chip->irq_startup)
-			d->chip->irq_startup(d);
-		else if (d->chip->irq_unmask)
-			d->chip->irq_unmask(d);
-		if (irqd_irq_masked(d) && d->chip->irq_mask)
-			d->chip->irq_mask(d);
+	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED) {
+		for (i = 0; i < desc->nvec_used; i++)
+			rtas_msi_chip_up(desc->irq + i, up);
 	}
-	raw_spin_unlock_irqrestore(&irq_data_to_desc(d)->lock, flags);
 }
 
 /**
@@ -932,11 +934,9 @@ static int rtas_msi_restore(struct pci_dev *pdev, int type)
 		return -ENODEV;
 
 	msi_lock_descs(&pdev->dev);
-	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED) {
+	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED)
 		n += desc->nvec_used;
-		for (i = 0; i < desc->nvec_used; i++)
-			rtas_msi_stop_irq(desc->irq + i);
-	}
+	rtas_msi_chip_up_all(pdev, false);
 
 	/* Release first, so that firmware can hand out the same sources */
 	rtas_msi_release(&a, true);
@@ -963,19 +963,19 @@ static int rtas_msi_restore(struct pci_dev *pdev, int type)
 		if (!ret && desc->pci.msi_attrib.is_msix)
 			rtas_msi_open_msix_entry(desc);
 	}
-	if (ret) {
+	if (ret)
 		pci_err(pdev, "vectors not restored: %d\n", ret);
-		goto out;
-	}
-	if (moved)
+	else if (moved)
 		pci_info(pdev, "firmware moved %u of %u vectors to other sources, irqs follow\n",
 			 moved, n);
-	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED) {
-		for (i = 0; i < desc->nvec_used; i++)
-			rtas_msi_start_irq(desc->irq + i);
-	}
-	rtas_msi_read_msgs(pdev);
 out:
+	/*
+	 * Whatever happened, genirq counts the requested vectors as started
+	 * and will shut them down at free_irq(): start them up again.
+	 */
+	rtas_msi_chip_up_all(pdev, true);
+	if (!ret)
+		rtas_msi_read_msgs(pdev);
 	msi_unlock_descs(&pdev->dev);
 	return ret;
 }
