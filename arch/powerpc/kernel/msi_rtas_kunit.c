@@ -586,7 +586,8 @@ static void rtas_msi_test_follow_exchange(struct kunit *test)
 {
 	struct rtas_msi_test *t = test->priv;
 	struct msi_desc *d0, *d1;
-	unsigned int v0, v1;
+	unsigned int v0, v1, type;
+	struct irq_data *d;
 	u32 s0, s1;
 	atomic_t c0 = ATOMIC_INIT(0), c1 = ATOMIC_INIT(0);
 
@@ -606,6 +607,14 @@ static void rtas_msi_test_follow_exchange(struct kunit *test)
 	irq_set_msi_desc(v1, d1);
 	KUNIT_ASSERT_EQ(test, request_irq(v0, follow_handler, 0, "kunit", &c0), 0);
 	KUNIT_ASSERT_EQ(test, request_irq(v1, follow_handler, 0, "kunit", &c1), 0);
+
+	/* Sources of different trigger types are not exchanged */
+	d = irq_get_irq_data(v1);
+	type = irqd_get_trigger_type(d);
+	irqd_set_trigger_type(d, type == IRQ_TYPE_LEVEL_HIGH ?
+			      IRQ_TYPE_EDGE_RISING : IRQ_TYPE_LEVEL_HIGH);
+	KUNIT_EXPECT_EQ(test, irq_domain_swap_hwirqs(t->dom, v0, v1), -EINVAL);
+	irqd_set_trigger_type(d, type);
 
 	/* Another device's interrupt never gives way */
 	d1->dev = &t->other;
