@@ -4,16 +4,18 @@
  *
  * The backend's two RTAS calls and its busy wait are redirected to a
  * simulator of ibm,change-msi and ibm,query-interrupt-source-number
- * (static stubs), and its interrupt sources are mapped in a small irq
- * domain of the test's own, so the tests run on any pSeries kernel,
- * XIVE or XICS, without touching firmware. Every test checks that
- * nothing is left behind: no mapping in the domain, no interrupt
+ * (static stubs), and its interrupt sources belong to a small simulated
+ * interrupt controller, an irq domain of the test's own with an RTAS-MSI
+ * domain over it as on a real partition, so the tests run on any pSeries
+ * kernel, XIVE or XICS, without touching firmware. Every test checks that
+ * nothing is left behind: no mapping in either domain, no interrupt
  * descriptor, no vector held by the simulated firmware unless the test
  * holds it on purpose.
  */
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/atomic.h>
+#include <linux/completion.h>
 #include <linux/device.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
@@ -60,15 +62,26 @@ struct rtas_sim {
 	unsigned int	nfuncs;
 };
 
+/* One source of the simulated interrupt controller */
+struct sim_src {
+	u32		hw;
+	unsigned int	eoi;
+	unsigned int	mask;
+	unsigned int	unmask;
+	unsigned int	retrigger;
+};
+
 struct rtas_msi_test {
 	struct rtas_sim		sim;
 	struct fwnode_handle	*fwnode;
-	struct irq_domain	*dom;
+	struct irq_domain	*dom;	/* the interrupt controller */
+	struct irq_domain	*rdom;	/* RTAS-MSI, over it */
 	struct rtas_msi_addr	addr;
 	struct rtas_msi_vec	vec[SIM_MAX_VEC];
 	unsigned int		descs;	/* interrupt descriptors before */
 	struct device		owner;	/* only compared: whose vectors */
 	struct device		other;
+	struct sim_src		src[SIM_HWIRQS];
 };
 
 static struct rtas_sim *sim_of(void)
@@ -158,7 +171,51 @@ static bool sim_busy_delay(int status)
 	return true;
 }
 
-/* The test's interrupt controller: sources below SIM_HWIRQS only */
+/*
+ * The test's interrupt controller: sources below SIM_HWIRQS only, with a
+ * fasteoi flow like XIVE and XICS. Like XIVE it keeps per-source data in
+ * the handler data (struct sim_src), and it counts what the interrupt
+ * core asks of each source.
+ */
+static struct sim_src *sim_src_of(struct irq_data *d)
+{
+	struct sim_src *src = irq_data_get_irq_handler_data(d);
+
+	/* The source data moves with the source, or it is a bug */
+	WARN_ON_ONCE(src->hw != irqd_to_hwirq(d));
+	return src;
+}
+
+static void sim_chip_eoi(struct irq_data *d)
+{
+	sim_src_of(d)->eoi++;
+}
+
+static void sim_chip_mask(struct irq_data *d)
+{
+	sim_src_of(d)->mask++;
+}
+
+static void sim_chip_unmask(struct irq_data *d)
+{
+	sim_src_of(d)->unmask++;
+}
+
+/* Like XIVE: the source raises the interrupt again itself */
+static int sim_chip_retrigger(struct irq_data *d)
+{
+	sim_src_of(d)->retrigger++;
+	return 1;
+}
+
+static struct irq_chip sim_chip = {
+	.name			= "rtas-msi-kunit",
+	.irq_eoi		= sim_chip_eoi,
+	.irq_mask		= sim_chip_mask,
+	.irq_unmask		= sim_chip_unmask,
+	.irq_retrigger		= sim_chip_retrigger,
+};
+
 static int sim_dom_translate(struct irq_domain *d, struct irq_fwspec *fwspec,
 			     unsigned long *hwirq, unsigned int *type)
 {
@@ -172,6 +229,7 @@ static int sim_dom_translate(struct irq_domain *d, struct irq_fwspec *fwspec,
 static int sim_dom_alloc(struct irq_domain *d, unsigned int virq,
 			 unsigned int nr_irqs, void *arg)
 {
+	struct rtas_msi_test *t = d->host_data;
 	struct irq_fwspec *fwspec = arg;
 	unsigned int i;
 
@@ -179,8 +237,8 @@ static int sim_dom_alloc(struct irq_domain *d, unsigned int virq,
 		if (fwspec->param[0] + i >= SIM_HWIRQS)
 			return -EINVAL;
 		irq_domain_set_info(d, virq + i, fwspec->param[0] + i,
-				    &dummy_irq_chip, NULL, handle_simple_irq,
-				    NULL, NULL);
+				    &sim_chip, NULL, handle_fasteoi_irq,
+				    &t->src[fwspec->param[0] + i], NULL);
 	}
 	return 0;
 }
@@ -221,9 +279,12 @@ static unsigned int count_mappings(struct irq_domain *dom)
 static int rtas_msi_test_init(struct kunit *test)
 {
 	struct rtas_msi_test *t;
+	unsigned int i;
 
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
+	for (i = 0; i < SIM_HWIRQS; i++)
+		t->src[i].hw = i;
 	t->sim.pool = 64;
 	t->sim.cap = SIM_MAX_VEC;
 	t->addr.config = 0x800;
@@ -233,10 +294,16 @@ static int rtas_msi_test_init(struct kunit *test)
 	t->fwnode = irq_domain_alloc_named_fwnode("rtas-msi-kunit");
 	KUNIT_ASSERT_NOT_NULL(test, t->fwnode);
 	t->dom = irq_domain_create_linear(t->fwnode, SIM_HWIRQS, &sim_dom_ops,
-					  NULL);
+					  t);
 	if (!t->dom)
 		irq_domain_free_fwnode(t->fwnode);
 	KUNIT_ASSERT_NOT_NULL(test, t->dom);
+	t->rdom = rtas_msi_domain_create(t->dom, "RTAS-MSI-kunit");
+	if (!t->rdom) {
+		irq_domain_remove(t->dom);
+		irq_domain_free_fwnode(t->fwnode);
+	}
+	KUNIT_ASSERT_NOT_NULL(test, t->rdom);
 	t->descs = count_irq_descs();
 	test->priv = t;
 
@@ -250,9 +317,14 @@ static void rtas_msi_test_exit(struct kunit *test)
 {
 	struct rtas_msi_test *t = test->priv;
 
+	struct fwnode_handle *rfwnode = t->rdom->fwnode;
+
 	/* Nothing leaked by the backend, whatever the test did */
 	KUNIT_EXPECT_EQ(test, count_mappings(t->dom), 0);
+	KUNIT_EXPECT_EQ(test, count_mappings(t->rdom), 0);
 	KUNIT_EXPECT_EQ(test, count_irq_descs(), t->descs);
+	irq_domain_remove(t->rdom);
+	irq_domain_free_fwnode(rfwnode);
 	irq_domain_remove(t->dom);
 	irq_domain_free_fwnode(t->fwnode);
 }
@@ -260,7 +332,7 @@ static void rtas_msi_test_exit(struct kunit *test)
 static int get(struct rtas_msi_test *t, u32 func, unsigned int ask,
 	       unsigned int nvec)
 {
-	return rtas_msi_get(t->dom, &t->addr, func, ask, nvec, t->vec, NULL,
+	return rtas_msi_get(t->rdom, &t->addr, func, ask, nvec, t->vec, NULL,
 			    NUMA_NO_NODE);
 }
 
@@ -568,9 +640,12 @@ static void rtas_msi_test_follow_spare(struct kunit *test)
 	expect_delivered(test, t->dom, old, virq, &count);
 	descs = count_irq_descs();
 
-	KUNIT_EXPECT_EQ(test, rtas_msi_follow(t->dom, virq, new, &t->owner), 0);
+	KUNIT_EXPECT_EQ(test, rtas_msi_follow(t->rdom, virq, new, &t->owner), 0);
 	expect_delivered(test, t->dom, new, virq, &count);
 	KUNIT_EXPECT_EQ(test, irq_find_mapping(t->dom, old), 0);
+	/* Both levels of the hierarchy moved */
+	KUNIT_EXPECT_EQ(test, irq_find_mapping(t->rdom, new), virq);
+	KUNIT_EXPECT_EQ(test, irq_find_mapping(t->rdom, old), 0);
 	KUNIT_EXPECT_EQ(test, count_irq_descs(), descs);
 	KUNIT_EXPECT_EQ(test, count_mappings(t->dom), 2);
 	/* The descriptor kept its flags */
@@ -585,10 +660,12 @@ static void rtas_msi_test_follow_spare(struct kunit *test)
 static void rtas_msi_test_follow_exchange(struct kunit *test)
 {
 	struct rtas_msi_test *t = test->priv;
+	struct irq_fwspec fwspec = { .fwnode = t->fwnode, .param_count = 2 };
 	struct msi_desc *d0, *d1;
 	unsigned int v0, v1, type;
 	struct irq_data *d;
 	u32 s0, s1;
+	int lsi;
 	atomic_t c0 = ATOMIC_INIT(0), c1 = ATOMIC_INIT(0);
 
 	d0 = kunit_kzalloc(test, sizeof(*d0), GFP_KERNEL);
@@ -613,28 +690,166 @@ static void rtas_msi_test_follow_exchange(struct kunit *test)
 	type = irqd_get_trigger_type(d);
 	irqd_set_trigger_type(d, type == IRQ_TYPE_LEVEL_HIGH ?
 			      IRQ_TYPE_EDGE_RISING : IRQ_TYPE_LEVEL_HIGH);
-	KUNIT_EXPECT_EQ(test, irq_domain_swap_hwirqs(t->dom, v0, v1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, irq_domain_swap_hwirqs(t->rdom, v0, v1), -EINVAL);
 	irqd_set_trigger_type(d, type);
 
 	/* Another device's interrupt never gives way */
 	d1->dev = &t->other;
-	KUNIT_EXPECT_EQ(test, rtas_msi_follow(t->dom, v0, s1, &t->owner), -EBUSY);
+	KUNIT_EXPECT_EQ(test, rtas_msi_follow(t->rdom, v0, s1, &t->owner), -EBUSY);
 	expect_delivered(test, t->dom, s0, v0, &c0);
 	expect_delivered(test, t->dom, s1, v1, &c1);
 
 	d1->dev = &t->owner;
-	KUNIT_EXPECT_EQ(test, rtas_msi_follow(t->dom, v0, s1, &t->owner), 0);
+	KUNIT_EXPECT_EQ(test, rtas_msi_follow(t->rdom, v0, s1, &t->owner), 0);
 	expect_delivered(test, t->dom, s1, v0, &c0);
 	expect_delivered(test, t->dom, s0, v1, &c1);
+	KUNIT_EXPECT_EQ(test, irq_find_mapping(t->rdom, s1), v0);
+	KUNIT_EXPECT_EQ(test, irq_find_mapping(t->rdom, s0), v1);
+
+	/* Nor does an interrupt mapped straight at the controller */
+	fwspec.param[0] = s0 + 0x40;
+	lsi = __irq_domain_alloc_irqs(t->dom, -1, 1, NUMA_NO_NODE, &fwspec,
+				      false, NULL);
+	KUNIT_ASSERT_GT(test, lsi, 0);
+	irq_set_msi_desc(lsi, d1);
+	KUNIT_EXPECT_EQ(test, rtas_msi_follow(t->rdom, v0, s0 + 0x40, &t->owner),
+			-EBUSY);
+	irq_set_msi_desc(lsi, NULL);
+	irq_dispose_mapping(lsi);
 
 	/* Not an exchange: one interrupt with itself */
-	KUNIT_EXPECT_EQ(test, irq_domain_swap_hwirqs(t->dom, v0, v0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, irq_domain_swap_hwirqs(t->rdom, v0, v0), -EINVAL);
 
 	free_irq(v0, &c0);
 	free_irq(v1, &c1);
 	irq_set_msi_desc(v0, NULL);
 	irq_set_msi_desc(v1, NULL);
 	put(test, t, 2);
+}
+
+struct oneshot_thread {
+	struct completion	done;
+	unsigned int		runs;
+};
+
+static irqreturn_t oneshot_thread_fn(int irq, void *data)
+{
+	struct oneshot_thread *th = data;
+
+	th->runs++;
+	complete(&th->done);
+	return IRQ_HANDLED;
+}
+
+/* Raise source @hw and wait until the threaded handler has run */
+static void raise_threaded(struct kunit *test, struct rtas_msi_test *t, u32 hw,
+			   struct oneshot_thread *th)
+{
+	reinit_completion(&th->done);
+	local_irq_disable();
+	KUNIT_EXPECT_EQ(test, generic_handle_domain_irq(t->dom, hw), 0);
+	local_irq_enable();
+	KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&th->done, 5 * HZ), 0);
+}
+
+/*
+ * Like upstream's PCI/MSI interrupts, RTAS MSIs are one-shot safe: an
+ * MSI is an edge, so a threaded handler needs no masking of the source
+ * while it runs. Drivers (vmw_vmci, idxd) request threaded handlers
+ * without a primary handler and without IRQF_ONESHOT, which genirq
+ * refuses on chips that are not one-shot safe; and IRQF_ONESHOT must not
+ * cost a mask and unmask at the interrupt controller per interrupt.
+ */
+static void rtas_msi_test_oneshot_safe(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	struct oneshot_thread th = { .runs = 0 };
+	struct irq_chip *chip;
+	unsigned int virq, masks;
+	struct sim_src *src;
+	int ret;
+
+	init_completion(&th.done);
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 2, 2), 0);
+	virq = t->vec[1].virq;
+	src = &t->src[t->vec[1].source];
+	chip = irq_get_chip(virq);
+	KUNIT_ASSERT_NOT_NULL(test, chip);
+	KUNIT_EXPECT_TRUE(test, chip->flags & IRQCHIP_ONESHOT_SAFE);
+
+	ret = request_threaded_irq(virq, NULL, oneshot_thread_fn, 0, "kunit",
+				   &th);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (!ret) {
+		masks = src->mask;
+		raise_threaded(test, t, t->vec[1].source, &th);
+		KUNIT_EXPECT_EQ(test, th.runs, 1);
+		KUNIT_EXPECT_EQ(test, src->mask, masks);
+		free_irq(virq, &th);
+	}
+
+	ret = request_threaded_irq(virq, NULL, oneshot_thread_fn, IRQF_ONESHOT,
+				   "kunit", &th);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (!ret) {
+		masks = src->mask;
+		raise_threaded(test, t, t->vec[1].source, &th);
+		/* No mask and unmask at the controller around the thread */
+		KUNIT_EXPECT_EQ(test, src->mask, masks);
+		free_irq(virq, &th);
+	}
+	put(test, t, 2);
+}
+
+/* A handler entered at @virq, then raising the same source once more */
+struct reentry {
+	struct irq_domain	*dom;
+	u32			hw;
+	unsigned int		calls;
+	int			inner;
+};
+
+static irqreturn_t reentry_handler(int irq, void *data)
+{
+	struct reentry *r = data;
+
+	if (!r->calls++)
+		r->inner = generic_handle_domain_irq(r->dom, r->hw);
+	return IRQ_HANDLED;
+}
+
+/*
+ * An MSI that arrives while its handler runs (on the new CPU of an
+ * affinity change, on real hardware) is replayed, not dropped by the
+ * fasteoi flow: the flag that asks for it sits on the RTAS-MSI level, and
+ * the replay reaches the interrupt controller through its chip.
+ */
+static void rtas_msi_test_resend_in_progress(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	struct reentry r = { .dom = t->dom };
+	struct sim_src *src;
+	unsigned int virq;
+
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 1, 1), 0);
+	virq = t->vec[0].virq;
+	r.hw = t->vec[0].source;
+	src = &t->src[r.hw];
+	KUNIT_EXPECT_TRUE(test,
+			  irqd_needs_resend_when_in_progress(irq_get_irq_data(virq)));
+	KUNIT_ASSERT_EQ(test, request_irq(virq, reentry_handler, 0, "kunit", &r),
+			0);
+
+	local_irq_disable();
+	KUNIT_EXPECT_EQ(test, generic_handle_domain_irq(t->dom, r.hw), 0);
+	local_irq_enable();
+	KUNIT_EXPECT_EQ(test, r.inner, 0);
+	/* The second one found the handler in progress and was replayed */
+	KUNIT_EXPECT_EQ(test, r.calls, 1);
+	KUNIT_EXPECT_EQ(test, src->retrigger, 1);
+
+	free_irq(virq, &r);
+	put(test, t, 1);
 }
 
 static void rtas_msi_test_quota(struct kunit *test)
@@ -683,6 +898,8 @@ static struct kunit_case rtas_msi_test_cases[] = {
 	KUNIT_CASE(rtas_msi_test_undo_release_refused),
 	KUNIT_CASE(rtas_msi_test_follow_spare),
 	KUNIT_CASE(rtas_msi_test_follow_exchange),
+	KUNIT_CASE(rtas_msi_test_oneshot_safe),
+	KUNIT_CASE(rtas_msi_test_resend_in_progress),
 	KUNIT_CASE(rtas_msi_test_quota),
 	{}
 };
