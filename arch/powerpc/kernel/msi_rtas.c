@@ -27,11 +27,14 @@
 #define pr_fmt(fmt) "rtas-msi: " fmt
 
 #include <linux/cache.h>
+#include <linux/delay.h>
 #include <linux/init.h>
+#include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irqdesc.h>
 #include <linux/irqdomain.h>
 #include <linux/irqnr.h>
+#include <linux/jiffies.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/msi.h>
@@ -914,6 +917,36 @@ static void rtas_msi_free(struct pci_dev *pdev, int type)
 		rtas_msi_release(&a, false);
 }
 
+/*
+ * Wait until no handler of a vector shut down at its chip runs any more,
+ * and the interrupt controller has no interrupt of it on the way to a
+ * CPU (XIVE: in a CPU's event queue; XICS cannot tell). The fasteoi flow
+ * EOIs at the end of the handler: that must reach the source that raised
+ * the interrupt, not the one the vector is about to move to. Unlike
+ * synchronize_irq(), threaded handlers are not waited for: the chip is
+ * one-shot safe, so they never touch it, and they may need the MSI
+ * descriptor lock that the caller holds. An interrupt that the controller
+ * still reports after a second is given up on: it was dropped (a CPU went
+ * offline) and will not be handled any more.
+ */
+static void rtas_msi_quiesce(unsigned int virq)
+{
+	unsigned long end = jiffies + HZ;
+	bool active;
+
+	for (;;) {
+		synchronize_hardirq(virq);
+		if (irq_get_irqchip_state(virq, IRQCHIP_STATE_ACTIVE, &active) ||
+		    !active)
+			return;
+		if (time_after(jiffies, end))
+			break;
+		usleep_range(100, 1000);
+	}
+	pr_warn("irq %u: the interrupt controller still has one in flight, moving on\n",
+		virq);
+}
+
 /**
  * rtas_msi_chip_up - Start a requested vector up at its chip, or shut it down
  * @virq:	Linux interrupt of the vector
@@ -925,7 +958,10 @@ static void rtas_msi_free(struct pci_dev *pdev, int type)
  * use is shut down at its chip before firmware is asked again and started
  * up after, as free_irq() and request_irq() would, on whatever source it
  * has then: target, priority and mask are set up afresh, and a vector
- * that was masked stays masked.
+ * that was masked stays masked. Shutting down returns once no handler of
+ * the vector runs and none is on its way (rtas_msi_quiesce()).
+ *
+ * Context: Process context, not from a handler of @virq.
  */
 VISIBLE_IF_KUNIT void rtas_msi_chip_up(unsigned int virq, bool up)
 {
@@ -947,6 +983,8 @@ VISIBLE_IF_KUNIT void rtas_msi_chip_up(unsigned int virq, bool up)
 			chip->irq_mask(d);
 	}
 	raw_spin_unlock_irqrestore(&irq_data_to_desc(d)->lock, flags);
+	if (started && !up)
+		rtas_msi_quiesce(virq);
 }
 EXPORT_SYMBOL_IF_KUNIT(rtas_msi_chip_up);
 

@@ -16,6 +16,8 @@
 #include <kunit/test.h>
 #include <linux/atomic.h>
 #include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
@@ -24,6 +26,7 @@
 #include <linux/msi.h>
 #include <linux/minmax.h>
 #include <linux/numa.h>
+#include <linux/workqueue.h>
 
 #include <asm/rtas.h>
 
@@ -69,6 +72,7 @@ struct sim_src {
 	unsigned int	mask;
 	unsigned int	unmask;
 	unsigned int	retrigger;
+	bool		in_flight;	/* reported as active to genirq */
 };
 
 struct rtas_msi_test {
@@ -208,12 +212,22 @@ static int sim_chip_retrigger(struct irq_data *d)
 	return 1;
 }
 
+static int sim_chip_get_state(struct irq_data *d, enum irqchip_irq_state which,
+			      bool *state)
+{
+	if (which != IRQCHIP_STATE_ACTIVE)
+		return -EINVAL;
+	*state = READ_ONCE(sim_src_of(d)->in_flight);
+	return 0;
+}
+
 static struct irq_chip sim_chip = {
 	.name			= "rtas-msi-kunit",
 	.irq_eoi		= sim_chip_eoi,
 	.irq_mask		= sim_chip_mask,
 	.irq_unmask		= sim_chip_unmask,
 	.irq_retrigger		= sim_chip_retrigger,
+	.irq_get_irqchip_state	= sim_chip_get_state,
 };
 
 static int sim_dom_translate(struct irq_domain *d, struct irq_fwspec *fwspec,
@@ -852,6 +866,139 @@ static void rtas_msi_test_resend_in_progress(struct kunit *test)
 	put(test, t, 1);
 }
 
+/* A handler that takes its time, raised from a work item on another CPU */
+struct slow_irq {
+	struct work_struct	work;
+	struct irq_domain	*dom;
+	u32			hw;
+	int			raised;
+	struct completion	entered;
+	atomic_t		left;
+};
+
+static irqreturn_t slow_handler(int irq, void *data)
+{
+	struct slow_irq *s = data;
+
+	complete(&s->entered);
+	mdelay(200);
+	atomic_set(&s->left, 1);
+	return IRQ_HANDLED;
+}
+
+static void slow_raise(struct work_struct *work)
+{
+	struct slow_irq *s = container_of(work, struct slow_irq, work);
+
+	local_irq_disable();
+	s->raised = generic_handle_domain_irq(s->dom, s->hw);
+	local_irq_enable();
+}
+
+/*
+ * Restore, a handler of the vector still runs on another CPU while the
+ * vector is shut down and moved to the source firmware gave it: the move
+ * waits for the handler, whose flow handler ends the interrupt (EOI) on
+ * the source that raised it. Moved under the running handler, the EOI
+ * would reach the new source and leave the old one presented (XICS) or
+ * pending (XIVE) when it goes back to firmware.
+ */
+static void rtas_msi_test_follow_running_handler(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	u32 old = SIM_SOURCE_BASE, new = SIM_SOURCE_BASE + 0x30;
+	struct slow_irq s = { .dom = t->dom, .hw = old };
+	unsigned int virq, eoi_old, eoi_new, cpu;
+	int in_progress, left_at_down, ret;
+	atomic_t count = ATOMIC_INIT(0);
+
+	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	if (cpu >= nr_cpu_ids)
+		kunit_skip(test, "needs a second CPU");
+
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 1, 1), 0);
+	virq = t->vec[0].virq;
+	KUNIT_ASSERT_EQ(test, request_irq(virq, slow_handler, 0, "kunit", &s), 0);
+	init_completion(&s.entered);
+	INIT_WORK_ONSTACK(&s.work, slow_raise);
+	eoi_old = t->src[old].eoi;
+	eoi_new = t->src[new].eoi;
+
+	queue_work_on(cpu, system_highpri_wq, &s.work);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&s.entered, 5 * HZ), 0);
+	/* The race window: the handler runs when the move begins */
+	in_progress = irqd_irq_inprogress(irq_get_irq_data(virq));
+	rtas_msi_chip_up(virq, false);
+	left_at_down = atomic_read(&s.left);
+	ret = rtas_msi_follow(t->rdom, virq, new, &t->owner);
+	rtas_msi_chip_up(virq, true);
+	flush_work(&s.work);
+	destroy_work_on_stack(&s.work);
+	kunit_info(test, "handler in progress when the move began: %d\n",
+		   in_progress);
+
+	KUNIT_EXPECT_EQ(test, in_progress, 1);
+	KUNIT_EXPECT_EQ(test, s.raised, 0);
+	KUNIT_EXPECT_EQ(test, left_at_down, 1);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, t->src[old].eoi, eoi_old + 1);
+	KUNIT_EXPECT_EQ(test, t->src[new].eoi, eoi_new);
+
+	free_irq(virq, &s);
+	/* The vector works on its new source */
+	KUNIT_ASSERT_EQ(test, request_irq(virq, follow_handler, 0, "kunit",
+					  &count), 0);
+	expect_delivered(test, t->dom, new, virq, &count);
+	free_irq(virq, &count);
+	put(test, t, 1);
+}
+
+struct in_flight {
+	struct delayed_work	work;
+	struct sim_src		*src;
+};
+
+static void in_flight_done(struct work_struct *work)
+{
+	struct in_flight *f = container_of(to_delayed_work(work),
+					   struct in_flight, work);
+
+	WRITE_ONCE(f->src->in_flight, false);
+}
+
+/*
+ * XIVE: an interrupt already in a CPU's queue when its vector is shut
+ * down is still to be handled and ended there. Shutting a vector down
+ * for a move waits until the interrupt controller has none in flight.
+ */
+static void rtas_msi_test_chip_down_in_flight(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	struct in_flight f;
+	unsigned int virq;
+	bool in_flight_at_down;
+	atomic_t count = ATOMIC_INIT(0);
+
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 1, 1), 0);
+	virq = t->vec[0].virq;
+	f.src = &t->src[t->vec[0].source];
+	KUNIT_ASSERT_EQ(test, request_irq(virq, follow_handler, 0, "kunit",
+					  &count), 0);
+	INIT_DELAYED_WORK_ONSTACK(&f.work, in_flight_done);
+
+	WRITE_ONCE(f.src->in_flight, true);
+	schedule_delayed_work(&f.work, msecs_to_jiffies(50));
+	rtas_msi_chip_up(virq, false);
+	in_flight_at_down = READ_ONCE(f.src->in_flight);
+	rtas_msi_chip_up(virq, true);
+	flush_delayed_work(&f.work);
+	destroy_delayed_work_on_stack(&f.work);
+
+	KUNIT_EXPECT_FALSE(test, in_flight_at_down);
+	free_irq(virq, &count);
+	put(test, t, 1);
+}
+
 static void rtas_msi_test_quota(struct kunit *test)
 {
 	struct rtas_msi_pe pe = { .total = 32, .ndev = 4 };
@@ -900,6 +1047,8 @@ static struct kunit_case rtas_msi_test_cases[] = {
 	KUNIT_CASE(rtas_msi_test_follow_exchange),
 	KUNIT_CASE(rtas_msi_test_oneshot_safe),
 	KUNIT_CASE(rtas_msi_test_resend_in_progress),
+	KUNIT_CASE(rtas_msi_test_follow_running_handler),
+	KUNIT_CASE(rtas_msi_test_chip_down_in_flight),
 	KUNIT_CASE(rtas_msi_test_quota),
 	{}
 };
