@@ -368,8 +368,8 @@ static void pci_msi_release(struct pci_dev *dev, int type)
 /**
  * pci_msi_setup_msi_irqs - Have the backend allocate a device's vectors
  * @dev:	The PCI device, bound, with its descriptors created
- * @nvec:	Number of vectors
  * @type:	%PCI_CAP_ID_MSI or %PCI_CAP_ID_MSIX
+ * @nvec:	Number of vectors
  *
  * After the backend's ->alloc(), the core checks and activates the
  * vectors (see pci_msi_start_desc()) and creates their msi_irqs/ sysfs
@@ -379,7 +379,7 @@ static void pci_msi_release(struct pci_dev *dev, int type)
  * Return: 0, a positive count of vectors that can be had, or a negative
  * errno; on non-zero nothing is left allocated.
  */
-int pci_msi_setup_msi_irqs(struct pci_dev *dev, int nvec, int type)
+int pci_msi_setup_msi_irqs(struct pci_dev *dev, int type, int nvec)
 {
 	const struct pci_msi_ops *ops = dev->msi_ops;
 	unsigned int flags = dev->msi_ops_flags;
