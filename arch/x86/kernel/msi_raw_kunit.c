@@ -4,8 +4,10 @@
  *
  * Included by msi_raw.c. The expected values are spelled out as raw
  * register contents from the Intel SDM's MSI address and data layout
- * (Vol. 3, "Message Signalled Interrupts"), independently of the
- * bitfield types the backend uses to build them.
+ * (Vol. 3, "Message Signalled Interrupts"), and for the extended
+ * destination ID from KVM's description of it (address bits 11:5 hold
+ * destination bits 14:8), independently of the bitfield types the
+ * backend uses to build them.
  *
  * Copyright (C) 2026 msi-ops maintainers
  */
@@ -13,10 +15,15 @@
 #include <kunit/test.h>
 
 /* Address register: 0xFEE in bits 31:20, destination ID in 19:12 */
-#define SDM_MSI_ADDR(dest)	(0xfee00000u | ((u32)(dest) << 12))
+#define SDM_MSI_BASE		0xfee00000u
+#define SDM_MSI_BASE_MASK	0xfff00000u
+#define SDM_MSI_ADDR(dest)	(SDM_MSI_BASE | ((u32)(dest) << 12))
+#define SDM_MSI_ADDR_DEST	GENMASK(19, 12)
+#define SDM_MSI_ADDR_EXT_DEST	GENMASK(11, 5)	/* destination bits 14:8 */
 #define SDM_MSI_ADDR_RH		BIT(3)	/* redirection hint */
 #define SDM_MSI_ADDR_DM		BIT(2)	/* destination mode: logical */
 /* Data register: vector in 7:0, delivery mode in 10:8, trigger in 15 */
+#define SDM_MSI_DATA_VECTOR	0xffu
 #define SDM_MSI_DATA_DLVM	GENMASK(10, 8)
 #define SDM_MSI_DATA_TRIGGER	BIT(15)
 
@@ -24,7 +31,7 @@ static void msi_raw_test_physical(struct kunit *test)
 {
 	struct msi_msg msg;
 
-	KUNIT_ASSERT_EQ(test, msi_raw_compose(0x12, 0x45, false, &msg), 0);
+	KUNIT_ASSERT_EQ(test, msi_raw_compose(0x12, 0x45, false, false, &msg), 0);
 	KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_ADDR(0x12));
 	KUNIT_EXPECT_EQ(test, msg.address_hi, 0u);
 	KUNIT_EXPECT_EQ(test, msg.data, 0x45u);
@@ -34,7 +41,7 @@ static void msi_raw_test_logical(struct kunit *test)
 {
 	struct msi_msg msg;
 
-	KUNIT_ASSERT_EQ(test, msi_raw_compose(0x08, 0x31, true, &msg), 0);
+	KUNIT_ASSERT_EQ(test, msi_raw_compose(0x08, 0x31, true, false, &msg), 0);
 	KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_ADDR(0x08) | SDM_MSI_ADDR_DM);
 	KUNIT_EXPECT_EQ(test, msg.address_hi, 0u);
 	KUNIT_EXPECT_EQ(test, msg.data, 0x31u);
@@ -47,7 +54,9 @@ static void msi_raw_test_no_redirection_hint(struct kunit *test)
 	bool logical;
 
 	for (logical = false; ; logical = true) {
-		KUNIT_ASSERT_EQ(test, msi_raw_compose(0xff, 0xef, logical, &msg), 0);
+		KUNIT_ASSERT_EQ(test, msi_raw_compose(0xff, 0xef, logical, false, &msg), 0);
+		KUNIT_EXPECT_EQ(test, msg.address_lo & SDM_MSI_ADDR_RH, 0u);
+		KUNIT_ASSERT_EQ(test, msi_raw_compose(0xff, 0xef, logical, true, &msg), 0);
 		KUNIT_EXPECT_EQ(test, msg.address_lo & SDM_MSI_ADDR_RH, 0u);
 		if (logical)
 			break;
@@ -61,7 +70,7 @@ static void msi_raw_test_vectors(struct kunit *test)
 	unsigned int v;
 
 	for (v = FIRST_EXTERNAL_VECTOR; v < NR_VECTORS; v++) {
-		KUNIT_ASSERT_EQ(test, msi_raw_compose(0x3, v, false, &msg), 0);
+		KUNIT_ASSERT_EQ(test, msi_raw_compose(0x3, v, false, false, &msg), 0);
 		KUNIT_EXPECT_EQ(test, msg.data & 0xff, v);
 		KUNIT_EXPECT_EQ(test, msg.data & SDM_MSI_DATA_DLVM, 0u);
 		KUNIT_EXPECT_EQ(test, msg.data & SDM_MSI_DATA_TRIGGER, 0u);
@@ -76,9 +85,33 @@ static void msi_raw_test_destinations(struct kunit *test)
 	u32 dest;
 
 	for (dest = 0; dest <= MSI_RAW_MAX_DEST; dest++) {
-		KUNIT_ASSERT_EQ(test, msi_raw_compose(dest, 0x40, false, &msg), 0);
+		KUNIT_ASSERT_EQ(test, msi_raw_compose(dest, 0x40, false, false, &msg), 0);
+		KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_ADDR(dest));
+		/* The extended ID changes nothing for 8-bit destinations */
+		KUNIT_ASSERT_EQ(test, msi_raw_compose(dest, 0x40, false, true, &msg), 0);
 		KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_ADDR(dest));
 	}
+}
+
+/* Bits 14:8 of a physical destination in address bits 11:5, 7:0 as ever */
+static void msi_raw_test_ext_dest(struct kunit *test)
+{
+	struct msi_msg msg;
+	u32 dest;
+
+	for (dest = 0x100; dest <= MSI_RAW_MAX_EXT_DEST; dest += 0x53) {
+		KUNIT_ASSERT_EQ(test, msi_raw_compose(dest, 0x41, false, true, &msg), 0);
+		KUNIT_EXPECT_EQ(test, msg.address_lo,
+				SDM_MSI_ADDR(dest & 0xff) | ((dest >> 8) << 5));
+		KUNIT_EXPECT_EQ(test, msg.address_hi, 0u);
+		KUNIT_EXPECT_EQ(test, msg.data, 0x41u);
+	}
+	KUNIT_ASSERT_EQ(test, msi_raw_compose(0x7fff, 0x41, false, true, &msg), 0);
+	KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_BASE | 0xff000 | 0xfe0);
+	/* 15 bits at most, and logical IDs are the 8 of the flat model */
+	KUNIT_EXPECT_EQ(test, msi_raw_compose(0x8000, 0x41, false, true, &msg), -ERANGE);
+	KUNIT_EXPECT_EQ(test, msg.address_lo, 0u);
+	KUNIT_EXPECT_EQ(test, msi_raw_compose(0x100, 0x41, true, true, &msg), -ERANGE);
 }
 
 /* Beyond 8 bits a message cannot name the CPU: refused, nothing half built */
@@ -86,10 +119,11 @@ static void msi_raw_test_unreachable(struct kunit *test)
 {
 	struct msi_msg msg = { .address_lo = 0xdead, .data = 0xbeef };
 
-	KUNIT_EXPECT_EQ(test, msi_raw_compose(0x100, 0x40, false, &msg), -ERANGE);
+	KUNIT_EXPECT_EQ(test, msi_raw_compose(0x100, 0x40, false, false, &msg), -ERANGE);
 	KUNIT_EXPECT_EQ(test, msg.address_lo, 0u);
 	KUNIT_EXPECT_EQ(test, msg.data, 0u);
-	KUNIT_EXPECT_EQ(test, msi_raw_compose(0xffffffff, 0x40, true, &msg), -ERANGE);
+	KUNIT_EXPECT_EQ(test, msi_raw_compose(0xffffffff, 0x40, true, false, &msg), -ERANGE);
+	KUNIT_EXPECT_EQ(test, msi_raw_compose(0xffffffff, 0x40, false, true, &msg), -ERANGE);
 }
 
 struct msi_raw_split_case {
@@ -134,6 +168,7 @@ static struct kunit_case msi_raw_test_cases[] = {
 	KUNIT_CASE(msi_raw_test_no_redirection_hint),
 	KUNIT_CASE(msi_raw_test_vectors),
 	KUNIT_CASE(msi_raw_test_destinations),
+	KUNIT_CASE(msi_raw_test_ext_dest),
 	KUNIT_CASE(msi_raw_test_unreachable),
 	KUNIT_CASE_PARAM(msi_raw_test_split_move, msi_raw_split_gen_params),
 	{}
