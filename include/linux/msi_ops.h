@@ -43,8 +43,7 @@
 #include <linux/errno.h>
 #include <linux/types.h>
 
-struct msi_map;
-struct irq_affinity_desc;
+struct msi_desc;
 struct pci_dev;
 struct pci_host_bridge;
 
@@ -61,6 +60,17 @@ struct pci_host_bridge;
  *				enabled; needs ->alloc_at() and ->free_at().
  * @PCI_MSI_OPS_NO_MASK:	The core must not use the per-vector mask
  *				bits of the device.
+ * @PCI_MSI_OPS_MSI_DOMAIN:	Core adapters only: the vectors come from an
+ *				MSI irq domain, which activates them, creates
+ *				their sysfs entries and frees the descriptors.
+ * @PCI_MSI_OPS_ARCH_CHIPS:	Core adapters only: the vectors come from
+ *				arch_setup_msi_irqs() with the architecture's
+ *				irq chips as they are: not required to be
+ *				one-shot safe, not activated early.
+ *
+ * Backends cannot register with the adapter flags: the core activates
+ * every backend's vectors and requires their irq chips to be one-shot
+ * safe (see &struct pci_msi_ops).
  */
 enum pci_msi_ops_flags {
 	PCI_MSI_OPS_FW_OWNS_MSG		= BIT(0),
@@ -69,7 +79,12 @@ enum pci_msi_ops_flags {
 	PCI_MSI_OPS_MSIX_CONTIGUOUS	= BIT(3),
 	PCI_MSI_OPS_MSIX_ALLOC_DYN	= BIT(4),
 	PCI_MSI_OPS_NO_MASK		= BIT(5),
+	PCI_MSI_OPS_MSI_DOMAIN		= BIT(6),
+	PCI_MSI_OPS_ARCH_CHIPS		= BIT(7),
 };
+
+#define PCI_MSI_OPS_ADAPTER_MASK	(PCI_MSI_OPS_MSI_DOMAIN | \
+					 PCI_MSI_OPS_ARCH_CHIPS)
 
 /* pci_msi_ops::restore() return value: rewrite the cached messages */
 #define PCI_MSI_RESTORE_REWRITE	1
@@ -85,7 +100,7 @@ enum pci_msi_ops_flags {
  * @free:	Required. Undo ->alloc().
  * @restore:	Optional. Re-establish vectors after reset or resume.
  * @alloc_at:	Optional. Add one MSI-X vector to an enabled device.
- * @free_at:	Optional. Remove one vector added by ->alloc_at().
+ * @free_at:	Optional. Remove one MSI-X vector from an enabled device.
  *
  * In all callbacks @type is %PCI_CAP_ID_MSI or %PCI_CAP_ID_MSIX.
  * Callbacks that take the device's descriptor lock are called with it
@@ -126,9 +141,18 @@ enum pci_msi_ops_flags {
  *	vectors can be had (the core frees everything and retries with that
  *	count if the driver accepts it), or a negative errno. On any
  *	non-zero return the backend must have undone its own work: the core
- *	calls ->free() only after a successful ->alloc(). After a
- *	successful ->alloc() the core creates the device's msi_irqs/ sysfs
- *	entries from the descriptors, and removes them before ->free().
+ *	calls ->free() only after a successful ->alloc(), and forgets the
+ *	interrupt numbers left in the descriptors after a failed one.
+ *
+ *	After a successful ->alloc() the core does what PCI/MSI irq domains
+ *	do for their interrupts, so that no backend has to: it refuses
+ *	(-EINVAL, logged) a vector whose irq_chip lacks
+ *	%IRQCHIP_ONESHOT_SAFE, activates every vector before the enable bit
+ *	is set (msi_activate_early(): the irq domain's ->activate() writes
+ *	the message; a vector the device can mask may stay on a reserved
+ *	vector until request_irq()), and creates the msi_irqs/ sysfs
+ *	entries. Before ->free() it removes the entries and deactivates the
+ *	vectors.
  *
  * void (*free)(struct pci_dev *dev, int type);
  *	Called with the descriptor lock held, after the core cleared the
@@ -139,25 +163,34 @@ enum pci_msi_ops_flags {
  *
  * int (*restore)(struct pci_dev *dev, int type);
  *	Called from pci_restore_msi_state() after a reset or resume, in
- *	process context, with the enable bit clear. Returns 0 when the
- *	device's messages are in place again, %PCI_MSI_RESTORE_REWRITE to
- *	have the core rewrite the cached messages, or a negative errno.
+ *	process context, without the descriptor lock. For MSI the enable
+ *	bit is clear; for MSI-X the enable and function mask bits are both
+ *	set, so that the table is reachable while every vector is masked.
+ *	Returns 0 when the device's messages are in place again,
+ *	%PCI_MSI_RESTORE_REWRITE to have the core rewrite the cached
+ *	messages, or a negative errno.
  *	NULL stands for %PCI_MSI_RESTORE_REWRITE, which is what a raw
- *	backend wants; a %PCI_MSI_OPS_FW_OWNS_MSG backend must provide
- *	->restore() and ask firmware to program the device again (the core
- *	refuses to register it otherwise). On error the core leaves MSI
- *	disabled and logs it: the driver's interrupts stop, but nothing is
- *	misrouted.
+ *	backend wants; a backend for which %PCI_MSI_OPS_FW_OWNS_MSG holds
+ *	must provide ->restore() and ask firmware to program the device
+ *	again (the core refuses to register it, or to bind it to a device
+ *	for which ->features() reports the flag, otherwise). On error the
+ *	core leaves MSI disabled and logs it: the driver's interrupts stop,
+ *	but nothing is misrouted.
  *
- * struct msi_map (*alloc_at)(struct pci_dev *dev, unsigned int index,
- *			      const struct irq_affinity_desc *affdesc);
+ * int (*alloc_at)(struct pci_dev *dev, struct msi_desc *desc);
  *	Backs pci_msix_alloc_irq_at() for backends with
- *	%PCI_MSI_OPS_MSIX_ALLOC_DYN. Called with MSI-X enabled, without the
- *	descriptor lock. Returns the index and Linux interrupt, or a
- *	negative errno in msi_map::index.
+ *	%PCI_MSI_OPS_MSIX_ALLOC_DYN: ->alloc() for one more MSI-X vector of
+ *	an enabled table. Called with the descriptor lock held, after the
+ *	core has inserted @desc at its table index, with the caller's
+ *	affinity, and masked the vector. Gives @desc its Linux interrupt
+ *	and programs the message; the core then starts the vector as after
+ *	->alloc(). Returns 0 or a negative errno, with its work undone.
  *
- * void (*free_at)(struct pci_dev *dev, struct msi_map map);
- *	Undoes one ->alloc_at(). Same context.
+ * void (*free_at)(struct pci_dev *dev, struct msi_desc *desc);
+ *	Releases the vector of one MSI-X descriptor while the table stays
+ *	enabled (pci_msix_free_irq()), whether ->alloc() or ->alloc_at()
+ *	allocated it. Descriptor lock held; the core has deactivated the
+ *	vector and deletes @desc afterwards.
  *
  * What is not here, and why: masking a single vector, composing its
  * message and moving it to another CPU happen per interrupt, in the
@@ -178,9 +211,8 @@ struct pci_msi_ops {
 	int		(*alloc)(struct pci_dev *dev, int type, int nvec);
 	void		(*free)(struct pci_dev *dev, int type);
 	int		(*restore)(struct pci_dev *dev, int type);
-	struct msi_map	(*alloc_at)(struct pci_dev *dev, unsigned int index,
-				    const struct irq_affinity_desc *affdesc);
-	void		(*free_at)(struct pci_dev *dev, struct msi_map map);
+	int		(*alloc_at)(struct pci_dev *dev, struct msi_desc *desc);
+	void		(*free_at)(struct pci_dev *dev, struct msi_desc *desc);
 };
 
 #ifdef CONFIG_PCI_MSI

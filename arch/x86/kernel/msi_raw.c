@@ -332,7 +332,8 @@ static struct irq_chip msi_raw_chip = {
 	.irq_set_affinity	= msi_raw_set_affinity,
 	.irq_compose_msi_msg	= msi_raw_compose_msi_msg,
 	.flags			= IRQCHIP_SKIP_SET_WAKE |
-				  IRQCHIP_AFFINITY_PRE_STARTUP,
+				  IRQCHIP_AFFINITY_PRE_STARTUP |
+				  IRQCHIP_ONESHOT_SAFE,
 };
 
 /*
@@ -391,13 +392,11 @@ static const struct irq_domain_ops msi_raw_domain_ops = {
 	.deactivate	= msi_raw_domain_deactivate,
 };
 
+/* The core has deactivated the vector (parking it, see above) */
 static void msi_raw_free_desc(struct msi_desc *desc)
 {
 	unsigned int virq = desc->irq;
-	struct irq_data *d = irq_domain_get_irq_data(msi_raw_domain, virq);
 
-	if (d && irqd_is_activated(d))
-		irq_domain_deactivate_irq(d);
 	desc->irq = 0;
 	irq_domain_free_irqs(virq, 1);
 	atomic_long_dec(&msi_raw_stats.vectors);
@@ -407,7 +406,6 @@ static int msi_raw_alloc_desc(struct pci_dev *dev, struct msi_desc *desc,
 			      int type)
 {
 	struct irq_alloc_info info;
-	struct irq_data *d;
 	int virq;
 
 	init_irq_alloc_info(&info, NULL);
@@ -422,18 +420,13 @@ static int msi_raw_alloc_desc(struct pci_dev *dev, struct msi_desc *desc,
 		return virq;
 
 	atomic_long_inc(&msi_raw_stats.vectors);
-	irq_set_msi_desc(virq, desc);
-	d = irq_domain_get_irq_data(msi_raw_domain, virq);
 	/*
-	 * Reservation mode hands the real vector out only at request_irq()
-	 * and takes it back at free_irq(), rewriting the message each
-	 * time. That is fine behind a mask; a device without one keeps
-	 * its vector for as long as it has the interrupt.
+	 * The core activates the vector next (msi_activate_early()), and
+	 * msi_raw_domain_activate() writes the message: the shutdown vector
+	 * while the interrupt sits on a reserved vector, which the core
+	 * allows only behind a mask, else the real one.
 	 */
-	if (!msi_raw_can_mask(d))
-		irqd_clr_can_reserve(d);
-	/* Until activation: the parking vector, never a stale address */
-	msi_raw_write(d, irqd_cfg(d));
+	irq_set_msi_desc(virq, desc);
 	return 0;
 }
 
@@ -458,10 +451,10 @@ static void msi_raw_free(struct pci_dev *dev, int type)
  * @type:	%PCI_CAP_ID_MSI or %PCI_CAP_ID_MSIX
  * @nvec:	Number of vectors
  *
- * One Linux interrupt and one CPU vector per descriptor. Vectors are
- * assigned lazily by the vector domain (at request_irq()), or at once
- * for managed interrupts; until then the device is aimed at the
- * shutdown vector.
+ * One Linux interrupt and one CPU vector per descriptor. Vectors the
+ * device can mask are assigned lazily by the vector domain (at
+ * request_irq()); until then the core's early activation aims the
+ * device at the shutdown vector.
  *
  * Context: Process context, descriptor lock held.
  * Return: 0; for MSI-X the number of vectors that could be had when the
@@ -489,18 +482,32 @@ static int msi_raw_alloc(struct pci_dev *dev, int type, int nvec)
 	return ret;
 }
 
+/* One more MSI-X vector of an enabled table (&pci_msi_ops.alloc_at) */
+static int msi_raw_alloc_at(struct pci_dev *dev, struct msi_desc *desc)
+{
+	return msi_raw_alloc_desc(dev, desc, PCI_CAP_ID_MSIX);
+}
+
+/* One MSI-X vector less (&pci_msi_ops.free_at) */
+static void msi_raw_free_at(struct pci_dev *dev, struct msi_desc *desc)
+{
+	msi_raw_free_desc(desc);
+}
+
 static bool msi_raw_match(struct pci_dev *dev)
 {
 	return dev_get_msi_domain(&dev->dev) == x86_vector_domain;
 }
 
 static const struct pci_msi_ops msi_raw_ops = {
-	.name	= "raw",
-	.flags	= PCI_MSI_OPS_MSIX,
-	.match	= msi_raw_match,
-	.alloc	= msi_raw_alloc,
-	.free	= msi_raw_free,
+	.name		= "raw",
+	.flags		= PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MSIX_ALLOC_DYN,
+	.match		= msi_raw_match,
+	.alloc		= msi_raw_alloc,
+	.free		= msi_raw_free,
 	/* ->restore: none, the core rewrites the cached messages */
+	.alloc_at	= msi_raw_alloc_at,
+	.free_at	= msi_raw_free_at,
 };
 
 #ifdef CONFIG_DEBUG_FS

@@ -27,6 +27,7 @@
 #include <kunit/test.h>
 #include <linux/bitfield.h>
 #include <linux/irq.h>
+#include <linux/irqdomain.h>
 #include <linux/msi.h>
 #include <linux/msi_ops.h>
 #include <linux/panic.h>
@@ -126,6 +127,7 @@ struct ops_sim {
 	enum sim_cb		fail_cb;	/* callback that fails */
 	int			fail_err;	/* with this errno */
 	int			restore_ret;	/* ->restore() success value */
+	struct irq_chip		*chip;		/* of the mock's interrupts */
 };
 
 static struct ops_sim *sim_of_bus(struct pci_bus *bus)
@@ -364,7 +366,7 @@ static const char *sim_calls(struct ops_sim *sim)
 			 c->type == PCI_CAP_ID_MSI ? 'M' : '?';
 
 		if (c->cb == SIM_CB_CHECK || c->cb == SIM_CB_ALLOC ||
-		    c->cb == SIM_CB_ALLOC_AT)
+		    c->cb == SIM_CB_ALLOC_AT || c->cb == SIM_CB_FREE_AT)
 			n += scnprintf(sim->calls_str + n, len - n, "%s%s(%c,%d)",
 				       i ? " " : "", sim_cb_names[c->cb], t,
 				       c->nvec);
@@ -376,6 +378,21 @@ static const char *sim_calls(struct ops_sim *sim)
 		scnprintf(sim->calls_str + n, len - n, " ...");
 	return sim->calls_str;
 }
+
+/*
+ * The mock's interrupts: one-shot safe as every PCI MSI irq_chip must
+ * be; mask and unmask do nothing, there is no interrupt controller.
+ */
+static void mock_chip_noop(struct irq_data *d)
+{
+}
+
+static struct irq_chip mock_msi_chip = {
+	.name		= "kunit-msi",
+	.irq_mask	= mock_chip_noop,
+	.irq_unmask	= mock_chip_noop,
+	.flags		= IRQCHIP_ONESHOT_SAFE,
+};
 
 static void mock_free_irqs(struct ops_sim *sim, struct pci_dev *dev)
 {
@@ -428,7 +445,7 @@ static int mock_alloc(struct pci_dev *dev, int type, int nvec, bool fw)
 		}
 		sim->live_irqs += desc->nvec_used;
 		for (i = 0; i < desc->nvec_used; i++) {
-			irq_set_chip_and_handler(virq + i, &dummy_irq_chip,
+			irq_set_chip_and_handler(virq + i, sim->chip,
 						 handle_simple_irq);
 			irq_set_msi_desc_off(virq, i, desc);
 		}
@@ -511,44 +528,42 @@ static const struct pci_msi_ops mock_rec_ops = {
 };
 
 /*
- * Dynamic MSI-X: a Linux interrupt per added vector, noted by the mock
- * and handed back to it by ->free_at(). The core keeps nothing of it,
- * so the mock needs no descriptor to undo it. ->alloc_at() records the
- * table index as the count.
+ * Dynamic MSI-X: the core inserts the descriptor, the mock gives it a
+ * Linux interrupt as ->alloc() does and records its table index as the
+ * count.
  */
-static struct msi_map mock_alloc_at(struct pci_dev *dev, unsigned int index,
-				    const struct irq_affinity_desc *affdesc)
+static int mock_alloc_at(struct pci_dev *dev, struct msi_desc *desc)
 {
 	struct ops_sim *sim = sim_of_dev(dev);
-	struct msi_map map = { .index = -EINVAL };
+	struct msi_msg msg = {
+		.address_lo	= RAW_ADDR_LO(desc->msi_index),
+		.address_hi	= RAW_ADDR_HI,
+		.data		= RAW_DATA(desc->msi_index),
+	};
 	int virq;
 
-	sim_record(sim, SIM_CB_ALLOC_AT, PCI_CAP_ID_MSIX, index);
-	if (sim->fail_cb == SIM_CB_ALLOC_AT) {
-		map.index = sim->fail_err;
-		return map;
-	}
-	if (index >= SIM_MSIX_VECS)
-		return map;
+	sim_record(sim, SIM_CB_ALLOC_AT, PCI_CAP_ID_MSIX, desc->msi_index);
+	if (sim->fail_cb == SIM_CB_ALLOC_AT)
+		return sim->fail_err;
 
 	virq = irq_alloc_descs(-1, 1, 1, NUMA_NO_NODE);
-	if (virq < 0) {
-		map.index = virq;
-		return map;
-	}
-	irq_set_chip_and_handler(virq, &dummy_irq_chip, handle_simple_irq);
+	if (virq < 0)
+		return virq;
+	irq_set_chip_and_handler(virq, sim->chip, handle_simple_irq);
+	irq_set_msi_desc(virq, desc);
 	sim->live_irqs++;
-	map.index = index;
-	map.virq = virq;
-	return map;
+	pci_write_msi_msg(virq, &msg);
+	return 0;
 }
 
-static void mock_free_at(struct pci_dev *dev, struct msi_map map)
+static void mock_free_at(struct pci_dev *dev, struct msi_desc *desc)
 {
 	struct ops_sim *sim = sim_of_dev(dev);
 
-	sim_record(sim, SIM_CB_FREE_AT, PCI_CAP_ID_MSIX, 0);
-	irq_free_descs(map.virq, 1);
+	sim_record(sim, SIM_CB_FREE_AT, PCI_CAP_ID_MSIX, desc->msi_index);
+	irq_set_msi_desc(desc->irq, NULL);
+	irq_free_descs(desc->irq, 1);
+	desc->irq = 0;
 	sim->live_irqs--;
 }
 
@@ -612,6 +627,43 @@ static const struct pci_msi_ops mock_feat_on_ops = {
 	.free		= mock_free,
 };
 
+/* Raw programming where the device must not be masked */
+static const struct pci_msi_ops mock_nomask_ops = {
+	.name		= "kunit-nomask",
+	.flags		= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX |
+			  PCI_MSI_OPS_NO_MASK,
+	.check		= mock_check,
+	.alloc		= mock_raw_alloc,
+	.free		= mock_free,
+};
+
+static unsigned int mock_features_fw(struct pci_dev *dev)
+{
+	return PCI_MSI_OPS_FW_OWNS_MSG | PCI_MSI_OPS_MULTI_MSI |
+	       PCI_MSI_OPS_MSIX;
+}
+
+/* Firmware owns the message of this device only, says ->features() */
+static const struct pci_msi_ops mock_feat_fw_ops = {
+	.name		= "kunit-feat-fw",
+	.flags		= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX,
+	.features	= mock_features_fw,
+	.check		= mock_check,
+	.alloc		= mock_fw_alloc,
+	.free		= mock_free,
+	.restore	= mock_restore,
+};
+
+/* The same without ->restore(): the core cannot keep its promise */
+static const struct pci_msi_ops mock_feat_fw_norestore_ops = {
+	.name		= "kunit-feat-fw-norestore",
+	.flags		= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX,
+	.features	= mock_features_fw,
+	.check		= mock_check,
+	.alloc		= mock_fw_alloc,
+	.free		= mock_free,
+};
+
 /* The simulated bus */
 
 static void sim_destroy(void *data)
@@ -662,6 +714,7 @@ static struct ops_sim *sim_create(struct kunit *test,
 	sim = pci_host_bridge_priv(bridge);
 	sim->bridge = bridge;
 	sim->table = table;
+	sim->chip = &mock_msi_chip;
 	sim_init_cfg(sim);
 
 	bridge->ops = &sim_pci_ops;
@@ -704,13 +757,6 @@ static struct ops_sim *sim_create(struct kunit *test,
 	}
 	/* The bus keeps it until sim_destroy() */
 	pci_dev_put(sim->pdev);
-	/*
-	 * powerpc looks MSI domains up by device tree node, and without a
-	 * node the interrupt controller's domain matches: not an MSI
-	 * domain. The mock backend needs none; leave the device without.
-	 */
-	if (IS_ENABLED(CONFIG_PPC))
-		dev_set_msi_domain(&sim->pdev->dev, NULL);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sim_destroy, sim), 0);
 
 	/*
@@ -1414,12 +1460,18 @@ static void ops_test_features_grant(struct kunit *test)
 	sim_expect_clean(test, sim, false);
 }
 
-/* Dynamic MSI-X goes to ->alloc_at() and ->free_at(), once enabled */
+/*
+ * Dynamic MSI-X goes to ->alloc_at() and ->free_at(), once enabled, with
+ * a descriptor of the core's: the driver finds the vector by its index,
+ * the table entry is masked until requested, and freeing it leaves the
+ * others alone.
+ */
 static void ops_test_msix_dyn(struct kunit *test)
 {
 	struct ops_sim *sim = sim_create(test, &mock_dyn_ops);
 	struct pci_dev *pdev = sim->pdev;
-	struct msi_map map;
+	struct msi_map map, any;
+	struct msi_desc *desc;
 
 	KUNIT_EXPECT_TRUE(test, pci_msix_can_alloc_dyn(pdev));
 	map = pci_msix_alloc_irq_at(pdev, 5, NULL);
@@ -1430,20 +1482,45 @@ static void ops_test_msix_dyn(struct kunit *test)
 	map = pci_msix_alloc_irq_at(pdev, 5, NULL);
 	KUNIT_ASSERT_EQ(test, map.index, 5);
 	KUNIT_EXPECT_GT(test, map.virq, 0);
+	KUNIT_EXPECT_EQ(test, pci_irq_vector(pdev, 5), map.virq);
+	KUNIT_EXPECT_EQ(test, sim_nr_descs(pdev), 3);
 	KUNIT_EXPECT_EQ(test, sim->live_irqs, 3);
-	pci_msix_free_irq(pdev, map);
-	KUNIT_EXPECT_EQ(test, sim->live_irqs, 2);
+	desc = irq_get_msi_desc(map.virq);
+	KUNIT_ASSERT_NOT_NULL(test, desc);
+	KUNIT_EXPECT_EQ(test, desc->msi_index, 5);
+	KUNIT_EXPECT_TRUE(test, desc->pci.msi_attrib.is_msix);
+	KUNIT_EXPECT_TRUE(test, sim_table(sim, 5, PCI_MSIX_ENTRY_VECTOR_CTRL) &
+				PCI_MSIX_ENTRY_CTRL_MASKBIT);
+	KUNIT_EXPECT_EQ(test, sim_table(sim, 5, PCI_MSIX_ENTRY_DATA), RAW_DATA(5));
 
-	/* A failure comes back in msi_map::index */
+	/* A taken index is refused; any index takes the first free one */
+	KUNIT_EXPECT_EQ(test, pci_msix_alloc_irq_at(pdev, 5, NULL).index, -EBUSY);
+	any = pci_msix_alloc_irq_at(pdev, MSI_ANY_INDEX, NULL);
+	KUNIT_EXPECT_EQ(test, any.index, 2);
+	KUNIT_EXPECT_EQ(test, pci_irq_vector(pdev, 2), any.virq);
+
+	pci_msix_free_irq(pdev, map);
+	KUNIT_EXPECT_EQ(test, sim->live_irqs, 3);
+	KUNIT_EXPECT_EQ(test, sim_nr_descs(pdev), 3);
+	KUNIT_EXPECT_EQ(test, pci_irq_vector(pdev, 5), -EINVAL);
+	KUNIT_EXPECT_GT(test, pci_irq_vector(pdev, 1), 0);
+
+	/* A failure comes back in msi_map::index, with no descriptor left */
 	sim->fail_cb = SIM_CB_ALLOC_AT;
 	sim->fail_err = -ENOSPC;
 	map = pci_msix_alloc_irq_at(pdev, 6, NULL);
 	KUNIT_EXPECT_EQ(test, map.index, -ENOSPC);
 	KUNIT_EXPECT_EQ(test, map.virq, 0);
+	KUNIT_EXPECT_EQ(test, sim_nr_descs(pdev), 3);
+	sim->fail_cb = SIM_CB_NONE;
+
+	/* Beyond the table */
+	map = pci_msix_alloc_irq_at(pdev, SIM_MSIX_VECS, NULL);
+	KUNIT_EXPECT_EQ(test, map.index, -ENOSPC);
 
 	pci_free_irq_vectors(pdev);
 	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
-			   "check(X,2) alloc(X,2) alloc_at(X,5) free_at(X) alloc_at(X,6) free(X)");
+			   "check(X,2) alloc(X,2) alloc_at(X,5) alloc_at(X,2) free_at(X,5) alloc_at(X,6) free(X)");
 	sim_expect_clean(test, sim, false);
 }
 
@@ -1464,6 +1541,245 @@ static void ops_test_msix_no_dyn(struct kunit *test)
 	pci_free_irq_vectors(pdev);
 	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(X,2) alloc(X,2) free(X)");
 	sim_expect_clean(test, sim, false);
+}
+
+/*
+ * Every backend's interrupts must be one-shot safe, as those of the
+ * PCI/MSI irq domains are: a threaded handler without a primary one is
+ * what drivers request. A backend whose irq_chip is not gets no vector,
+ * and what it allocated is given back.
+ */
+static void ops_test_oneshot_refused(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct pci_dev *pdev = sim->pdev;
+
+	sim->chip = &dummy_irq_chip;
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 2, PCI_IRQ_MSIX),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(X,2) alloc(X,2) free(X)");
+	sim_expect_clean(test, sim, false);
+
+	/* With a one-shot safe chip the same request works */
+	sim->chip = &mock_msi_chip;
+	sim->nr_calls = 0;
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 2, PCI_IRQ_MSIX), 2);
+	pci_free_irq_vectors(pdev);
+	sim_expect_clean(test, sim, false);
+}
+
+/* What msi_activate_early() should have left for @virq */
+static void ops_expect_activated(struct kunit *test, int virq, bool reserved)
+{
+	struct irq_data *d = irq_get_irq_data(virq);
+
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	KUNIT_EXPECT_EQ_MSG(test, irqd_is_activated(d), !reserved, "irq %d", virq);
+	if (!reserved)
+		KUNIT_EXPECT_FALSE_MSG(test, irqd_can_reserve(d), "irq %d", virq);
+}
+
+/*
+ * The core activates every vector before MSI is enabled: vectors the
+ * core masks may stay reserved where the architecture has reservation
+ * mode, the others are activated for good. Dynamic MSI-X too.
+ */
+static void ops_test_activate_early(struct kunit *test)
+{
+	bool rsv = IS_ENABLED(CONFIG_GENERIC_IRQ_RESERVATION_MODE);
+	struct ops_sim *sim = sim_create(test, &mock_dyn_ops);
+	struct pci_dev *pdev = sim->pdev;
+	struct msi_map map;
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSIX), 2);
+	ops_expect_activated(test, pci_irq_vector(pdev, 0), rsv);
+	ops_expect_activated(test, pci_irq_vector(pdev, 1), rsv);
+	map = pci_msix_alloc_irq_at(pdev, 4, NULL);
+	KUNIT_ASSERT_EQ(test, map.index, 4);
+	ops_expect_activated(test, map.virq, rsv);
+	pci_free_irq_vectors(pdev);
+	sim_expect_clean(test, sim, false);
+}
+
+/* Without per-vector masking nothing can wait on a reserved vector */
+static void ops_test_activate_nomask(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_nomask_ops);
+	struct pci_dev *pdev = sim->pdev;
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSIX), 2);
+	ops_expect_activated(test, pci_irq_vector(pdev, 0), false);
+	ops_expect_activated(test, pci_irq_vector(pdev, 1), false);
+	pci_free_irq_vectors(pdev);
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 4, 4, PCI_IRQ_MSI), 4);
+	ops_expect_activated(test, pci_irq_vector(pdev, 0), false);
+	ops_expect_activated(test, pci_irq_vector(pdev, 3), false);
+	pci_free_irq_vectors(pdev);
+	sim_expect_clean(test, sim, false);
+}
+
+/*
+ * Message ownership reported per device by ->features() binds the core
+ * as ->flags does: no address/data write at setup, at restore or from
+ * the irq_chip; and a backend that cannot restore such a device does
+ * not get it.
+ */
+static void ops_test_features_fw(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_feat_fw_ops);
+	struct pci_dev *pdev = sim->pdev;
+	struct msi_msg msg = {
+		.address_lo = RAW_ADDR_LO(3),
+		.address_hi = RAW_ADDR_HI,
+		.data = RAW_DATA(3),
+	};
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSIX), 2);
+	pci_write_msi_msg(pci_irq_vector(pdev, 0), &msg);
+	sim_set(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2, SIM_MSIX_VECS - 1,
+		PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+	pci_restore_msi_state(pdev);
+	KUNIT_EXPECT_EQ(test, sim_msix_msg_written(sim), 0);
+	pci_free_irq_vectors(pdev);
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI), 1);
+	pci_write_msi_msg(pci_irq_vector(pdev, 0), &msg);
+	KUNIT_EXPECT_EQ(test, sim_msi_msg_writes(sim), 0);
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+			   "check(X,2) alloc(X,2) restore(X) free(X) check(M,1) alloc(M,1) free(M)");
+	sim_expect_clean(test, sim, false);
+}
+
+static void ops_test_features_fw_norestore(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_feat_fw_norestore_ops);
+	struct pci_dev *pdev = sim->pdev;
+
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 2, PCI_IRQ_MSIX),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, sim->nr_calls, 0);
+	KUNIT_EXPECT_EQ(test, sim_msix_msg_written(sim), 0);
+	sim_expect_clean(test, sim, false);
+}
+
+/*
+ * Sun NIU wants a write of the MSI-X data word before the vector
+ * control word is read. Where firmware owns the message that write is
+ * not the core's to make, whatever else the backend says.
+ */
+static void ops_test_niu_fw(struct kunit *test)
+{
+	struct ops_sim *sim = sim_create(test, &mock_fw_ops);
+	struct pci_dev *pdev = sim->pdev;
+
+	pdev->dev_flags |= PCI_DEV_FLAGS_MSIX_TOUCH_ENTRY_DATA_FIRST;
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 3, 3, PCI_IRQ_MSIX), 3);
+	KUNIT_EXPECT_EQ(test, sim_msix_msg_written(sim), 0);
+	KUNIT_EXPECT_EQ(test, sim_table(sim, 0, PCI_MSIX_ENTRY_DATA), SIM_POISON);
+	pci_free_irq_vectors(pdev);
+	sim_expect_clean(test, sim, false);
+	pdev->dev_flags &= ~PCI_DEV_FLAGS_MSIX_TOUCH_ENTRY_DATA_FIRST;
+}
+
+/*
+ * A device served by a backend may have an MSI domain all the same: the
+ * platform's MSI parent, or whatever irq domain the firmware lookup
+ * found. Its descriptors are the core's, and enable, free and enable
+ * again must work, with nothing left behind.
+ */
+static int ops_test_domain_alloc(struct irq_domain *d, unsigned int virq,
+				 unsigned int nr_irqs, void *arg)
+{
+	return -EINVAL;
+}
+
+static const struct irq_domain_ops ops_test_domain_ops = {
+	.alloc	= ops_test_domain_alloc,
+};
+
+/* A per device domain below it could not be made: nor is one wanted */
+static bool ops_test_init_dev_msi_info(struct device *dev,
+				       struct irq_domain *domain,
+				       struct irq_domain *msi_parent_domain,
+				       struct msi_domain_info *msi_child_info)
+{
+	return false;
+}
+
+static const struct msi_parent_ops ops_test_parent_ops = {
+	.prefix			= "kunit-",
+	.init_dev_msi_info	= ops_test_init_dev_msi_info,
+};
+
+static void ops_clear_msi_domain(void *dev)
+{
+	dev_set_msi_domain(dev, NULL);
+}
+
+struct ops_domain_case {
+	const char	*name;
+	unsigned int	flags;
+};
+
+static const struct ops_domain_case ops_domain_cases[] = {
+	{ "msi-parent", IRQ_DOMAIN_FLAG_MSI_PARENT },
+	{ "not-msi", 0 },
+};
+
+static void ops_domain_case_desc(const struct ops_domain_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ops_domain, ops_domain_cases, ops_domain_case_desc);
+
+static void ops_remove_domain(void *data)
+{
+	struct irq_domain *d = data;
+	struct fwnode_handle *fn = d->fwnode;
+
+	irq_domain_remove(d);
+	irq_domain_free_fwnode(fn);
+}
+
+static void ops_test_device_domain(struct kunit *test)
+{
+	const struct ops_domain_case *c = test->param_value;
+	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct pci_dev *pdev = sim->pdev;
+	struct fwnode_handle *fn;
+	struct irq_domain *d;
+	/* Zeroes where a non-MSI domain is misread as an msi_domain_info */
+	static struct msi_domain_info zero_info;
+	int i;
+
+	fn = irq_domain_alloc_named_fwnode("kunit-msi-ops");
+	KUNIT_ASSERT_NOT_NULL(test, fn);
+	d = irq_domain_create_hierarchy(NULL, c->flags, 4, fn,
+					&ops_test_domain_ops, &zero_info);
+	if (!d)
+		irq_domain_free_fwnode(fn);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ops_remove_domain, d), 0);
+	if (c->flags & IRQ_DOMAIN_FLAG_MSI_PARENT)
+		d->msi_parent_ops = &ops_test_parent_ops;
+	dev_set_msi_domain(&pdev->dev, d);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ops_clear_msi_domain,
+							&pdev->dev), 0);
+
+	for (i = 0; i < 2; i++) {
+		KUNIT_ASSERT_EQ_MSG(test, pci_alloc_irq_vectors(pdev, 3, 3, PCI_IRQ_MSIX),
+				    3, "round %d", i);
+		pci_free_irq_vectors(pdev);
+		sim_expect_clean(test, sim, false);
+		KUNIT_ASSERT_EQ_MSG(test, pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSI),
+				    2, "round %d", i);
+		pci_free_irq_vectors(pdev);
+		sim_expect_clean(test, sim, false);
+	}
 }
 
 static struct kunit_case ops_test_cases[] = {
@@ -1487,6 +1803,13 @@ static struct kunit_case ops_test_cases[] = {
 	KUNIT_CASE(ops_test_features_grant),
 	KUNIT_CASE(ops_test_msix_dyn),
 	KUNIT_CASE(ops_test_msix_no_dyn),
+	KUNIT_CASE(ops_test_oneshot_refused),
+	KUNIT_CASE(ops_test_activate_early),
+	KUNIT_CASE(ops_test_activate_nomask),
+	KUNIT_CASE(ops_test_features_fw),
+	KUNIT_CASE(ops_test_features_fw_norestore),
+	KUNIT_CASE(ops_test_niu_fw),
+	KUNIT_CASE_PARAM(ops_test_device_domain, ops_domain_gen_params),
 	{}
 };
 
