@@ -707,7 +707,7 @@ static void msi_raw_test_alloc_free(struct kunit *test)
 		KUNIT_ASSERT_GT(test, irq, 0);
 		KUNIT_EXPECT_PTR_EQ(test, rsim_irqd(test, irq)->chip, &msi_raw_chip);
 		descs[n++] = irq_to_desc(irq);
-		/* Never requested: aimed at the shutdown vector, or parked */
+		/* Never requested, yet a message that names an online CPU */
 		desc = irq_get_msi_desc(irq);
 		KUNIT_EXPECT_GE(test, rsim_msg_cpu(&desc->msg), 0);
 		rsim_request(test, sim, irq, ri);
