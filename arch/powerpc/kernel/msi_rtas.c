@@ -12,10 +12,14 @@
  * (PCI_MSI_OPS_FW_OWNS_MSG): the core skips those writes at setup, restore
  * and affinity changes alike.
  *
- * Masking happens at the interrupt source, in the XIVE or XICS, which the
- * irq chips of the vectors drive; the device's own per-vector mask bits
- * are opened once when firmware has set a vector up and are left alone
- * afterwards (PCI_MSI_OPS_NO_MASK).
+ * The vectors' Linux interrupts live in the "RTAS-MSI" irq domain, a
+ * child of the XIVE or XICS domain, whose chip hands every operation down
+ * to the interrupt controller and, like upstream's PCI/MSI chips, is
+ * one-shot safe: an MSI is an edge, so a threaded handler needs no mask
+ * of the source while it runs. Masking happens at the interrupt source,
+ * in the XIVE or XICS; the device's own per-vector mask bits are opened
+ * once when firmware has set a vector up and are left alone afterwards
+ * (PCI_MSI_OPS_NO_MASK).
  *
  * The firmware calls sit behind two small functions that the KUnit suite
  * replaces with an RTAS simulator (msi_rtas_kunit.c).
@@ -23,11 +27,14 @@
 #define pr_fmt(fmt) "rtas-msi: " fmt
 
 #include <linux/cache.h>
+#include <linux/delay.h>
 #include <linux/init.h>
+#include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irqdesc.h>
 #include <linux/irqdomain.h>
 #include <linux/irqnr.h>
+#include <linux/jiffies.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/msi.h>
@@ -50,6 +57,8 @@
 /* Status of RTAS calls that a partition is not allowed to make */
 #define RTAS_MSI_NOT_AUTHORIZED	-9002
 
+/* The RTAS-MSI irq domain, over the XIVE or XICS domain */
+static struct irq_domain *rtas_msi_domain __ro_after_init;
 static s32 rtas_msi_change_token __ro_after_init = RTAS_UNKNOWN_SERVICE;
 static s32 rtas_msi_query_token __ro_after_init = RTAS_UNKNOWN_SERVICE;
 static bool rtas_msi_active __ro_after_init;
@@ -282,17 +291,122 @@ VISIBLE_IF_KUNIT void rtas_msi_unmap(struct rtas_msi_vec *vec, unsigned int n)
 }
 EXPORT_SYMBOL_IF_KUNIT(rtas_msi_unmap);
 
+/*
+ * The RTAS-MSI irq domain and chip. The chip passes everything on to the
+ * interrupt controller's: the callbacks that genirq walks the hierarchy
+ * for itself (interrupt chip state, vCPU affinity) need no entry here.
+ */
+static unsigned int rtas_msi_irq_startup(struct irq_data *d)
+{
+	struct irq_data *parent = d->parent_data;
+
+	if (parent->chip->irq_startup)
+		return parent->chip->irq_startup(parent);
+	parent->chip->irq_unmask(parent);
+	return 0;
+}
+
+static void rtas_msi_irq_shutdown(struct irq_data *d)
+{
+	struct irq_data *parent = d->parent_data;
+
+	/* genirq masks only when the top chip has no irq_shutdown */
+	if (parent->chip->irq_shutdown)
+		parent->chip->irq_shutdown(parent);
+	else
+		parent->chip->irq_mask(parent);
+}
+
+static struct irq_chip rtas_msi_chip = {
+	.name			= "RTAS-MSI",
+	.irq_startup		= rtas_msi_irq_startup,
+	.irq_shutdown		= rtas_msi_irq_shutdown,
+	.irq_mask		= irq_chip_mask_parent,
+	.irq_unmask		= irq_chip_unmask_parent,
+	.irq_eoi		= irq_chip_eoi_parent,
+	.irq_set_affinity	= irq_chip_set_affinity_parent,
+	.irq_set_type		= irq_chip_set_type_parent,
+	.irq_retrigger		= irq_chip_retrigger_hierarchy,
+	/*
+	 * No IRQCHIP_SKIP_SET_WAKE: a partition cannot arm a wakeup, and
+	 * enable_irq_wake() says so (-ENXIO) as it does upstream.
+	 */
+	.flags			= IRQCHIP_ONESHOT_SAFE,
+};
+
+/* One vector (@arg, a struct rtas_msi_vec) at a time */
+static int rtas_msi_domain_alloc(struct irq_domain *dom, unsigned int virq,
+				 unsigned int nr_irqs, void *arg)
+{
+	const struct rtas_msi_vec *vec = arg;
+	struct irq_fwspec fwspec = {
+		.fwnode		= dom->parent->fwnode,
+		.param_count	= 2,
+		/* Interrupt specifier cells: source, sense (0: edge) */
+		.param		= { vec->source, 0 },
+	};
+	int ret;
+
+	if (nr_irqs != 1)
+		return -EINVAL;
+	ret = irq_domain_alloc_irqs_parent(dom, virq, 1, &fwspec);
+	if (ret)
+		return ret;
+	irq_domain_set_hwirq_and_chip(dom, virq, vec->source, &rtas_msi_chip,
+				      NULL);
+	/*
+	 * XICS and XIVE use the fasteoi flow, which drops an interrupt
+	 * arriving on the new CPU of an affinity change while the old CPU
+	 * still runs the handler: have the core replay it instead.
+	 */
+	irqd_set_resend_when_in_progress(irq_get_irq_data(virq));
+	return 0;
+}
+
+static const struct irq_domain_ops rtas_msi_domain_ops = {
+	.alloc	= rtas_msi_domain_alloc,
+	/* The controller's free releases its per-source data (XIVE) */
+	.free	= irq_domain_free_irqs_common,
+};
+
+/**
+ * rtas_msi_domain_create - Create an RTAS-MSI irq domain
+ * @parent:	Domain of the interrupt controller
+ * @name:	Name of the domain
+ *
+ * Return: The domain, or NULL (logged).
+ */
+VISIBLE_IF_KUNIT struct irq_domain *rtas_msi_domain_create(struct irq_domain *parent,
+							   const char *name)
+{
+	struct fwnode_handle *fwnode;
+	struct irq_domain *dom;
+
+	fwnode = irq_domain_alloc_named_fwnode(name);
+	dom = fwnode ? irq_domain_create_hierarchy(parent, 0, 0, fwnode,
+						   &rtas_msi_domain_ops, NULL) :
+		       NULL;
+	if (!dom) {
+		pr_err("cannot create the %s irq domain\n", name);
+		irq_domain_free_fwnode(fwnode);
+	}
+	return dom;
+}
+EXPORT_SYMBOL_IF_KUNIT(rtas_msi_domain_create);
+
 /**
  * rtas_msi_map - Give firmware's interrupt sources Linux interrupts
- * @dom:	Domain of the interrupt controller the sources belong to
+ * @dom:	The RTAS-MSI domain, a child of the domain of the interrupt
+ *		controller the sources belong to
  * @vec:	The vectors, with their source numbers
  * @n:		Number of vectors
  * @block:	Consecutive Linux interrupts are needed (multi-MSI)
  * @aff:	Optional affinity, one entry per vector
  * @node:	NUMA node of the device
  *
- * A source number that already has a Linux interrupt is refused: it
- * belongs to someone else, or firmware handed it out twice.
+ * A source number that already has a Linux interrupt, in this domain or
+ * straight in the interrupt controller's, is refused: it belongs to
+ * someone else, or firmware handed it out twice.
  *
  * Return: 0 with a Linux interrupt in every vector, or a negative errno
  * (logged) with none.
@@ -302,10 +416,6 @@ VISIBLE_IF_KUNIT int rtas_msi_map(struct irq_domain *dom,
 				  bool block, const struct irq_affinity_desc *aff,
 				  int node)
 {
-	struct irq_fwspec fwspec = {
-		.fwnode		= dom->fwnode,
-		.param_count	= 2,
-	};
 	unsigned int i, taken;
 	int base = 0, virq, ret;
 
@@ -316,7 +426,7 @@ VISIBLE_IF_KUNIT int rtas_msi_map(struct irq_domain *dom,
 	}
 
 	for (i = 0; i < n; i++) {
-		taken = irq_find_mapping(dom, vec[i].source);
+		taken = irq_find_mapping(dom->parent, vec[i].source);
 		if (taken) {
 			pr_err("source %#x of vector %u is irq %u already\n",
 			       vec[i].source, i, taken);
@@ -333,10 +443,7 @@ VISIBLE_IF_KUNIT int rtas_msi_map(struct irq_domain *dom,
 				goto undo;
 			}
 		}
-		/* Interrupt specifier cells: source, sense (0: edge) */
-		fwspec.param[0] = vec[i].source;
-		fwspec.param[1] = 0;
-		ret = __irq_domain_alloc_irqs(dom, virq, 1, node, &fwspec, true,
+		ret = __irq_domain_alloc_irqs(dom, virq, 1, node, &vec[i], true,
 					      NULL);
 		if (ret < 0) {
 			pr_err("source %#x of vector %u refused by the interrupt controller: %d\n",
@@ -346,13 +453,6 @@ VISIBLE_IF_KUNIT int rtas_msi_map(struct irq_domain *dom,
 			goto undo_descs;
 		}
 		vec[i].virq = virq;
-		/*
-		 * An MSI is an edge. XICS and XIVE use the fasteoi flow, which
-		 * drops an interrupt arriving on the new CPU of an affinity
-		 * change while the old CPU still runs the handler: have the
-		 * core replay it instead.
-		 */
-		irqd_set_resend_when_in_progress(irq_get_irq_data(virq));
 	}
 	return 0;
 
@@ -381,7 +481,7 @@ static const char *rtas_msi_fn_name(u32 func)
 
 /**
  * rtas_msi_get - Obtain and map a function's vectors
- * @dom:	Domain of the platform interrupt controller
+ * @dom:	The RTAS-MSI domain
  * @a:		The PCI function
  * @func:	Function code, RTAS_MSI_FN_*
  * @ask:	Vectors to ask firmware for, at least @nvec
@@ -755,7 +855,7 @@ static unsigned int rtas_msi_ask(struct pci_dev *pdev, int type,
 
 static int rtas_msi_alloc(struct pci_dev *pdev, int type, int nvec)
 {
-	struct irq_domain *dom = irq_get_default_host();
+	struct irq_domain *dom = rtas_msi_domain;
 	unsigned int ask = rtas_msi_ask(pdev, type, nvec);
 	struct irq_affinity_desc *aff;
 	struct rtas_msi_vec *vec;
@@ -818,40 +918,75 @@ static void rtas_msi_free(struct pci_dev *pdev, int type)
 }
 
 /*
+ * Wait until no handler of a vector shut down at its chip runs any more,
+ * and the interrupt controller has no interrupt of it on the way to a
+ * CPU (XIVE: in a CPU's event queue; XICS cannot tell). The fasteoi flow
+ * EOIs at the end of the handler: that must reach the source that raised
+ * the interrupt, not the one the vector is about to move to. Unlike
+ * synchronize_irq(), threaded handlers are not waited for: the chip is
+ * one-shot safe, so they never touch it, and they may need the MSI
+ * descriptor lock that the caller holds. An interrupt that the controller
+ * still reports after a second is given up on: it was dropped (a CPU went
+ * offline) and will not be handled any more.
+ */
+static void rtas_msi_quiesce(unsigned int virq)
+{
+	unsigned long end = jiffies + HZ;
+	bool active;
+
+	for (;;) {
+		synchronize_hardirq(virq);
+		if (irq_get_irqchip_state(virq, IRQCHIP_STATE_ACTIVE, &active) ||
+		    !active)
+			return;
+		if (time_after(jiffies, end))
+			break;
+		usleep_range(100, 1000);
+	}
+	pr_warn("irq %u: the interrupt controller still has one in flight, moving on\n",
+		virq);
+}
+
+/**
+ * rtas_msi_chip_up - Start a requested vector up at its chip, or shut it down
+ * @virq:	Linux interrupt of the vector
+ * @up:		Start up, or shut down
+ *
  * Firmware that hands a source out anew may reset its state in the
  * interrupt controller with it: QEMU, for one, leaves a re-claimed XIVE
  * source masked until the partition configures it again. So a vector in
  * use is shut down at its chip before firmware is asked again and started
  * up after, as free_irq() and request_irq() would, on whatever source it
  * has then: target, priority and mask are set up afresh, and a vector
- * that was masked stays masked.
+ * that was masked stays masked. Shutting down returns once no handler of
+ * the vector runs and none is on its way (rtas_msi_quiesce()).
+ *
+ * Context: Process context, not from a handler of @virq.
  */
-static void rtas_msi_chip_up(unsigned int virq, bool up)
+VISIBLE_IF_KUNIT void rtas_msi_chip_up(unsigned int virq, bool up)
 {
 	struct irq_data *d = irq_get_irq_data(virq);
 	struct irq_chip *chip = d ? d->chip : NULL;
 	unsigned long flags;
+	bool started;
 
 	if (!chip)
 		return;
 	raw_spin_lock_irqsave(&irq_data_to_desc(d)->lock, flags);
-	if (!irqd_is_started(d)) {
-		/* Not requested: the chip learns of it at request_irq() */
-	} else if (!up) {
-		if (chip->irq_shutdown)
-			chip->irq_shutdown(d);
-		else if (chip->irq_mask)
-			chip->irq_mask(d);
-	} else {
-		if (chip->irq_startup)
-			chip->irq_startup(d);
-		else if (chip->irq_unmask)
-			chip->irq_unmask(d);
-		if (irqd_irq_masked(d) && chip->irq_mask)
+	/* Not requested: the chip learns of it at request_irq() */
+	started = irqd_is_started(d);
+	if (started && !up) {
+		chip->irq_shutdown(d);
+	} else if (started) {
+		chip->irq_startup(d);
+		if (irqd_irq_masked(d))
 			chip->irq_mask(d);
 	}
 	raw_spin_unlock_irqrestore(&irq_data_to_desc(d)->lock, flags);
+	if (started && !up)
+		rtas_msi_quiesce(virq);
 }
+EXPORT_SYMBOL_IF_KUNIT(rtas_msi_chip_up);
 
 static void rtas_msi_chip_up_all(struct pci_dev *pdev, bool up)
 {
@@ -866,12 +1001,13 @@ static void rtas_msi_chip_up_all(struct pci_dev *pdev, bool up)
 
 /**
  * rtas_msi_follow() - Move a Linux interrupt to the source firmware gave it
- * @dom:	The interrupt controller's domain
+ * @dom:	The RTAS-MSI domain
  * @virq:	Linux interrupt of the vector, shut down at its chip
+ *		(rtas_msi_chip_up()) if it was requested
  * @source:	Interrupt source the vector has now
  * @owner:	Device of the vector; only its interrupts may give way
  *
- * A source that is mapped already must belong to another vector of
+ * A source that is mapped already must belong to another RTAS vector of
  * @owner (firmware handed the device's sources out in another order):
  * the two Linux interrupts exchange sources. Otherwise the source is
  * mapped to a spare Linux interrupt, the two are exchanged and the
@@ -889,10 +1025,12 @@ VISIBLE_IF_KUNIT int rtas_msi_follow(struct irq_domain *dom,
 	unsigned int taken;
 	int ret;
 
-	taken = irq_find_mapping(dom, source);
+	/* Whoever has the source, an RTAS vector or not */
+	taken = irq_find_mapping(dom->parent, source);
 	if (taken) {
 		other = irq_get_msi_desc(taken);
-		if (!other || other->dev != owner) {
+		if (!irq_domain_get_irq_data(dom, taken) || !other ||
+		    other->dev != owner) {
 			pr_err("source %#x for irq %u is irq %u of another device\n",
 			       source, virq, taken);
 			return -EBUSY;
@@ -920,7 +1058,7 @@ EXPORT_SYMBOL_IF_KUNIT(rtas_msi_follow);
  */
 static int rtas_msi_restore(struct pci_dev *pdev, int type)
 {
-	struct irq_domain *dom = irq_get_default_host();
+	struct irq_domain *dom = rtas_msi_domain;
 	struct rtas_msi_vec v = { };
 	struct rtas_msi_addr a;
 	struct msi_desc *desc;
@@ -1051,6 +1189,7 @@ static void rtas_msi_pci_fixup(struct pci_dev *pdev)
  */
 static int __init rtas_msi_backend_init(void)
 {
+	struct fwnode_handle *fwnode;
 	int ret;
 
 	rtas_msi_change_token = rtas_function_token(RTAS_FN_IBM_CHANGE_MSI);
@@ -1061,10 +1200,23 @@ static int __init rtas_msi_backend_init(void)
 		pr_info("firmware lacks ibm,change-msi or ibm,query-interrupt-source-number, not registered\n");
 		return 0;
 	}
+	if (!irq_get_default_host()) {
+		pr_err("no interrupt controller domain, not registered\n");
+		return -ENODEV;
+	}
+	rtas_msi_domain = rtas_msi_domain_create(irq_get_default_host(),
+						 "RTAS-MSI");
+	if (!rtas_msi_domain)
+		return -ENOMEM;
 
 	ret = pci_msi_set_platform_ops(&rtas_msi_ops);
-	if (ret)
+	if (ret) {
+		fwnode = rtas_msi_domain->fwnode;
+		irq_domain_remove(rtas_msi_domain);
+		irq_domain_free_fwnode(fwnode);
+		rtas_msi_domain = NULL;
 		return ret;
+	}
 	rtas_msi_active = true;
 
 	if (ppc_md.pci_irq_fixup)

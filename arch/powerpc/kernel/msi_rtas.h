@@ -73,6 +73,8 @@ int rtas_msi_change(const struct rtas_msi_addr *a, u32 func,
 int rtas_msi_release(const struct rtas_msi_addr *a, bool quiet);
 int rtas_msi_query(const struct rtas_msi_addr *a, unsigned int index,
 		   struct rtas_msi_vec *vec);
+struct irq_domain *rtas_msi_domain_create(struct irq_domain *parent,
+					  const char *name);
 int rtas_msi_map(struct irq_domain *dom, struct rtas_msi_vec *vec,
 		 unsigned int n, bool block,
 		 const struct irq_affinity_desc *aff, int node);
@@ -82,6 +84,7 @@ int rtas_msi_get(struct irq_domain *dom, const struct rtas_msi_addr *a,
 		 struct rtas_msi_vec *vec, const struct irq_affinity_desc *aff,
 		 int node);
 unsigned int rtas_msi_quota(const struct rtas_msi_pe *pe, unsigned int want);
+void rtas_msi_chip_up(unsigned int virq, bool up);
 int rtas_msi_follow(struct irq_domain *dom, unsigned int virq, u32 source,
 		    struct device *owner);
 #endif

@@ -4,16 +4,20 @@
  *
  * The backend's two RTAS calls and its busy wait are redirected to a
  * simulator of ibm,change-msi and ibm,query-interrupt-source-number
- * (static stubs), and its interrupt sources are mapped in a small irq
- * domain of the test's own, so the tests run on any pSeries kernel,
- * XIVE or XICS, without touching firmware. Every test checks that
- * nothing is left behind: no mapping in the domain, no interrupt
+ * (static stubs), and its interrupt sources belong to a small simulated
+ * interrupt controller, an irq domain of the test's own with an RTAS-MSI
+ * domain over it as on a real partition, so the tests run on any pSeries
+ * kernel, XIVE or XICS, without touching firmware. Every test checks that
+ * nothing is left behind: no mapping in either domain, no interrupt
  * descriptor, no vector held by the simulated firmware unless the test
  * holds it on purpose.
  */
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
@@ -22,6 +26,7 @@
 #include <linux/msi.h>
 #include <linux/minmax.h>
 #include <linux/numa.h>
+#include <linux/workqueue.h>
 
 #include <asm/rtas.h>
 
@@ -60,15 +65,27 @@ struct rtas_sim {
 	unsigned int	nfuncs;
 };
 
+/* One source of the simulated interrupt controller */
+struct sim_src {
+	u32		hw;
+	unsigned int	eoi;
+	unsigned int	mask;
+	unsigned int	unmask;
+	unsigned int	retrigger;
+	bool		in_flight;	/* reported as active to genirq */
+};
+
 struct rtas_msi_test {
 	struct rtas_sim		sim;
 	struct fwnode_handle	*fwnode;
-	struct irq_domain	*dom;
+	struct irq_domain	*dom;	/* the interrupt controller */
+	struct irq_domain	*rdom;	/* RTAS-MSI, over it */
 	struct rtas_msi_addr	addr;
 	struct rtas_msi_vec	vec[SIM_MAX_VEC];
 	unsigned int		descs;	/* interrupt descriptors before */
 	struct device		owner;	/* only compared: whose vectors */
 	struct device		other;
+	struct sim_src		src[SIM_HWIRQS];
 };
 
 static struct rtas_sim *sim_of(void)
@@ -158,7 +175,61 @@ static bool sim_busy_delay(int status)
 	return true;
 }
 
-/* The test's interrupt controller: sources below SIM_HWIRQS only */
+/*
+ * The test's interrupt controller: sources below SIM_HWIRQS only, with a
+ * fasteoi flow like XIVE and XICS. Like XIVE it keeps per-source data in
+ * the handler data (struct sim_src), and it counts what the interrupt
+ * core asks of each source.
+ */
+static struct sim_src *sim_src_of(struct irq_data *d)
+{
+	struct sim_src *src = irq_data_get_irq_handler_data(d);
+
+	/* The source data moves with the source, or it is a bug */
+	WARN_ON_ONCE(src->hw != irqd_to_hwirq(d));
+	return src;
+}
+
+static void sim_chip_eoi(struct irq_data *d)
+{
+	sim_src_of(d)->eoi++;
+}
+
+static void sim_chip_mask(struct irq_data *d)
+{
+	sim_src_of(d)->mask++;
+}
+
+static void sim_chip_unmask(struct irq_data *d)
+{
+	sim_src_of(d)->unmask++;
+}
+
+/* Like XIVE: the source raises the interrupt again itself */
+static int sim_chip_retrigger(struct irq_data *d)
+{
+	sim_src_of(d)->retrigger++;
+	return 1;
+}
+
+static int sim_chip_get_state(struct irq_data *d, enum irqchip_irq_state which,
+			      bool *state)
+{
+	if (which != IRQCHIP_STATE_ACTIVE)
+		return -EINVAL;
+	*state = READ_ONCE(sim_src_of(d)->in_flight);
+	return 0;
+}
+
+static struct irq_chip sim_chip = {
+	.name			= "rtas-msi-kunit",
+	.irq_eoi		= sim_chip_eoi,
+	.irq_mask		= sim_chip_mask,
+	.irq_unmask		= sim_chip_unmask,
+	.irq_retrigger		= sim_chip_retrigger,
+	.irq_get_irqchip_state	= sim_chip_get_state,
+};
+
 static int sim_dom_translate(struct irq_domain *d, struct irq_fwspec *fwspec,
 			     unsigned long *hwirq, unsigned int *type)
 {
@@ -172,6 +243,7 @@ static int sim_dom_translate(struct irq_domain *d, struct irq_fwspec *fwspec,
 static int sim_dom_alloc(struct irq_domain *d, unsigned int virq,
 			 unsigned int nr_irqs, void *arg)
 {
+	struct rtas_msi_test *t = d->host_data;
 	struct irq_fwspec *fwspec = arg;
 	unsigned int i;
 
@@ -179,8 +251,8 @@ static int sim_dom_alloc(struct irq_domain *d, unsigned int virq,
 		if (fwspec->param[0] + i >= SIM_HWIRQS)
 			return -EINVAL;
 		irq_domain_set_info(d, virq + i, fwspec->param[0] + i,
-				    &dummy_irq_chip, NULL, handle_simple_irq,
-				    NULL, NULL);
+				    &sim_chip, NULL, handle_fasteoi_irq,
+				    &t->src[fwspec->param[0] + i], NULL);
 	}
 	return 0;
 }
@@ -221,9 +293,12 @@ static unsigned int count_mappings(struct irq_domain *dom)
 static int rtas_msi_test_init(struct kunit *test)
 {
 	struct rtas_msi_test *t;
+	unsigned int i;
 
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
+	for (i = 0; i < SIM_HWIRQS; i++)
+		t->src[i].hw = i;
 	t->sim.pool = 64;
 	t->sim.cap = SIM_MAX_VEC;
 	t->addr.config = 0x800;
@@ -233,10 +308,16 @@ static int rtas_msi_test_init(struct kunit *test)
 	t->fwnode = irq_domain_alloc_named_fwnode("rtas-msi-kunit");
 	KUNIT_ASSERT_NOT_NULL(test, t->fwnode);
 	t->dom = irq_domain_create_linear(t->fwnode, SIM_HWIRQS, &sim_dom_ops,
-					  NULL);
+					  t);
 	if (!t->dom)
 		irq_domain_free_fwnode(t->fwnode);
 	KUNIT_ASSERT_NOT_NULL(test, t->dom);
+	t->rdom = rtas_msi_domain_create(t->dom, "RTAS-MSI-kunit");
+	if (!t->rdom) {
+		irq_domain_remove(t->dom);
+		irq_domain_free_fwnode(t->fwnode);
+	}
+	KUNIT_ASSERT_NOT_NULL(test, t->rdom);
 	t->descs = count_irq_descs();
 	test->priv = t;
 
@@ -250,9 +331,14 @@ static void rtas_msi_test_exit(struct kunit *test)
 {
 	struct rtas_msi_test *t = test->priv;
 
+	struct fwnode_handle *rfwnode = t->rdom->fwnode;
+
 	/* Nothing leaked by the backend, whatever the test did */
 	KUNIT_EXPECT_EQ(test, count_mappings(t->dom), 0);
+	KUNIT_EXPECT_EQ(test, count_mappings(t->rdom), 0);
 	KUNIT_EXPECT_EQ(test, count_irq_descs(), t->descs);
+	irq_domain_remove(t->rdom);
+	irq_domain_free_fwnode(rfwnode);
 	irq_domain_remove(t->dom);
 	irq_domain_free_fwnode(t->fwnode);
 }
@@ -260,7 +346,7 @@ static void rtas_msi_test_exit(struct kunit *test)
 static int get(struct rtas_msi_test *t, u32 func, unsigned int ask,
 	       unsigned int nvec)
 {
-	return rtas_msi_get(t->dom, &t->addr, func, ask, nvec, t->vec, NULL,
+	return rtas_msi_get(t->rdom, &t->addr, func, ask, nvec, t->vec, NULL,
 			    NUMA_NO_NODE);
 }
 
@@ -568,9 +654,12 @@ static void rtas_msi_test_follow_spare(struct kunit *test)
 	expect_delivered(test, t->dom, old, virq, &count);
 	descs = count_irq_descs();
 
-	KUNIT_EXPECT_EQ(test, rtas_msi_follow(t->dom, virq, new, &t->owner), 0);
+	KUNIT_EXPECT_EQ(test, rtas_msi_follow(t->rdom, virq, new, &t->owner), 0);
 	expect_delivered(test, t->dom, new, virq, &count);
 	KUNIT_EXPECT_EQ(test, irq_find_mapping(t->dom, old), 0);
+	/* Both levels of the hierarchy moved */
+	KUNIT_EXPECT_EQ(test, irq_find_mapping(t->rdom, new), virq);
+	KUNIT_EXPECT_EQ(test, irq_find_mapping(t->rdom, old), 0);
 	KUNIT_EXPECT_EQ(test, count_irq_descs(), descs);
 	KUNIT_EXPECT_EQ(test, count_mappings(t->dom), 2);
 	/* The descriptor kept its flags */
@@ -585,10 +674,12 @@ static void rtas_msi_test_follow_spare(struct kunit *test)
 static void rtas_msi_test_follow_exchange(struct kunit *test)
 {
 	struct rtas_msi_test *t = test->priv;
+	struct irq_fwspec fwspec = { .fwnode = t->fwnode, .param_count = 2 };
 	struct msi_desc *d0, *d1;
 	unsigned int v0, v1, type;
 	struct irq_data *d;
 	u32 s0, s1;
+	int lsi;
 	atomic_t c0 = ATOMIC_INIT(0), c1 = ATOMIC_INIT(0);
 
 	d0 = kunit_kzalloc(test, sizeof(*d0), GFP_KERNEL);
@@ -613,28 +704,299 @@ static void rtas_msi_test_follow_exchange(struct kunit *test)
 	type = irqd_get_trigger_type(d);
 	irqd_set_trigger_type(d, type == IRQ_TYPE_LEVEL_HIGH ?
 			      IRQ_TYPE_EDGE_RISING : IRQ_TYPE_LEVEL_HIGH);
-	KUNIT_EXPECT_EQ(test, irq_domain_swap_hwirqs(t->dom, v0, v1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, irq_domain_swap_hwirqs(t->rdom, v0, v1), -EINVAL);
 	irqd_set_trigger_type(d, type);
 
 	/* Another device's interrupt never gives way */
 	d1->dev = &t->other;
-	KUNIT_EXPECT_EQ(test, rtas_msi_follow(t->dom, v0, s1, &t->owner), -EBUSY);
+	KUNIT_EXPECT_EQ(test, rtas_msi_follow(t->rdom, v0, s1, &t->owner), -EBUSY);
 	expect_delivered(test, t->dom, s0, v0, &c0);
 	expect_delivered(test, t->dom, s1, v1, &c1);
 
 	d1->dev = &t->owner;
-	KUNIT_EXPECT_EQ(test, rtas_msi_follow(t->dom, v0, s1, &t->owner), 0);
+	KUNIT_EXPECT_EQ(test, rtas_msi_follow(t->rdom, v0, s1, &t->owner), 0);
 	expect_delivered(test, t->dom, s1, v0, &c0);
 	expect_delivered(test, t->dom, s0, v1, &c1);
+	KUNIT_EXPECT_EQ(test, irq_find_mapping(t->rdom, s1), v0);
+	KUNIT_EXPECT_EQ(test, irq_find_mapping(t->rdom, s0), v1);
+
+	/* Nor does an interrupt mapped straight at the controller */
+	fwspec.param[0] = s0 + 0x40;
+	lsi = __irq_domain_alloc_irqs(t->dom, -1, 1, NUMA_NO_NODE, &fwspec,
+				      false, NULL);
+	KUNIT_ASSERT_GT(test, lsi, 0);
+	irq_set_msi_desc(lsi, d1);
+	KUNIT_EXPECT_EQ(test, rtas_msi_follow(t->rdom, v0, s0 + 0x40, &t->owner),
+			-EBUSY);
+	irq_set_msi_desc(lsi, NULL);
+	irq_dispose_mapping(lsi);
 
 	/* Not an exchange: one interrupt with itself */
-	KUNIT_EXPECT_EQ(test, irq_domain_swap_hwirqs(t->dom, v0, v0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, irq_domain_swap_hwirqs(t->rdom, v0, v0), -EINVAL);
 
 	free_irq(v0, &c0);
 	free_irq(v1, &c1);
 	irq_set_msi_desc(v0, NULL);
 	irq_set_msi_desc(v1, NULL);
 	put(test, t, 2);
+}
+
+struct oneshot_thread {
+	struct completion	done;
+	unsigned int		runs;
+};
+
+static irqreturn_t oneshot_thread_fn(int irq, void *data)
+{
+	struct oneshot_thread *th = data;
+
+	th->runs++;
+	complete(&th->done);
+	return IRQ_HANDLED;
+}
+
+/* Raise source @hw and wait until the threaded handler has run */
+static void raise_threaded(struct kunit *test, struct rtas_msi_test *t, u32 hw,
+			   struct oneshot_thread *th)
+{
+	reinit_completion(&th->done);
+	local_irq_disable();
+	KUNIT_EXPECT_EQ(test, generic_handle_domain_irq(t->dom, hw), 0);
+	local_irq_enable();
+	KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&th->done, 5 * HZ), 0);
+}
+
+/*
+ * Like upstream's PCI/MSI interrupts, RTAS MSIs are one-shot safe: an
+ * MSI is an edge, so a threaded handler needs no masking of the source
+ * while it runs. Drivers (vmw_vmci, idxd) request threaded handlers
+ * without a primary handler and without IRQF_ONESHOT, which genirq
+ * refuses on chips that are not one-shot safe; and IRQF_ONESHOT must not
+ * cost a mask and unmask at the interrupt controller per interrupt.
+ */
+static void rtas_msi_test_oneshot_safe(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	struct oneshot_thread th = { .runs = 0 };
+	struct irq_chip *chip;
+	unsigned int virq, masks;
+	struct sim_src *src;
+	int ret;
+
+	init_completion(&th.done);
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 2, 2), 0);
+	virq = t->vec[1].virq;
+	src = &t->src[t->vec[1].source];
+	chip = irq_get_chip(virq);
+	KUNIT_ASSERT_NOT_NULL(test, chip);
+	KUNIT_EXPECT_TRUE(test, chip->flags & IRQCHIP_ONESHOT_SAFE);
+
+	ret = request_threaded_irq(virq, NULL, oneshot_thread_fn, 0, "kunit",
+				   &th);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (!ret) {
+		masks = src->mask;
+		raise_threaded(test, t, t->vec[1].source, &th);
+		KUNIT_EXPECT_EQ(test, th.runs, 1);
+		KUNIT_EXPECT_EQ(test, src->mask, masks);
+		free_irq(virq, &th);
+	}
+
+	ret = request_threaded_irq(virq, NULL, oneshot_thread_fn, IRQF_ONESHOT,
+				   "kunit", &th);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (!ret) {
+		masks = src->mask;
+		raise_threaded(test, t, t->vec[1].source, &th);
+		/* No mask and unmask at the controller around the thread */
+		KUNIT_EXPECT_EQ(test, src->mask, masks);
+		free_irq(virq, &th);
+	}
+	put(test, t, 2);
+}
+
+/* A handler entered at @virq, then raising the same source once more */
+struct reentry {
+	struct irq_domain	*dom;
+	u32			hw;
+	unsigned int		calls;
+	int			inner;
+};
+
+static irqreturn_t reentry_handler(int irq, void *data)
+{
+	struct reentry *r = data;
+
+	if (!r->calls++)
+		r->inner = generic_handle_domain_irq(r->dom, r->hw);
+	return IRQ_HANDLED;
+}
+
+/*
+ * An MSI that arrives while its handler runs (on the new CPU of an
+ * affinity change, on real hardware) is replayed, not dropped by the
+ * fasteoi flow: the flag that asks for it sits on the RTAS-MSI level, and
+ * the replay reaches the interrupt controller through its chip.
+ */
+static void rtas_msi_test_resend_in_progress(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	struct reentry r = { .dom = t->dom };
+	struct sim_src *src;
+	unsigned int virq;
+
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 1, 1), 0);
+	virq = t->vec[0].virq;
+	r.hw = t->vec[0].source;
+	src = &t->src[r.hw];
+	KUNIT_EXPECT_TRUE(test,
+			  irqd_needs_resend_when_in_progress(irq_get_irq_data(virq)));
+	KUNIT_ASSERT_EQ(test, request_irq(virq, reentry_handler, 0, "kunit", &r),
+			0);
+
+	local_irq_disable();
+	KUNIT_EXPECT_EQ(test, generic_handle_domain_irq(t->dom, r.hw), 0);
+	local_irq_enable();
+	KUNIT_EXPECT_EQ(test, r.inner, 0);
+	/* The second one found the handler in progress and was replayed */
+	KUNIT_EXPECT_EQ(test, r.calls, 1);
+	KUNIT_EXPECT_EQ(test, src->retrigger, 1);
+
+	free_irq(virq, &r);
+	put(test, t, 1);
+}
+
+/* A handler that takes its time, raised from a work item on another CPU */
+struct slow_irq {
+	struct work_struct	work;
+	struct irq_domain	*dom;
+	u32			hw;
+	int			raised;
+	struct completion	entered;
+	atomic_t		left;
+};
+
+static irqreturn_t slow_handler(int irq, void *data)
+{
+	struct slow_irq *s = data;
+
+	complete(&s->entered);
+	mdelay(200);
+	atomic_set(&s->left, 1);
+	return IRQ_HANDLED;
+}
+
+static void slow_raise(struct work_struct *work)
+{
+	struct slow_irq *s = container_of(work, struct slow_irq, work);
+
+	local_irq_disable();
+	s->raised = generic_handle_domain_irq(s->dom, s->hw);
+	local_irq_enable();
+}
+
+/*
+ * Restore, a handler of the vector still runs on another CPU while the
+ * vector is shut down and moved to the source firmware gave it: the move
+ * waits for the handler, whose flow handler ends the interrupt (EOI) on
+ * the source that raised it. Moved under the running handler, the EOI
+ * would reach the new source and leave the old one presented (XICS) or
+ * pending (XIVE) when it goes back to firmware.
+ */
+static void rtas_msi_test_follow_running_handler(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	u32 old = SIM_SOURCE_BASE, new = SIM_SOURCE_BASE + 0x30;
+	struct slow_irq s = { .dom = t->dom, .hw = old };
+	unsigned int virq, eoi_old, eoi_new, cpu;
+	int in_progress, left_at_down, ret;
+	atomic_t count = ATOMIC_INIT(0);
+
+	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	if (cpu >= nr_cpu_ids)
+		kunit_skip(test, "needs a second CPU");
+
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 1, 1), 0);
+	virq = t->vec[0].virq;
+	KUNIT_ASSERT_EQ(test, request_irq(virq, slow_handler, 0, "kunit", &s), 0);
+	init_completion(&s.entered);
+	INIT_WORK_ONSTACK(&s.work, slow_raise);
+	eoi_old = t->src[old].eoi;
+	eoi_new = t->src[new].eoi;
+
+	queue_work_on(cpu, system_highpri_wq, &s.work);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&s.entered, 5 * HZ), 0);
+	/* The race window: the handler runs when the move begins */
+	in_progress = irqd_irq_inprogress(irq_get_irq_data(virq));
+	rtas_msi_chip_up(virq, false);
+	left_at_down = atomic_read(&s.left);
+	ret = rtas_msi_follow(t->rdom, virq, new, &t->owner);
+	rtas_msi_chip_up(virq, true);
+	flush_work(&s.work);
+	destroy_work_on_stack(&s.work);
+	kunit_info(test, "handler in progress when the move began: %d\n",
+		   in_progress);
+
+	KUNIT_EXPECT_EQ(test, in_progress, 1);
+	KUNIT_EXPECT_EQ(test, s.raised, 0);
+	KUNIT_EXPECT_EQ(test, left_at_down, 1);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, t->src[old].eoi, eoi_old + 1);
+	KUNIT_EXPECT_EQ(test, t->src[new].eoi, eoi_new);
+
+	free_irq(virq, &s);
+	/* The vector works on its new source */
+	KUNIT_ASSERT_EQ(test, request_irq(virq, follow_handler, 0, "kunit",
+					  &count), 0);
+	expect_delivered(test, t->dom, new, virq, &count);
+	free_irq(virq, &count);
+	put(test, t, 1);
+}
+
+struct in_flight {
+	struct delayed_work	work;
+	struct sim_src		*src;
+};
+
+static void in_flight_done(struct work_struct *work)
+{
+	struct in_flight *f = container_of(to_delayed_work(work),
+					   struct in_flight, work);
+
+	WRITE_ONCE(f->src->in_flight, false);
+}
+
+/*
+ * XIVE: an interrupt already in a CPU's queue when its vector is shut
+ * down is still to be handled and ended there. Shutting a vector down
+ * for a move waits until the interrupt controller has none in flight.
+ */
+static void rtas_msi_test_chip_down_in_flight(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	struct in_flight f;
+	unsigned int virq;
+	bool in_flight_at_down;
+	atomic_t count = ATOMIC_INIT(0);
+
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 1, 1), 0);
+	virq = t->vec[0].virq;
+	f.src = &t->src[t->vec[0].source];
+	KUNIT_ASSERT_EQ(test, request_irq(virq, follow_handler, 0, "kunit",
+					  &count), 0);
+	INIT_DELAYED_WORK_ONSTACK(&f.work, in_flight_done);
+
+	WRITE_ONCE(f.src->in_flight, true);
+	schedule_delayed_work(&f.work, msecs_to_jiffies(50));
+	rtas_msi_chip_up(virq, false);
+	in_flight_at_down = READ_ONCE(f.src->in_flight);
+	rtas_msi_chip_up(virq, true);
+	flush_delayed_work(&f.work);
+	destroy_delayed_work_on_stack(&f.work);
+
+	KUNIT_EXPECT_FALSE(test, in_flight_at_down);
+	free_irq(virq, &count);
+	put(test, t, 1);
 }
 
 static void rtas_msi_test_quota(struct kunit *test)
@@ -683,6 +1045,10 @@ static struct kunit_case rtas_msi_test_cases[] = {
 	KUNIT_CASE(rtas_msi_test_undo_release_refused),
 	KUNIT_CASE(rtas_msi_test_follow_spare),
 	KUNIT_CASE(rtas_msi_test_follow_exchange),
+	KUNIT_CASE(rtas_msi_test_oneshot_safe),
+	KUNIT_CASE(rtas_msi_test_resend_in_progress),
+	KUNIT_CASE(rtas_msi_test_follow_running_handler),
+	KUNIT_CASE(rtas_msi_test_chip_down_in_flight),
 	KUNIT_CASE(rtas_msi_test_quota),
 	{}
 };
