@@ -2,39 +2,14 @@
 /*
  * PCI MSI backend operations
  *
- * The PCI MSI core (drivers/pci/msi/) owns everything a driver sees:
- * pci_alloc_irq_vectors() and friends, the msi_desc list of a device,
- * the MSI capability's control word, the MSI-X table mapping and the
- * per-vector mask bits. What differs between platforms is how a vector
- * is obtained and how the device learns where to send it. That part is
- * delegated to a backend: a const table of operations, resolved per
- * device when a driver enables MSI.
+ * The PCI MSI core (drivers/pci/msi/) owns everything a driver sees;
+ * how a vector is obtained and how the device learns where to send it
+ * is delegated to a backend, a const table of the operations below,
+ * bound to a device when a driver enables MSI or MSI-X.
  *
- * Three models are served by one contract:
- *
- * - Raw programming: the backend allocates a CPU vector (or a slot in an
- *   MSI controller), composes the address/data message and has the core
- *   write it into the MSI capability or the MSI-X table.
- *
- * - Hypervisor-mediated: firmware owns the device's MSI address/data
- *   registers. The backend asks firmware for N vectors, may be granted
- *   fewer, and learns an interrupt source number per vector. A backend
- *   of this kind sets %PCI_MSI_OPS_FW_OWNS_MSG and the core then never
- *   writes the address or data registers of the device: not at setup,
- *   not at restore, not when affinity changes. This is what keeps a
- *   logical partition from aiming a device at arbitrary addresses.
- *
- * - Per-bus vector spaces: MSIs are numbered per host bridge and mapped
- *   to Linux interrupts through an irq_domain (see msi_vecspace.h).
- *   This is an implementation aid for either of the above, not a
- *   separate kind of backend.
- *
- * Backend selection, in order: the ops set on the device's host bridge
- * (pci_host_bridge_set_msi_ops()), the platform default registered by
- * architecture code at boot (pci_msi_set_platform_ops()) if its
- * ->match() accepts the device, then the adapters over what Linux had
- * before ops existed: hierarchical irq domains, and the
- * arch_setup_msi_irqs() fallbacks.
+ * Documentation/PCI/msi-ops.rst describes the models (raw programming,
+ * firmware-owned messages, per-bus vector spaces), how a backend is
+ * chosen and the backends that exist. This header is the contract.
  */
 #ifndef _LINUX_MSI_OPS_H
 #define _LINUX_MSI_OPS_H
@@ -103,14 +78,19 @@ enum pci_msi_ops_flags {
  * @free_at:	Optional. Remove one MSI-X vector from an enabled device.
  *
  * In all callbacks @type is %PCI_CAP_ID_MSI or %PCI_CAP_ID_MSIX.
- * Callbacks that take the device's descriptor lock are called with it
- * held (msi_lock_descs()), in process context, and may sleep.
+ * All callbacks run in process context and may sleep. ->alloc(),
+ * ->free(), ->restore(), ->alloc_at() and ->free_at() are called with
+ * the device's descriptor lock held (msi_lock_descs()); ->features(),
+ * ->match() and ->check() without it.
  *
  * unsigned int (*features)(struct pci_dev *dev);
  *	Returns the flags that hold for @dev, overriding @flags. Used when
  *	the answer depends on the device, as for the irq domain adapter,
  *	which reports the capabilities of the device's MSI domain. Called
- *	in process context, with or without the descriptor lock.
+ *	once when the backend is bound for an enable, and the answer is
+ *	kept until it is unbound; also when somebody asks before an enable
+ *	(pci_msix_can_alloc_dyn()). Must not change its answer while @dev
+ *	has vectors.
  *
  * bool (*match)(struct pci_dev *dev);
  *	Only for platform defaults. Returns false to leave @dev to the next
@@ -163,7 +143,7 @@ enum pci_msi_ops_flags {
  *
  * int (*restore)(struct pci_dev *dev, int type);
  *	Called from pci_restore_msi_state() after a reset or resume, in
- *	process context, without the descriptor lock. For MSI the enable
+ *	process context, with the descriptor lock held. For MSI the enable
  *	bit is clear; for MSI-X the enable and function mask bits are both
  *	set, so that the table is reachable while every vector is masked.
  *	Returns 0 when the device's messages are in place again,
@@ -180,7 +160,7 @@ enum pci_msi_ops_flags {
  * int (*alloc_at)(struct pci_dev *dev, struct msi_desc *desc);
  *	Backs pci_msix_alloc_irq_at() for backends with
  *	%PCI_MSI_OPS_MSIX_ALLOC_DYN: ->alloc() for one more MSI-X vector of
- *	an enabled table. Called with the descriptor lock held, after the
+ *	an enabled table. Called after the
  *	core has inserted @desc at its table index, with the caller's
  *	affinity, and masked the vector. Gives @desc its Linux interrupt
  *	and programs the message; the core then starts the vector as after
@@ -189,8 +169,8 @@ enum pci_msi_ops_flags {
  * void (*free_at)(struct pci_dev *dev, struct msi_desc *desc);
  *	Releases the vector of one MSI-X descriptor while the table stays
  *	enabled (pci_msix_free_irq()), whether ->alloc() or ->alloc_at()
- *	allocated it. Descriptor lock held; the core has deactivated the
- *	vector and deletes @desc afterwards.
+ *	allocated it. The core has deactivated the vector and deletes @desc
+ *	afterwards.
  *
  * What is not here, and why: masking a single vector, composing its
  * message and moving it to another CPU happen per interrupt, in the

@@ -29,7 +29,8 @@ BAD_KERNEL = re.compile(r'(------------\[ cut here \]------------|WARNING: CPU:|
 #   msi-ops-kunit: begin expected WARNING in FUNC
 #   msi-ops-kunit: end expected WARNING in FUNC
 # (drivers/pci/msi/ops_kunit.c); between them one warning of FUNC is
-# accepted, nothing else.
+# accepted, nothing else, and a bracket without it fails: the test's own
+# check of the warning cannot see it once the kernel was tainted before.
 EXPECT_WARN = re.compile(r'msi-ops-kunit: (begin|end) expected WARNING in (\w+)$')
 WARN_PARTS = re.compile(r'------------\[ cut here \]------------$|WARNING: CPU:.* (\w+)\+0x')
 
@@ -42,6 +43,8 @@ def bad_kernel_lines(lines):
     for line in lines:
         m = EXPECT_WARN.search(line)
         if m:
+            if expect and not seen:
+                bad.append(f'expected WARNING in {expect} did not come')
             expect = m.group(2) if m.group(1) == 'begin' else None
             seen = 0
             continue
@@ -239,10 +242,11 @@ def selftest():
     cases = [
         ('an announced warning passes', [begin, cut, warn, 'Call Trace:', end], 0),
         ('the same warning unannounced fails', [cut, warn], 2),
-        ('after the end marker it fails', [begin, end, cut, warn], 2),
-        ('a warning of another function fails', [begin, cut, other, end], 1),
+        ('after the end marker it fails', [begin, end, cut, warn], 3),
+        ('a warning of another function fails', [begin, cut, other, end], 2),
         ('a second warning in the bracket fails', [begin, cut, warn, cut, warn, end], 1),
-        ('a BUG in the bracket fails', [begin, 'BUG: unable to handle page fault', end], 1),
+        ('a BUG in the bracket fails', [begin, 'BUG: unable to handle page fault', end], 2),
+        ('an announced warning that never came fails', [begin, 'Call Trace:', end], 1),
     ]
     print('TAP version 13')
     failed = 0

@@ -1071,7 +1071,7 @@ static int rtas_msi_restore(struct pci_dev *pdev, int type)
 	if (!dom)
 		return -ENODEV;
 
-	msi_lock_descs(&pdev->dev);
+	msi_lock_descs_assert(&pdev->dev);
 	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED)
 		n += desc->nvec_used;
 	rtas_msi_chip_up_all(pdev, false);
@@ -1114,7 +1114,6 @@ out:
 	rtas_msi_chip_up_all(pdev, true);
 	if (!ret)
 		rtas_msi_read_msgs(pdev);
-	msi_unlock_descs(&pdev->dev);
 	return ret;
 }
 
@@ -1169,16 +1168,12 @@ static void rtas_msi_lsi_fixup(struct pci_dev *pdev)
 
 /*
  * Run for every PCI function before a driver can bind to it. Without
- * the pSeries MSI domains, the generic OF lookup of a PHB's MSI domain
- * ends at the interrupt controller's domain, which is no MSI domain: the
- * MSI core must not take it for one.
+ * the pSeries MSI domains the OF lookup of a PHB's MSI domain ends at
+ * the interrupt controller's domain; the MSI core takes only MSI
+ * domains for MSI domains, so the device is left as it was found.
  */
 static void rtas_msi_pci_fixup(struct pci_dev *pdev)
 {
-	struct irq_domain *d = dev_get_msi_domain(&pdev->dev);
-
-	if (d && !irq_domain_is_msi(d) && !irq_domain_is_msi_parent(d))
-		dev_set_msi_domain(&pdev->dev, NULL);
 	if (pdev->irq && rtas_msi_match(pdev))
 		rtas_msi_lsi_fixup(pdev);
 }

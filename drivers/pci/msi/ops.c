@@ -465,7 +465,9 @@ int pci_msi_ops_restore(struct pci_dev *dev, int type)
 	if (!ops->restore)
 		return PCI_MSI_RESTORE_REWRITE;
 
+	msi_lock_descs(&dev->dev);
 	ret = ops->restore(dev, type);
+	msi_unlock_descs(&dev->dev);
 	if (ret < 0)
 		pci_err(dev, "%s: restoring %s failed (%d), left disabled\n",
 			ops->name, type == PCI_CAP_ID_MSIX ? "MSI-X" : "MSI", ret);
