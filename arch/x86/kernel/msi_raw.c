@@ -14,7 +14,12 @@
  * The backend serves a device when the device's MSI parent is the
  * vector domain itself, which is the case when neither interrupt
  * remapping nor a hypervisor (Xen, Hyper-V) nor VMD owns its MSIs.
- * Those devices stay on the core's irqdomain adapter.
+ * Those devices stay on the core's irqdomain adapter. It does not
+ * register at all when interrupt remapping is on, or when the kernel
+ * may bring a CPU online that a message cannot name: 8 bits of
+ * destination, 15 with the extended destination ID that some
+ * hypervisors offer (KVM, Hyper-V, Xen HVM) when x2APIC runs without
+ * remapping.
  *
  * Moving a vector that cannot be masked. An MSI message is address
  * (destination APIC) plus data (vector), written as separate dwords.
@@ -46,6 +51,7 @@
 #define pr_fmt(fmt) "msi_raw: " fmt
 
 #include <linux/atomic.h>
+#include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/init.h>
 #include <linux/irq.h>
@@ -58,15 +64,27 @@
 
 #include <asm/apic.h>
 #include <asm/hw_irq.h>
+#include <asm/irq_remapping.h>
 #include <asm/irq_vectors.h>
 #include <asm/irqdomain.h>
 #include <asm/msi.h>
 
-/* Largest destination an MSI address can name without remapping */
+/* Largest destination an MSI address names without remapping: 8 bits */
 #define MSI_RAW_MAX_DEST	0xff
+/* With the extended destination ID in address bits 11:5: 15 bits */
+#define MSI_RAW_MAX_EXT_DEST	0x7fff
 
 static struct irq_domain *msi_raw_domain __ro_after_init;
 static bool msi_raw_off __initdata;
+/* Messages carry destination bits 14:8 in address bits 11:5 */
+static bool msi_raw_ext_dest __ro_after_init;
+
+/*
+ * Scratch mask for msi_raw_set_affinity(), which runs with interrupts
+ * off and cannot allocate one.
+ */
+static DEFINE_RAW_SPINLOCK(msi_raw_mask_lock);
+static struct cpumask msi_raw_mask;
 
 /*
  * Counters for debugfs, so that tests can see what the backend did:
@@ -87,28 +105,42 @@ static struct {
  * @dest:	Destination APIC ID (physical) or logical ID
  * @vector:	Vector on the destination CPU
  * @logical:	Logical destination mode, else physical
+ * @ext_dest:	The extended destination ID is in use
  * @msg:	Filled in
  *
  * Fixed delivery, edge triggered, redirection hint clear: the message
- * goes to exactly the CPU (or logical set) named by @dest.
+ * goes to exactly the CPU (or logical set) named by @dest. A physical
+ * destination above 8 bits goes, with @ext_dest, into the extended
+ * destination ID: bits 14:8 of @dest in address bits 11:5, which the
+ * architecture leaves reserved and hypervisors that offer it read.
+ * Logical destinations are the 8-bit IDs of the xAPIC flat model.
  *
- * Return: 0, or -ERANGE when @dest needs more than the 8 bits of a
- * message without interrupt remapping.
+ * Return: 0, or -ERANGE when the message cannot name @dest; @msg is
+ * then all zeroes.
  */
-static int msi_raw_compose(u32 dest, u8 vector, bool logical,
+static int msi_raw_compose(u32 dest, u8 vector, bool logical, bool ext_dest,
 			   struct msi_msg *msg)
 {
+	u32 max = !logical && ext_dest ? MSI_RAW_MAX_EXT_DEST : MSI_RAW_MAX_DEST;
+
 	memset(msg, 0, sizeof(*msg));
-	if (dest > MSI_RAW_MAX_DEST)
+	if (dest > max)
 		return -ERANGE;
 
 	msg->arch_addr_lo.base_address = X86_MSI_BASE_ADDRESS_LOW;
 	msg->arch_addr_lo.dest_mode_logical = logical;
 	msg->arch_addr_lo.redirect_hint = 0;
-	msg->arch_addr_lo.destid_0_7 = dest;
+	msg->arch_addr_lo.destid_0_7 = dest & 0xff;
+	msg->arch_addr_lo.virt_destid_8_14 = dest >> 8;
 	msg->arch_data.vector = vector;
 	msg->arch_data.delivery_mode = APIC_DELIVERY_MODE_FIXED;
 	return 0;
+}
+
+static int msi_raw_compose_cfg(const struct irq_cfg *cfg, struct msi_msg *msg)
+{
+	return msi_raw_compose(cfg->dest_apicid, cfg->vector,
+			       apic->dest_mode_logical, msi_raw_ext_dest, msg);
 }
 
 /* Write the message for @cfg to the device; caches it in the descriptor */
@@ -116,11 +148,70 @@ static void msi_raw_write(struct irq_data *d, const struct irq_cfg *cfg)
 {
 	struct msi_msg msg;
 
-	/* Unreachable CPUs keep the backend from registering at all */
-	if (WARN_ON_ONCE(msi_raw_compose(cfg->dest_apicid, cfg->vector,
-					 apic->dest_mode_logical, &msg)))
+	/*
+	 * Every CPU the kernel can bring online is a destination a message
+	 * names (msi_raw_init()), and msi_raw_set_affinity() refuses others
+	 * before the vector domain moves there.
+	 */
+	if (WARN_ON_ONCE(msi_raw_compose_cfg(cfg, &msg)))
 		return;
 	pci_write_msi_msg(d->irq, &msg);
+}
+
+#ifdef CONFIG_X86_MSI_RAW_KUNIT_TEST
+/*
+ * The KUnit tests cannot bring a CPU online whose APIC ID is beyond
+ * reach; they name one interrupt and the CPUs it is to take for such.
+ */
+static struct {
+	unsigned int		irq;
+	const struct cpumask	*cpus;
+} msi_raw_test_beyond;
+
+static bool msi_raw_test_is_beyond(struct irq_data *d, unsigned int cpu)
+{
+	const struct cpumask *cpus = READ_ONCE(msi_raw_test_beyond.cpus);
+
+	return cpus && d->irq == READ_ONCE(msi_raw_test_beyond.irq) &&
+	       cpumask_test_cpu(cpu, cpus);
+}
+#else
+static inline bool msi_raw_test_is_beyond(struct irq_data *d,
+					  unsigned int cpu)
+{
+	return false;
+}
+#endif
+
+/* Can a message of @d name @cpu, as the vector domain would target it? */
+static bool msi_raw_cpu_reachable(struct irq_data *d, unsigned int cpu)
+{
+	struct msi_msg msg;
+
+	if (msi_raw_test_is_beyond(d, cpu))
+		return false;
+	return !msi_raw_compose(apic->calc_dest_apicid(cpu), 0,
+				apic->dest_mode_logical, msi_raw_ext_dest, &msg);
+}
+
+/*
+ * The CPUs of @mask that a message can name go to @reach. Return: 0, or
+ * -ERANGE when @mask has online CPUs but @reach has none.
+ */
+static int msi_raw_reachable(struct irq_data *d, const struct cpumask *mask,
+			     struct cpumask *reach)
+{
+	unsigned int cpu;
+
+	cpumask_clear(reach);
+	for_each_cpu(cpu, mask) {
+		if (msi_raw_cpu_reachable(d, cpu))
+			cpumask_set_cpu(cpu, reach);
+	}
+	if (cpumask_intersects(reach, cpu_online_mask) ||
+	    !cpumask_intersects(mask, cpu_online_mask))
+		return 0;
+	return -ERANGE;
 }
 
 static bool msi_raw_can_mask(struct irq_data *d)
@@ -176,6 +267,11 @@ static void msi_raw_move_split(struct irq_data *d, const struct irq_cfg *from,
 	}
 }
 
+/*
+ * Context: irq_desc::lock held, interrupts off. A CPU that a message
+ * cannot name is left out before the vector domain commits to anything:
+ * a move is carried out completely or not at all.
+ */
 static int msi_raw_set_affinity(struct irq_data *d, const struct cpumask *mask,
 				bool force)
 {
@@ -184,7 +280,14 @@ static int msi_raw_set_affinity(struct irq_data *d, const struct cpumask *mask,
 	struct irq_cfg from = *cfg;
 	int ret;
 
-	ret = irq_chip_set_affinity_parent(d, mask, force);
+	raw_spin_lock(&msi_raw_mask_lock);
+	ret = msi_raw_reachable(d, mask, &msi_raw_mask);
+	if (!ret)
+		ret = irq_chip_set_affinity_parent(d, &msi_raw_mask, force);
+	raw_spin_unlock(&msi_raw_mask_lock);
+	if (ret == -ERANGE)
+		pr_warn_ratelimited("irq %u: CPUs %*pbl: none has an APIC ID an MSI names without remapping, affinity unchanged\n",
+				    d->irq, cpumask_pr_args(mask));
 	if (ret < 0 || ret == IRQ_SET_MASK_OK_DONE)
 		return ret;
 
@@ -212,9 +315,7 @@ static int msi_raw_set_affinity(struct irq_data *d, const struct cpumask *mask,
 
 static void msi_raw_compose_msi_msg(struct irq_data *d, struct msi_msg *msg)
 {
-	struct irq_cfg *cfg = irqd_cfg(d);
-
-	msi_raw_compose(cfg->dest_apicid, cfg->vector, apic->dest_mode_logical, msg);
+	msi_raw_compose_cfg(irqd_cfg(d), msg);
 }
 
 /*
@@ -235,11 +336,17 @@ static struct irq_chip msi_raw_chip = {
 				  IRQCHIP_ONESHOT_SAFE,
 };
 
-/* @arg is the x86 irq_alloc_info, with ->desc and ->hwirq set */
+/*
+ * @arg is the x86 irq_alloc_info, with ->desc set. The hardware number
+ * is the Linux interrupt number, as in the vector domain: this domain
+ * holds the vectors of all devices, and no packing of PCI segment,
+ * requester ID and table index into an irq_hw_number_t is unique for
+ * every segment and every index (PCI_IRQ_VIRTUAL goes beyond the 2048
+ * entries of an MSI-X table), least of all in 32 bits.
+ */
 static int msi_raw_domain_alloc(struct irq_domain *domain, unsigned int virq,
 				unsigned int nr_irqs, void *arg)
 {
-	struct irq_alloc_info *info = arg;
 	int ret;
 
 	if (nr_irqs != 1)
@@ -248,7 +355,7 @@ static int msi_raw_domain_alloc(struct irq_domain *domain, unsigned int virq,
 	ret = irq_domain_alloc_irqs_parent(domain, virq, nr_irqs, arg);
 	if (ret)
 		return ret;
-	irq_domain_set_info(domain, virq, info->hwirq, &msi_raw_chip, NULL,
+	irq_domain_set_info(domain, virq, virq, &msi_raw_chip, NULL,
 			    handle_edge_irq, NULL, "edge");
 	return 0;
 }
@@ -285,13 +392,6 @@ static const struct irq_domain_ops msi_raw_domain_ops = {
 	.deactivate	= msi_raw_domain_deactivate,
 };
 
-/* Unique within the domain: PCI segment, requester ID, table index */
-static irq_hw_number_t msi_raw_hwirq(struct pci_dev *dev, struct msi_desc *desc)
-{
-	return ((irq_hw_number_t)pci_domain_nr(dev->bus) << 27) |
-	       ((irq_hw_number_t)pci_dev_id(dev) << 11) | desc->msi_index;
-}
-
 /* The core has deactivated the vector (parking it, see above) */
 static void msi_raw_free_desc(struct msi_desc *desc)
 {
@@ -312,7 +412,6 @@ static int msi_raw_alloc_desc(struct pci_dev *dev, struct msi_desc *desc,
 	info.type = type == PCI_CAP_ID_MSIX ? X86_IRQ_ALLOC_TYPE_PCI_MSIX :
 					      X86_IRQ_ALLOC_TYPE_PCI_MSI;
 	info.desc = desc;
-	info.hwirq = msi_raw_hwirq(dev, desc);
 
 	virq = __irq_domain_alloc_irqs(msi_raw_domain, -1, 1,
 				       dev_to_node(&dev->dev), &info, false,
@@ -442,21 +541,34 @@ static int __init msi_raw_setup(char *arg)
 }
 early_param("msi_raw", msi_raw_setup);
 
-/* Every CPU that may come online must be a destination a message can name */
+/*
+ * Every CPU that may ever come online must be a destination a message
+ * can name. The kernel refuses to register or boot a CPU whose APIC ID
+ * exceeds apic->max_apic_id (apic_id_valid()), CPUs hot-added later
+ * included, so that bound is what must fit: 0xfe for xAPIC, 255 or,
+ * with the extended destination ID, 32767 for x2APIC without
+ * remapping. With remapping, and in x2APIC cluster mode, whose logical
+ * destinations are 32-bit cluster/member IDs, it is 2^32 - 1.
+ */
 static bool __init msi_raw_cpus_reachable(void)
 {
-	unsigned int cpu;
+	u32 max = msi_raw_ext_dest && !apic->dest_mode_logical ?
+		  MSI_RAW_MAX_EXT_DEST : MSI_RAW_MAX_DEST;
 
-	if (apic->dest_mode_logical)
-		return true;	/* flat logical IDs are 8 bits by construction */
-	for_each_possible_cpu(cpu) {
-		u32 id = per_cpu(x86_cpu_to_apicid, cpu);
-
-		if (id != BAD_APICID && id > MSI_RAW_MAX_DEST) {
-			pr_info("CPU %u has APIC ID %#x, beyond what a message can name: not used\n",
-				cpu, id);
-			return false;
-		}
+	/*
+	 * x2APIC runs in cluster mode only with remapping, but should it
+	 * ever run without: its logical IDs are not those of the 8-bit
+	 * flat model that msi_raw_compose() knows.
+	 */
+	if (x2apic_mode && apic->dest_mode_logical) {
+		pr_info("x2APIC cluster mode: logical destinations are 32-bit cluster IDs no message names: not used\n");
+		return false;
+	}
+	if (apic->max_apic_id > max) {
+		pr_info("APIC %s allows APIC IDs up to %#x, a message names %s destinations up to %#x: not used\n",
+			apic->name, apic->max_apic_id,
+			apic->dest_mode_logical ? "logical" : "physical", max);
+		return false;
 	}
 	return true;
 }
@@ -475,6 +587,16 @@ static int __init msi_raw_init(void)
 		pr_info("the vector domain is not the PCI MSI parent: not used\n");
 		return 0;
 	}
+	/*
+	 * Remapping composes the messages of the devices in its scope. The
+	 * few outside it (not in any unit's device scope) then take the
+	 * irqdomain adapter's path to the vector domain, as upstream.
+	 */
+	if (irq_remapping_is_enabled()) {
+		pr_info("interrupt remapping is on: PCI MSIs stay on the irq domain path\n");
+		return 0;
+	}
+	msi_raw_ext_dest = x86_msi_ext_dest_id();
 	if (!msi_raw_cpus_reachable())
 		return 0;
 
@@ -496,7 +618,9 @@ static int __init msi_raw_init(void)
 		return ret;
 	}
 	msi_raw_debugfs_init();
-	pr_info("serving PCI devices whose MSI parent is the vector domain; multi-MSI limited to 1 vector\n");
+	pr_info("serving PCI devices whose MSI parent is the vector domain, APIC IDs up to %#x%s; multi-MSI limited to 1 vector\n",
+		apic->max_apic_id,
+		msi_raw_ext_dest ? " (extended destination ID)" : "");
 	return 0;
 }
 arch_initcall_sync(msi_raw_init);

@@ -4,19 +4,46 @@
  *
  * Included by msi_raw.c. The expected values are spelled out as raw
  * register contents from the Intel SDM's MSI address and data layout
- * (Vol. 3, "Message Signalled Interrupts"), independently of the
- * bitfield types the backend uses to build them.
+ * (Vol. 3, "Message Signalled Interrupts"), and for the extended
+ * destination ID from KVM's description of it (address bits 11:5 hold
+ * destination bits 14:8), independently of the bitfield types the
+ * backend uses to build them.
+ *
+ * The tests of allocation, affinity and teardown run the PCI MSI core
+ * and the backend on a simulated device: two functions on a root bus
+ * of their own, each with an MSI capability without per-vector masking
+ * (one vector) and an MSI-X capability (8 entries, the table in RAM,
+ * handed to the core through the static stubs of msix_map_region() and
+ * msix_unmap_region()). The simulated device raises an interrupt the
+ * way hardware does: it reads the message from its registers and has
+ * the local APIC of the CPU the message names take the vector, so that
+ * the tests see whether the message the backend wrote reaches a
+ * handler, and on which CPU.
  *
  * Copyright (C) 2026 msi-ops maintainers
  */
 
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
+#include <linux/bitfield.h>
+#include <linux/device/driver.h>
+#include <linux/interrupt.h>
+#include <linux/irqdesc.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+
+#include "../../../drivers/pci/msi/msi.h"
 
 /* Address register: 0xFEE in bits 31:20, destination ID in 19:12 */
-#define SDM_MSI_ADDR(dest)	(0xfee00000u | ((u32)(dest) << 12))
+#define SDM_MSI_BASE		0xfee00000u
+#define SDM_MSI_BASE_MASK	0xfff00000u
+#define SDM_MSI_ADDR(dest)	(SDM_MSI_BASE | ((u32)(dest) << 12))
+#define SDM_MSI_ADDR_DEST	GENMASK(19, 12)
+#define SDM_MSI_ADDR_EXT_DEST	GENMASK(11, 5)	/* destination bits 14:8 */
 #define SDM_MSI_ADDR_RH		BIT(3)	/* redirection hint */
 #define SDM_MSI_ADDR_DM		BIT(2)	/* destination mode: logical */
 /* Data register: vector in 7:0, delivery mode in 10:8, trigger in 15 */
+#define SDM_MSI_DATA_VECTOR	0xffu
 #define SDM_MSI_DATA_DLVM	GENMASK(10, 8)
 #define SDM_MSI_DATA_TRIGGER	BIT(15)
 
@@ -24,7 +51,7 @@ static void msi_raw_test_physical(struct kunit *test)
 {
 	struct msi_msg msg;
 
-	KUNIT_ASSERT_EQ(test, msi_raw_compose(0x12, 0x45, false, &msg), 0);
+	KUNIT_ASSERT_EQ(test, msi_raw_compose(0x12, 0x45, false, false, &msg), 0);
 	KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_ADDR(0x12));
 	KUNIT_EXPECT_EQ(test, msg.address_hi, 0u);
 	KUNIT_EXPECT_EQ(test, msg.data, 0x45u);
@@ -34,7 +61,7 @@ static void msi_raw_test_logical(struct kunit *test)
 {
 	struct msi_msg msg;
 
-	KUNIT_ASSERT_EQ(test, msi_raw_compose(0x08, 0x31, true, &msg), 0);
+	KUNIT_ASSERT_EQ(test, msi_raw_compose(0x08, 0x31, true, false, &msg), 0);
 	KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_ADDR(0x08) | SDM_MSI_ADDR_DM);
 	KUNIT_EXPECT_EQ(test, msg.address_hi, 0u);
 	KUNIT_EXPECT_EQ(test, msg.data, 0x31u);
@@ -47,7 +74,9 @@ static void msi_raw_test_no_redirection_hint(struct kunit *test)
 	bool logical;
 
 	for (logical = false; ; logical = true) {
-		KUNIT_ASSERT_EQ(test, msi_raw_compose(0xff, 0xef, logical, &msg), 0);
+		KUNIT_ASSERT_EQ(test, msi_raw_compose(0xff, 0xef, logical, false, &msg), 0);
+		KUNIT_EXPECT_EQ(test, msg.address_lo & SDM_MSI_ADDR_RH, 0u);
+		KUNIT_ASSERT_EQ(test, msi_raw_compose(0xff, 0xef, logical, true, &msg), 0);
 		KUNIT_EXPECT_EQ(test, msg.address_lo & SDM_MSI_ADDR_RH, 0u);
 		if (logical)
 			break;
@@ -61,7 +90,7 @@ static void msi_raw_test_vectors(struct kunit *test)
 	unsigned int v;
 
 	for (v = FIRST_EXTERNAL_VECTOR; v < NR_VECTORS; v++) {
-		KUNIT_ASSERT_EQ(test, msi_raw_compose(0x3, v, false, &msg), 0);
+		KUNIT_ASSERT_EQ(test, msi_raw_compose(0x3, v, false, false, &msg), 0);
 		KUNIT_EXPECT_EQ(test, msg.data & 0xff, v);
 		KUNIT_EXPECT_EQ(test, msg.data & SDM_MSI_DATA_DLVM, 0u);
 		KUNIT_EXPECT_EQ(test, msg.data & SDM_MSI_DATA_TRIGGER, 0u);
@@ -76,9 +105,33 @@ static void msi_raw_test_destinations(struct kunit *test)
 	u32 dest;
 
 	for (dest = 0; dest <= MSI_RAW_MAX_DEST; dest++) {
-		KUNIT_ASSERT_EQ(test, msi_raw_compose(dest, 0x40, false, &msg), 0);
+		KUNIT_ASSERT_EQ(test, msi_raw_compose(dest, 0x40, false, false, &msg), 0);
+		KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_ADDR(dest));
+		/* The extended ID changes nothing for 8-bit destinations */
+		KUNIT_ASSERT_EQ(test, msi_raw_compose(dest, 0x40, false, true, &msg), 0);
 		KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_ADDR(dest));
 	}
+}
+
+/* Bits 14:8 of a physical destination in address bits 11:5, 7:0 as ever */
+static void msi_raw_test_ext_dest(struct kunit *test)
+{
+	struct msi_msg msg;
+	u32 dest;
+
+	for (dest = 0x100; dest <= MSI_RAW_MAX_EXT_DEST; dest += 0x53) {
+		KUNIT_ASSERT_EQ(test, msi_raw_compose(dest, 0x41, false, true, &msg), 0);
+		KUNIT_EXPECT_EQ(test, msg.address_lo,
+				SDM_MSI_ADDR(dest & 0xff) | ((dest >> 8) << 5));
+		KUNIT_EXPECT_EQ(test, msg.address_hi, 0u);
+		KUNIT_EXPECT_EQ(test, msg.data, 0x41u);
+	}
+	KUNIT_ASSERT_EQ(test, msi_raw_compose(0x7fff, 0x41, false, true, &msg), 0);
+	KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_BASE | 0xff000 | 0xfe0);
+	/* 15 bits at most, and logical IDs are the 8 of the flat model */
+	KUNIT_EXPECT_EQ(test, msi_raw_compose(0x8000, 0x41, false, true, &msg), -ERANGE);
+	KUNIT_EXPECT_EQ(test, msg.address_lo, 0u);
+	KUNIT_EXPECT_EQ(test, msi_raw_compose(0x100, 0x41, true, true, &msg), -ERANGE);
 }
 
 /* Beyond 8 bits a message cannot name the CPU: refused, nothing half built */
@@ -86,10 +139,11 @@ static void msi_raw_test_unreachable(struct kunit *test)
 {
 	struct msi_msg msg = { .address_lo = 0xdead, .data = 0xbeef };
 
-	KUNIT_EXPECT_EQ(test, msi_raw_compose(0x100, 0x40, false, &msg), -ERANGE);
+	KUNIT_EXPECT_EQ(test, msi_raw_compose(0x100, 0x40, false, false, &msg), -ERANGE);
 	KUNIT_EXPECT_EQ(test, msg.address_lo, 0u);
 	KUNIT_EXPECT_EQ(test, msg.data, 0u);
-	KUNIT_EXPECT_EQ(test, msi_raw_compose(0xffffffff, 0x40, true, &msg), -ERANGE);
+	KUNIT_EXPECT_EQ(test, msi_raw_compose(0xffffffff, 0x40, true, false, &msg), -ERANGE);
+	KUNIT_EXPECT_EQ(test, msi_raw_compose(0xffffffff, 0x40, false, true, &msg), -ERANGE);
 }
 
 struct msi_raw_split_case {
@@ -128,19 +182,946 @@ static void msi_raw_test_split_move(struct kunit *test)
 						 &c->from, &c->to), c->split);
 }
 
+/* The simulated device */
+
+#define RSIM_DOMAIN		0x7e58
+#define RSIM_VENDOR		0x7e57
+#define RSIM_DEVICE		0x0402
+#define RSIM_BAR0		0xc0df0000
+#define RSIM_FNS		2
+#define RSIM_MSI_CAP		0x50
+#define RSIM_MSIX_CAP		0x70
+#define RSIM_MSIX_VECS		8
+#define RSIM_PBA_OFFSET		0x800
+#define RSIM_POISON		0xa5a5a5a5
+#define RSIM_MAX_IRQS		(RSIM_FNS * RSIM_MSIX_VECS)
+#define RSIM_TIMEOUT		(2 * HZ)
+
+struct rsim_fn {
+	u8			cfg[PCI_CFG_SPACE_SIZE];
+	u8			wmask[PCI_CFG_SPACE_SIZE];
+	__le32			table[RSIM_MSIX_VECS * 4];
+	struct pci_dev		*pdev;
+	/* Raise MSI when a config write next changes its message */
+	bool			raise_on_change;
+	int			raised;		/* rsim_deliver() of that */
+	unsigned int		nr_raised;
+};
+
+/* Lives in the private area of the simulated host bridge */
+struct rsim {
+	struct pci_host_bridge	*bridge;
+	struct pci_bus		*bus;
+	struct pci_sysdata	sysdata;
+	struct rsim_fn		fn[RSIM_FNS];
+	/* Interrupts the test requested, freed by rsim_destroy() if left */
+	unsigned int		irq[RSIM_MAX_IRQS];
+	void			*irq_dev_id[RSIM_MAX_IRQS];
+};
+
+/* A handler's record: how often it ran, and on which CPU */
+struct rsim_irq {
+	atomic_t		count;
+	atomic_t		*on_cpu;	/* nr_cpu_ids of them */
+	wait_queue_head_t	wq;
+};
+
+static struct rsim_fn *rsim_fn(struct pci_bus *bus, unsigned int devfn)
+{
+	struct rsim *sim = pci_host_bridge_priv(pci_find_host_bridge(bus));
+
+	if (bus->number || PCI_SLOT(devfn) || PCI_FUNC(devfn) >= RSIM_FNS)
+		return NULL;
+	return &sim->fn[PCI_FUNC(devfn)];
+}
+
+static struct rsim_fn *rsim_fn_of(struct pci_dev *pdev)
+{
+	return rsim_fn(pdev->bus, pdev->devfn);
+}
+
+static u32 rsim_get(struct rsim_fn *fn, int where, int size)
+{
+	u32 val = 0;
+	int i;
+
+	for (i = 0; i < size; i++)
+		val |= (u32)fn->cfg[where + i] << (8 * i);
+	return val;
+}
+
+static void rsim_set(struct rsim_fn *fn, int where, int size, u32 val,
+		     u32 wmask)
+{
+	int i;
+
+	for (i = 0; i < size; i++) {
+		fn->cfg[where + i] = val >> (8 * i);
+		fn->wmask[where + i] = wmask >> (8 * i);
+	}
+}
+
+static u32 rsim_table(struct rsim_fn *fn, unsigned int entry, int offset)
+{
+	return le32_to_cpu(fn->table[entry * 4 + offset / 4]);
+}
+
+/*
+ * The CPU a message names, taken apart as the SDM lays it out. Return:
+ * the CPU; -EINVAL for anything but a fixed, edge, physical MSI to an
+ * external vector; -ENXIO when no online CPU has the APIC ID.
+ */
+static int rsim_msg_cpu(const struct msi_msg *msg)
+{
+	u32 dest = FIELD_GET(SDM_MSI_ADDR_DEST, msg->address_lo);
+	u32 ext = FIELD_GET(SDM_MSI_ADDR_EXT_DEST, msg->address_lo);
+	unsigned int cpu;
+
+	if (msg->address_hi ||
+	    (msg->address_lo & SDM_MSI_BASE_MASK) != SDM_MSI_BASE ||
+	    msg->address_lo & (SDM_MSI_ADDR_RH | SDM_MSI_ADDR_DM) ||
+	    msg->data & (SDM_MSI_DATA_DLVM | SDM_MSI_DATA_TRIGGER) ||
+	    (msg->data & SDM_MSI_DATA_VECTOR) < FIRST_EXTERNAL_VECTOR ||
+	    (ext && !msi_raw_ext_dest))
+		return -EINVAL;
+	dest |= ext << 8;
+	for_each_online_cpu(cpu) {
+		if (per_cpu(x86_cpu_to_apicid, cpu) == dest)
+			return cpu;
+	}
+	return -ENXIO;
+}
+
+/*
+ * What the platform does with a message a device writes: the CPU it
+ * names takes the vector. Return: the CPU, -EAGAIN for the shutdown
+ * vector, which the local APIC code absorbs, or rsim_msg_cpu()'s error.
+ */
+static int rsim_deliver(const struct msi_msg *msg)
+{
+	int cpu = rsim_msg_cpu(msg);
+
+	if (cpu < 0)
+		return cpu;
+	if ((msg->data & SDM_MSI_DATA_VECTOR) == MANAGED_IRQ_SHUTDOWN_VECTOR)
+		return -EAGAIN;
+	__apic_send_IPI(cpu, msg->data & SDM_MSI_DATA_VECTOR);
+	return cpu;
+}
+
+/* The MSI message the function holds now */
+static void rsim_msi_msg(struct rsim_fn *fn, struct msi_msg *msg)
+{
+	msg->address_lo = rsim_get(fn, RSIM_MSI_CAP + PCI_MSI_ADDRESS_LO, 4);
+	msg->address_hi = rsim_get(fn, RSIM_MSI_CAP + PCI_MSI_ADDRESS_HI, 4);
+	msg->data = rsim_get(fn, RSIM_MSI_CAP + PCI_MSI_DATA_64, 2);
+}
+
+static void rsim_msix_msg(struct rsim_fn *fn, unsigned int entry,
+			  struct msi_msg *msg)
+{
+	msg->address_lo = rsim_table(fn, entry, PCI_MSIX_ENTRY_LOWER_ADDR);
+	msg->address_hi = rsim_table(fn, entry, PCI_MSIX_ENTRY_UPPER_ADDR);
+	msg->data = rsim_table(fn, entry, PCI_MSIX_ENTRY_DATA);
+}
+
+/* The function raises its MSI: -ENODEV when MSI is off */
+static int rsim_raise_msi(struct rsim_fn *fn)
+{
+	struct msi_msg msg;
+
+	if (!(rsim_get(fn, RSIM_MSI_CAP + PCI_MSI_FLAGS, 2) & PCI_MSI_FLAGS_ENABLE))
+		return -ENODEV;
+	rsim_msi_msg(fn, &msg);
+	return rsim_deliver(&msg);
+}
+
+/* The function raises MSI-X entry @entry: -ENODEV when it is masked */
+static int rsim_raise_msix(struct rsim_fn *fn, unsigned int entry)
+{
+	u16 flags = rsim_get(fn, RSIM_MSIX_CAP + PCI_MSIX_FLAGS, 2);
+	struct msi_msg msg;
+
+	if (!(flags & PCI_MSIX_FLAGS_ENABLE) || flags & PCI_MSIX_FLAGS_MASKALL ||
+	    rsim_table(fn, entry, PCI_MSIX_ENTRY_VECTOR_CTRL) &
+	    PCI_MSIX_ENTRY_CTRL_MASKBIT)
+		return -ENODEV;
+	rsim_msix_msg(fn, entry, &msg);
+	return rsim_deliver(&msg);
+}
+
+static int rsim_cfg_read(struct pci_bus *bus, unsigned int devfn, int where,
+			 int size, u32 *val)
+{
+	struct rsim_fn *fn = rsim_fn(bus, devfn);
+
+	if (!fn || where < 0 || where + size > PCI_CFG_SPACE_SIZE) {
+		PCI_SET_ERROR_RESPONSE(val);
+		return PCIBIOS_DEVICE_NOT_FOUND;
+	}
+	*val = rsim_get(fn, where, size);
+	return PCIBIOS_SUCCESSFUL;
+}
+
+/*
+ * Called under pci_lock, with interrupts off. A write that changes the
+ * MSI message while a raise is armed raises the MSI right after it, as
+ * a device would that sends a message between two config writes.
+ */
+static int rsim_cfg_write(struct pci_bus *bus, unsigned int devfn, int where,
+			  int size, u32 val)
+{
+	int first = RSIM_MSI_CAP + PCI_MSI_ADDRESS_LO;
+	int end = RSIM_MSI_CAP + PCI_MSI_DATA_64 + 2;
+	struct rsim_fn *fn = rsim_fn(bus, devfn);
+	bool changed = false;
+	u8 b, m, old;
+	int i;
+
+	if (!fn || where < 0 || where + size > PCI_CFG_SPACE_SIZE)
+		return PCIBIOS_DEVICE_NOT_FOUND;
+
+	for (i = 0; i < size; i++) {
+		b = val >> (8 * i);
+		m = fn->wmask[where + i];
+		old = fn->cfg[where + i];
+		fn->cfg[where + i] = (old & ~m) | (b & m);
+		if (where + i >= first && where + i < end &&
+		    fn->cfg[where + i] != old)
+			changed = true;
+	}
+	if (changed && fn->raise_on_change) {
+		fn->raise_on_change = false;
+		fn->raised = rsim_raise_msi(fn);
+		fn->nr_raised++;
+	}
+	return PCIBIOS_SUCCESSFUL;
+}
+
+static struct pci_ops rsim_pci_ops = {
+	.read	= rsim_cfg_read,
+	.write	= rsim_cfg_write,
+};
+
+static void rsim_init_fn(struct rsim_fn *fn, bool multi)
+{
+	int msi = RSIM_MSI_CAP, msix = RSIM_MSIX_CAP, i;
+
+	rsim_set(fn, PCI_VENDOR_ID, 2, RSIM_VENDOR, 0);
+	rsim_set(fn, PCI_DEVICE_ID, 2, RSIM_DEVICE, 0);
+	rsim_set(fn, PCI_COMMAND, 2, 0,
+		 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
+		 PCI_COMMAND_INTX_DISABLE);
+	rsim_set(fn, PCI_STATUS, 2, PCI_STATUS_CAP_LIST, 0);
+	rsim_set(fn, PCI_CLASS_REVISION, 4, 0xff000001, 0);
+	rsim_set(fn, PCI_HEADER_TYPE, 1, PCI_HEADER_TYPE_NORMAL |
+		 (multi ? PCI_HEADER_TYPE_MFD : 0), 0);
+	/* BAR0: 4 KiB of 32-bit memory, MSI-X table at 0, PBA at 2 KiB */
+	rsim_set(fn, PCI_BASE_ADDRESS_0, 4,
+		 RSIM_BAR0 | PCI_BASE_ADDRESS_MEM_TYPE_32, 0xfffff000);
+	rsim_set(fn, PCI_CAPABILITY_LIST, 1, msi, 0);
+
+	/* 64-bit MSI, one vector, no per-vector mask: moves need two steps */
+	rsim_set(fn, msi + PCI_CAP_LIST_ID, 1, PCI_CAP_ID_MSI, 0);
+	rsim_set(fn, msi + PCI_CAP_LIST_NEXT, 1, msix, 0);
+	rsim_set(fn, msi + PCI_MSI_FLAGS, 2, PCI_MSI_FLAGS_64BIT,
+		 PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
+	rsim_set(fn, msi + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
+	rsim_set(fn, msi + PCI_MSI_ADDRESS_HI, 4, 0, 0xffffffff);
+	rsim_set(fn, msi + PCI_MSI_DATA_64, 2, 0, 0xffff);
+
+	rsim_set(fn, msix + PCI_CAP_LIST_ID, 1, PCI_CAP_ID_MSIX, 0);
+	rsim_set(fn, msix + PCI_CAP_LIST_NEXT, 1, 0, 0);
+	rsim_set(fn, msix + PCI_MSIX_FLAGS, 2, RSIM_MSIX_VECS - 1,
+		 PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+	rsim_set(fn, msix + PCI_MSIX_TABLE, 4, 0, 0);
+	rsim_set(fn, msix + PCI_MSIX_PBA, 4, RSIM_PBA_OFFSET, 0);
+
+	/* Reset state: address/data unknown, every entry masked */
+	for (i = 0; i < RSIM_MSIX_VECS; i++) {
+		fn->table[i * 4 + 0] = cpu_to_le32(RSIM_POISON);
+		fn->table[i * 4 + 1] = cpu_to_le32(RSIM_POISON);
+		fn->table[i * 4 + 2] = cpu_to_le32(RSIM_POISON);
+		fn->table[i * 4 + 3] = cpu_to_le32(PCI_MSIX_ENTRY_CTRL_MASKBIT);
+	}
+}
+
+/* Seams in the core: the MSI-X table in RAM instead of ioremap() */
+static void __iomem *rsim_msix_map_region(struct pci_dev *dev,
+					  unsigned int nr_entries)
+{
+	struct rsim_fn *fn = rsim_fn_of(dev);
+
+	if (!fn || nr_entries > RSIM_MSIX_VECS)
+		return NULL;
+	return (void __iomem __force *)fn->table;
+}
+
+static void rsim_msix_unmap_region(struct pci_dev *dev)
+{
+}
+
+static void rsim_destroy(void *data)
+{
+	struct rsim *sim = data;
+	struct pci_host_bridge *bridge = sim->bridge;
+	int i;
+
+	/* A test that stopped half way may have left interrupts behind */
+	for (i = 0; i < RSIM_MAX_IRQS; i++) {
+		if (sim->irq[i])
+			free_irq(sim->irq[i], sim->irq_dev_id[i]);
+	}
+	for (i = 0; i < RSIM_FNS; i++) {
+		if (sim->fn[i].pdev)
+			pci_free_irq_vectors(sim->fn[i].pdev);
+	}
+	pci_lock_rescan_remove();
+	pci_stop_root_bus(sim->bus);
+	pci_remove_root_bus(sim->bus);
+	pci_unlock_rescan_remove();
+	/* The last reference: frees the bridge and with it @sim */
+	pci_free_host_bridge(bridge);
+}
+
+static struct rsim *rsim_create(struct kunit *test)
+{
+	struct pci_host_bridge *bridge;
+	struct rsim *sim;
+	struct pci_dev *pdev;
+	int i, ret;
+
+	if (!msi_raw_domain)
+		kunit_skip(test, "the raw backend is not registered (see the boot log)");
+	KUNIT_ASSERT_NULL_MSG(test, pci_find_bus(RSIM_DOMAIN, 0),
+			      "PCI domain %04x is taken", RSIM_DOMAIN);
+
+	/* Stubs first: KUnit undoes in reverse order, the bus goes first */
+	kunit_activate_static_stub(test, msix_map_region, rsim_msix_map_region);
+	kunit_activate_static_stub(test, msix_unmap_region, rsim_msix_unmap_region);
+
+	bridge = pci_alloc_host_bridge(sizeof(*sim));
+	KUNIT_ASSERT_NOT_NULL(test, bridge);
+	sim = pci_host_bridge_priv(bridge);
+	sim->bridge = bridge;
+	for (i = 0; i < RSIM_FNS; i++)
+		rsim_init_fn(&sim->fn[i], RSIM_FNS > 1);
+	bridge->ops = &rsim_pci_ops;
+	bridge->busnr = 0;
+	sim->sysdata.domain = RSIM_DOMAIN;
+	sim->sysdata.node = NUMA_NO_NODE;
+	bridge->sysdata = &sim->sysdata;
+
+	pci_lock_rescan_remove();
+	ret = pci_scan_root_bus_bridge(bridge);
+	pci_unlock_rescan_remove();
+	if (ret) {
+		pci_free_host_bridge(bridge);
+		KUNIT_FAIL_AND_ABORT(test, "pci_scan_root_bus_bridge: %d", ret);
+	}
+	sim->bus = bridge->bus;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rsim_destroy, sim), 0);
+
+	for (i = 0; i < RSIM_FNS; i++) {
+		pdev = pci_get_slot(sim->bus, PCI_DEVFN(0, i));
+		KUNIT_ASSERT_NOT_NULL_MSG(test, pdev, "function %d not found", i);
+		/* The bus keeps it until rsim_destroy() */
+		pci_dev_put(pdev);
+		sim->fn[i].pdev = pdev;
+		/* No driver enables it: bring it to D0 as pci_enable_device() would */
+		pci_set_power_state(pdev, PCI_D0);
+		KUNIT_ASSERT_TRUE(test, pdev->current_state == PCI_D0);
+		KUNIT_ASSERT_EQ(test, pdev->msi_cap, RSIM_MSI_CAP);
+		KUNIT_ASSERT_EQ(test, pdev->msix_cap, RSIM_MSIX_CAP);
+		/* The platform default serves it, as any device on q35 */
+		KUNIT_ASSERT_PTR_EQ(test, pci_msi_dev_ops(pdev), &msi_raw_ops);
+	}
+	return sim;
+}
+
+static irqreturn_t rsim_handler(int irq, void *data)
+{
+	struct rsim_irq *ri = data;
+
+	atomic_inc(&ri->on_cpu[raw_smp_processor_id()]);
+	atomic_inc(&ri->count);
+	wake_up(&ri->wq);
+	return IRQ_HANDLED;
+}
+
+static struct rsim_irq *rsim_irq_alloc(struct kunit *test)
+{
+	struct rsim_irq *ri = kunit_kzalloc(test, sizeof(*ri), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ri);
+	ri->on_cpu = kunit_kcalloc(test, nr_cpu_ids, sizeof(*ri->on_cpu), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ri->on_cpu);
+	init_waitqueue_head(&ri->wq);
+	return ri;
+}
+
+/* request_irq() that rsim_destroy() undoes if the test does not */
+static void rsim_request(struct kunit *test, struct rsim *sim, unsigned int irq,
+			 struct rsim_irq *ri)
+{
+	int i;
+
+	for (i = 0; i < RSIM_MAX_IRQS && sim->irq[i]; i++)
+		;
+	KUNIT_ASSERT_LT(test, i, RSIM_MAX_IRQS);
+	KUNIT_ASSERT_EQ(test, request_irq(irq, rsim_handler, 0, "msi-raw-kunit", ri), 0);
+	sim->irq[i] = irq;
+	sim->irq_dev_id[i] = ri;
+}
+
+static void rsim_free(struct rsim *sim, unsigned int irq)
+{
+	int i;
+
+	for (i = 0; i < RSIM_MAX_IRQS; i++) {
+		if (sim->irq[i] == irq) {
+			free_irq(irq, sim->irq_dev_id[i]);
+			sim->irq[i] = 0;
+			return;
+		}
+	}
+}
+
+/*
+ * Wait until the handler has run @n times in all and @irq is handled
+ * no more: a new interrupt that arrives while the handler still runs
+ * on one CPU is run again there by the edge flow, not where it arrived.
+ */
+static bool rsim_wait(unsigned int irq, struct rsim_irq *ri, int n)
+{
+	long left = wait_event_timeout(ri->wq, atomic_read(&ri->count) >= n,
+				       RSIM_TIMEOUT);
+
+	synchronize_irq(irq);
+	return left > 0;
+}
+
+static unsigned int rsim_cpu_of(unsigned int irq)
+{
+	return cpumask_first(irq_data_get_effective_affinity_mask(irq_get_irq_data(irq)));
+}
+
+/* An online CPU other than @cpu, or nr_cpu_ids */
+static unsigned int rsim_other_cpu(unsigned int cpu)
+{
+	unsigned int other;
+
+	for_each_online_cpu(other) {
+		if (other != cpu)
+			return other;
+	}
+	return nr_cpu_ids;
+}
+
+/* CPU vectors that still point at @desc, on any CPU */
+static unsigned int rsim_vectors_of(struct irq_desc *desc)
+{
+	unsigned int cpu, v, n = 0;
+
+	lock_vector_lock();
+	for_each_online_cpu(cpu) {
+		for (v = FIRST_EXTERNAL_VECTOR; v < NR_VECTORS; v++) {
+			if (per_cpu(vector_irq, cpu)[v] == desc)
+				n++;
+		}
+	}
+	unlock_vector_lock();
+	return n;
+}
+
+/* The vector matrix's global counts, from its debugfs view */
+struct rsim_matrix {
+	unsigned int	available;
+	unsigned int	reserved;
+	unsigned int	allocated;
+};
+
+static void rsim_matrix_field(struct kunit *test, const char *buf,
+			      const char *name, unsigned int *val)
+{
+	const char *p = strstr(buf, name);
+	int n;
+
+	KUNIT_ASSERT_NOT_NULL_MSG(test, p, "no \"%s\" in the vector matrix", name);
+	n = sscanf(p + strlen(name), " %u", val);
+	KUNIT_ASSERT_EQ(test, n, 1);
+}
+
+static void rsim_matrix(struct kunit *test, struct rsim_matrix *mx)
+{
+#ifdef CONFIG_GENERIC_IRQ_DEBUGFS
+	struct seq_file m = { .size = 2 * PAGE_SIZE };
+
+	m.buf = kunit_kzalloc(test, m.size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m.buf);
+	x86_vector_domain->ops->debug_show(&m, x86_vector_domain, NULL, 0);
+	KUNIT_ASSERT_LT(test, m.count, m.size);
+	rsim_matrix_field(test, m.buf, "Global available:", &mx->available);
+	rsim_matrix_field(test, m.buf, "Global reserved:", &mx->reserved);
+	rsim_matrix_field(test, m.buf, "Total allocated:", &mx->allocated);
+#else
+	memset(mx, 0, sizeof(*mx));
+#endif
+}
+
+static void rsim_expect_matrix(struct kunit *test, const struct rsim_matrix *before)
+{
+	struct rsim_matrix now;
+
+	rsim_matrix(test, &now);
+	KUNIT_EXPECT_EQ_MSG(test, now.available, before->available, "global available");
+	KUNIT_EXPECT_EQ_MSG(test, now.reserved, before->reserved, "global reserved");
+	KUNIT_EXPECT_EQ_MSG(test, now.allocated, before->allocated, "allocated");
+}
+
+static struct irq_data *rsim_irqd(struct kunit *test, unsigned int irq)
+{
+	struct irq_data *d = irq_domain_get_irq_data(msi_raw_domain, irq);
+
+	KUNIT_ASSERT_NOT_NULL_MSG(test, d, "irq %u is not in the raw domain", irq);
+	return d;
+}
+
+/*
+ * Allocation and teardown, MSI-X (maskable, reservation mode) and MSI
+ * (unmaskable, fixed vector): the backend's count, the CPU vectors and
+ * the vector matrix are back where they were once the vectors are
+ * freed, after they were requested and freed again, too.
+ */
+static void msi_raw_test_alloc_free(struct kunit *test)
+{
+	struct rsim *sim = rsim_create(test);
+	struct pci_dev *x = sim->fn[0].pdev, *m = sim->fn[1].pdev;
+	long vectors = atomic_long_read(&msi_raw_stats.vectors);
+	struct irq_desc *descs[RSIM_MSIX_VECS + 1];
+	struct rsim_irq *ri = rsim_irq_alloc(test);
+	struct rsim_matrix before;
+	struct msi_desc *desc;
+	int i, irq, n = 0;
+
+	rsim_matrix(test, &before);
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(x, 4, 4, PCI_IRQ_MSIX), 4);
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(m, 1, 1, PCI_IRQ_MSI), 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors + 5);
+
+	for (i = 0; i < 5; i++) {
+		irq = i < 4 ? pci_irq_vector(x, i) : pci_irq_vector(m, 0);
+		KUNIT_ASSERT_GT(test, irq, 0);
+		KUNIT_EXPECT_PTR_EQ(test, rsim_irqd(test, irq)->chip, &msi_raw_chip);
+		descs[n++] = irq_to_desc(irq);
+		/* Never requested, yet a message that names an online CPU */
+		desc = irq_get_msi_desc(irq);
+		KUNIT_EXPECT_GE(test, rsim_msg_cpu(&desc->msg), 0);
+		rsim_request(test, sim, irq, ri);
+		KUNIT_EXPECT_EQ(test, rsim_vectors_of(descs[i]), 1);
+	}
+	/* Each was written to the device: the handler sees it on its CPU */
+	for (i = 0; i < 5; i++) {
+		irq = i < 4 ? pci_irq_vector(x, i) : pci_irq_vector(m, 0);
+		KUNIT_EXPECT_EQ(test, i < 4 ? rsim_raise_msix(&sim->fn[0], i) :
+				rsim_raise_msi(&sim->fn[1]), (int)rsim_cpu_of(irq));
+		KUNIT_EXPECT_TRUE(test, rsim_wait(irq, ri, i + 1));
+	}
+	for (i = 0; i < 5; i++)
+		rsim_free(sim, i < 4 ? pci_irq_vector(x, i) : pci_irq_vector(m, 0));
+	pci_free_irq_vectors(x);
+	pci_free_irq_vectors(m);
+
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ_MSG(test, rsim_vectors_of(descs[i]), 0, "vector %d", i);
+	rsim_expect_matrix(test, &before);
+}
+
+/*
+ * Managed vectors (PCI_IRQ_AFFINITY) have no CPU vector until
+ * request_irq(). Until then the device must be aimed at the shutdown
+ * vector on an online CPU, like every other unstarted vector: never at
+ * vector 0, which a message from a device without a mask would hit.
+ */
+static void msi_raw_test_managed_shutdown_vector(struct kunit *test)
+{
+	struct rsim *sim = rsim_create(test);
+	struct rsim_fn *fn = &sim->fn[0];
+	struct pci_dev *pdev = fn->pdev;
+	unsigned int flags = PCI_IRQ_MSIX | PCI_IRQ_AFFINITY;
+	struct irq_affinity affd = { .pre_vectors = 1 };
+	struct rsim_irq *ri = rsim_irq_alloc(test);
+	struct rsim_matrix before;
+	struct msi_msg msg;
+	struct msi_desc *desc;
+	int i, irq, cpu;
+
+	rsim_matrix(test, &before);
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors_affinity(pdev, 4, 4, flags, &affd), 4);
+	for (i = 0; i < 4; i++) {
+		irq = pci_irq_vector(pdev, i);
+		desc = irq_get_msi_desc(irq);
+		KUNIT_EXPECT_EQ(test, irqd_affinity_is_managed(rsim_irqd(test, irq)), i > 0);
+		KUNIT_EXPECT_EQ_MSG(test, desc->msg.data & SDM_MSI_DATA_VECTOR,
+				    MANAGED_IRQ_SHUTDOWN_VECTOR,
+				    "vector %d: cached message %08x %08x %08x", i,
+				    desc->msg.address_lo, desc->msg.address_hi,
+				    desc->msg.data);
+		KUNIT_EXPECT_GE_MSG(test, rsim_msg_cpu(&desc->msg), 0,
+				    "vector %d names no online CPU", i);
+		/* ... and the device holds that message */
+		rsim_msix_msg(fn, i, &msg);
+		KUNIT_EXPECT_EQ(test, msg.address_lo, desc->msg.address_lo);
+		KUNIT_EXPECT_EQ(test, msg.address_hi, desc->msg.address_hi);
+		KUNIT_EXPECT_EQ(test, msg.data, desc->msg.data);
+	}
+
+	/* Started, a managed vector works on a CPU of its mask */
+	irq = pci_irq_vector(pdev, 2);
+	rsim_request(test, sim, irq, ri);
+	cpu = rsim_raise_msix(fn, 2);
+	KUNIT_EXPECT_GE(test, cpu, 0);
+	KUNIT_EXPECT_TRUE(test, rsim_wait(irq, ri, 1));
+	if (cpu >= 0)
+		KUNIT_EXPECT_TRUE(test, cpumask_test_cpu(cpu, irq_get_affinity_mask(irq)));
+	rsim_free(sim, irq);
+	pci_free_irq_vectors(pdev);
+	rsim_expect_matrix(test, &before);
+}
+
+/*
+ * Move a requested vector to another CPU through the affinity API, the
+ * way it happens: irq_set_affinity() leaves the move pending, the next
+ * interrupt carries it out from its acknowledge on the old CPU, and
+ * the one after reaches the new CPU. @msix: a maskable MSI-X entry,
+ * else the MSI without a mask.
+ */
+struct rsim_move {
+	struct rsim		*sim;
+	struct rsim_fn		*fn;
+	struct rsim_irq		*ri;
+	unsigned int		irq;
+	bool			msix;
+	unsigned int		from;
+	struct irq_cfg		cfg;
+};
+
+static int rsim_raise(struct rsim_move *mv)
+{
+	return mv->msix ? rsim_raise_msix(mv->fn, 0) : rsim_raise_msi(mv->fn);
+}
+
+static void rsim_move_setup(struct kunit *test, struct rsim_move *mv, bool msix)
+{
+	unsigned int flags;
+
+	mv->sim = rsim_create(test);
+	mv->fn = &mv->sim->fn[0];
+	mv->ri = rsim_irq_alloc(test);
+	mv->msix = msix;
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two online CPUs");
+
+	flags = msix ? PCI_IRQ_MSIX : PCI_IRQ_MSI;
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(mv->fn->pdev, 1, 1, flags), 1);
+	mv->irq = pci_irq_vector(mv->fn->pdev, 0);
+	rsim_request(test, mv->sim, mv->irq, mv->ri);
+	mv->from = rsim_cpu_of(mv->irq);
+	mv->cfg = *irqd_cfg(rsim_irqd(test, mv->irq));
+
+	/* The device reaches the handler on the CPU the vector is on */
+	KUNIT_ASSERT_EQ(test, rsim_raise(mv), (int)mv->from);
+	KUNIT_ASSERT_TRUE(test, rsim_wait(mv->irq, mv->ri, 1));
+	KUNIT_ASSERT_EQ(test, atomic_read(&mv->ri->on_cpu[mv->from]), 1);
+}
+
+/* A maskable vector moves in one write, masked, and works on its new CPU */
+static void msi_raw_test_move_maskable(struct kunit *test)
+{
+	struct rsim_move mv;
+	unsigned int to;
+	struct irq_cfg *cfg;
+	struct msi_msg msg;
+	long moves;
+
+	rsim_move_setup(test, &mv, true);
+	moves = atomic_long_read(&msi_raw_stats.moves);
+	to = rsim_other_cpu(mv.from);
+	KUNIT_ASSERT_EQ(test, irq_set_affinity(mv.irq, cpumask_of(to)), 0);
+	/* Pending until the next interrupt, which still goes to the old CPU */
+	KUNIT_EXPECT_EQ(test, rsim_raise(&mv), (int)mv.from);
+	KUNIT_ASSERT_TRUE(test, rsim_wait(mv.irq, mv.ri, 2));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.moves), moves + 1);
+
+	cfg = irqd_cfg(rsim_irqd(test, mv.irq));
+	KUNIT_EXPECT_EQ(test, rsim_cpu_of(mv.irq), to);
+	KUNIT_EXPECT_EQ(test, cfg->dest_apicid, per_cpu(x86_cpu_to_apicid, to));
+	rsim_msix_msg(mv.fn, 0, &msg);
+	KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_ADDR(cfg->dest_apicid));
+	KUNIT_EXPECT_EQ(test, msg.data, cfg->vector);
+	KUNIT_EXPECT_EQ(test, rsim_raise(&mv), (int)to);
+	KUNIT_ASSERT_TRUE(test, rsim_wait(mv.irq, mv.ri, 3));
+	KUNIT_EXPECT_EQ(test, atomic_read(&mv.ri->on_cpu[to]), 1);
+}
+
+/* Vector domain interrupts that hold CPU vectors, and nothing else */
+struct rsim_blockers {
+	unsigned int	irq[NR_VECTORS];
+	unsigned int	nr;
+};
+
+static void rsim_blockers_free(void *data)
+{
+	struct rsim_blockers *b = data;
+
+	while (b->nr)
+		irq_domain_free_irqs(b->irq[--b->nr], 1);
+}
+
+/*
+ * Make sure that @vector is not to be had on @cpu. The vector domain
+ * hands out the lowest free vector of a CPU; take them on @cpu until
+ * one at or above @vector went.
+ */
+static void rsim_block_vector(struct kunit *test, unsigned int cpu,
+			      unsigned int vector)
+{
+	struct rsim_blockers *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct irq_alloc_info info;
+	int irq;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rsim_blockers_free, b), 0);
+	while (IS_ERR_OR_NULL(per_cpu(vector_irq, cpu)[vector])) {
+		KUNIT_ASSERT_LT(test, b->nr, NR_VECTORS);
+		init_irq_alloc_info(&info, cpumask_of(cpu));
+		irq = irq_domain_alloc_irqs(x86_vector_domain, 1, NUMA_NO_NODE, &info);
+		KUNIT_ASSERT_GT_MSG(test, irq, 0, "no vector left on CPU %u", cpu);
+		b->irq[b->nr++] = irq;
+		if (irq_cfg(irq)->vector >= vector)
+			break;
+	}
+}
+
+/*
+ * An unmaskable vector whose move changes CPU and vector is rewritten
+ * in two steps on its old CPU. The device raises it right after the
+ * first write that changes its message: the interrupt must reach the
+ * handler all the same, on the new CPU, through the backend's resend.
+ */
+static void msi_raw_test_move_unmaskable(struct kunit *test)
+{
+	long split, caught, remote;
+	struct rsim_move mv;
+	struct irq_cfg *cfg;
+	struct msi_msg msg;
+	unsigned int to;
+	int on_to;
+
+	rsim_move_setup(test, &mv, false);
+	/* Two steps are needed when the vector number changes too */
+	to = rsim_other_cpu(mv.from);
+	rsim_block_vector(test, to, mv.cfg.vector);
+
+	split = atomic_long_read(&msi_raw_stats.split_moves);
+	caught = atomic_long_read(&msi_raw_stats.caught);
+	remote = atomic_long_read(&msi_raw_stats.remote_moves);
+	KUNIT_ASSERT_EQ(test, irq_set_affinity(mv.irq, cpumask_of(to)), 0);
+	mv.fn->raise_on_change = true;
+	KUNIT_EXPECT_EQ(test, rsim_raise(&mv), (int)mv.from);
+	/*
+	 * The interrupt that carried the move, and the one raised during
+	 * it. That one is resent to the new CPU, which finds the handler
+	 * still running on the old one; the edge flow then runs it again
+	 * there. Either way it is not lost.
+	 */
+	KUNIT_EXPECT_TRUE(test, rsim_wait(mv.irq, mv.ri, 3));
+	KUNIT_EXPECT_EQ(test, mv.fn->nr_raised, 1);
+	KUNIT_EXPECT_EQ_MSG(test, mv.fn->raised, (int)mv.from,
+			    "raised between the writes: not to the old CPU");
+	KUNIT_EXPECT_EQ(test, atomic_read(&mv.ri->count), 3);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.split_moves), split + 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.caught), caught + 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.remote_moves), remote);
+
+	cfg = irqd_cfg(rsim_irqd(test, mv.irq));
+	KUNIT_EXPECT_EQ(test, rsim_cpu_of(mv.irq), to);
+	KUNIT_EXPECT_NE(test, cfg->vector, mv.cfg.vector);
+	rsim_msi_msg(mv.fn, &msg);
+	KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_ADDR(cfg->dest_apicid));
+	KUNIT_EXPECT_EQ(test, msg.data, cfg->vector);
+	on_to = atomic_read(&mv.ri->on_cpu[to]);
+	KUNIT_EXPECT_EQ(test, rsim_raise(&mv), (int)to);
+	KUNIT_EXPECT_TRUE(test, rsim_wait(mv.irq, mv.ri, 4));
+	KUNIT_EXPECT_EQ(test, atomic_read(&mv.ri->on_cpu[to]), on_to + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mv.ri->count), 4);
+}
+
+static void rsim_beyond_reset(void *unused)
+{
+	WRITE_ONCE(msi_raw_test_beyond.cpus, NULL);
+	WRITE_ONCE(msi_raw_test_beyond.irq, 0);
+}
+
+/*
+ * A CPU that a message cannot name (here: one the test declares so, as
+ * if its APIC ID were beyond reach) is refused before the vector domain
+ * moves: the vector, the message and the handler's CPU stay as they
+ * were. Of a mask with reachable CPUs, one of those is taken.
+ */
+static void msi_raw_test_move_unreachable(struct kunit *test)
+{
+	struct irq_desc *desc;
+	struct cpumask *beyond, *mask;
+	struct irq_cfg *cfg;
+	struct msi_msg msg;
+	struct rsim_move mv;
+	unsigned long flags;
+	unsigned int to;
+	long moves;
+	int ret;
+
+	beyond = kunit_kzalloc(test, cpumask_size(), GFP_KERNEL);
+	mask = kunit_kzalloc(test, cpumask_size(), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, beyond);
+	KUNIT_ASSERT_NOT_NULL(test, mask);
+	rsim_move_setup(test, &mv, true);
+	moves = atomic_long_read(&msi_raw_stats.moves);
+	to = rsim_other_cpu(mv.from);
+	cpumask_set_cpu(to, beyond);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rsim_beyond_reset, NULL), 0);
+	WRITE_ONCE(msi_raw_test_beyond.irq, mv.irq);
+	WRITE_ONCE(msi_raw_test_beyond.cpus, beyond);
+
+	/* What irq_do_set_affinity() hands the chip, with its lock held */
+	desc = irq_to_desc(mv.irq);
+	raw_spin_lock_irqsave(&desc->lock, flags);
+	ret = msi_raw_set_affinity(rsim_irqd(test, mv.irq), cpumask_of(to), false);
+	raw_spin_unlock_irqrestore(&desc->lock, flags);
+	KUNIT_EXPECT_EQ(test, ret, -ERANGE);
+
+	/* The same through the affinity API and the next interrupt */
+	KUNIT_ASSERT_EQ(test, irq_set_affinity(mv.irq, cpumask_of(to)), 0);
+	KUNIT_EXPECT_EQ(test, rsim_raise(&mv), (int)mv.from);
+	KUNIT_ASSERT_TRUE(test, rsim_wait(mv.irq, mv.ri, 2));
+
+	cfg = irqd_cfg(rsim_irqd(test, mv.irq));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.moves), moves);
+	KUNIT_EXPECT_EQ(test, rsim_cpu_of(mv.irq), mv.from);
+	KUNIT_EXPECT_EQ(test, cfg->vector, mv.cfg.vector);
+	KUNIT_EXPECT_EQ(test, cfg->dest_apicid, mv.cfg.dest_apicid);
+	KUNIT_EXPECT_EQ(test, rsim_vectors_of(desc), 1);
+	rsim_msix_msg(mv.fn, 0, &msg);
+	KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_ADDR(mv.cfg.dest_apicid));
+	KUNIT_EXPECT_EQ(test, msg.data, mv.cfg.vector);
+	KUNIT_EXPECT_EQ(test, rsim_raise(&mv), (int)mv.from);
+	KUNIT_ASSERT_TRUE(test, rsim_wait(mv.irq, mv.ri, 3));
+	KUNIT_EXPECT_EQ(test, atomic_read(&mv.ri->on_cpu[mv.from]), 3);
+
+	/* With a reachable CPU in the mask, the move goes there */
+	if (num_online_cpus() < 3)
+		return;
+	cpumask_andnot(mask, cpu_online_mask, cpumask_of(mv.from));
+	KUNIT_ASSERT_EQ(test, irq_set_affinity(mv.irq, mask), 0);
+	KUNIT_EXPECT_EQ(test, rsim_raise(&mv), (int)mv.from);
+	KUNIT_ASSERT_TRUE(test, rsim_wait(mv.irq, mv.ri, 4));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.moves), moves + 1);
+	KUNIT_EXPECT_NE(test, rsim_cpu_of(mv.irq), mv.from);
+	KUNIT_EXPECT_NE(test, rsim_cpu_of(mv.irq), to);
+}
+
+/*
+ * free_irq() of an MSI without a mask: its vector may go to someone
+ * else once it is free, so the device is parked on the shutdown vector
+ * of a CPU that exists before that.
+ */
+static void msi_raw_test_park(struct kunit *test)
+{
+	struct msi_msg msg;
+	struct rsim_move mv;
+
+	rsim_move_setup(test, &mv, false);
+	rsim_free(mv.sim, mv.irq);
+	rsim_msi_msg(mv.fn, &msg);
+	KUNIT_EXPECT_EQ_MSG(test, msg.data & SDM_MSI_DATA_VECTOR,
+			    MANAGED_IRQ_SHUTDOWN_VECTOR, "message %08x %08x %08x",
+			    msg.address_lo, msg.address_hi, msg.data);
+	KUNIT_EXPECT_GE(test, rsim_msg_cpu(&msg), 0);
+	KUNIT_EXPECT_EQ(test, rsim_raise(&mv), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, msg.data, irq_get_msi_desc(mv.irq)->msg.data);
+}
+
+/*
+ * Hardware interrupt numbers are unique in the raw domain, also for
+ * table indices and PCI segments that a packing of segment, requester
+ * ID and index into one number would confuse: MSI-X index 2048
+ * (PCI_IRQ_VIRTUAL goes that far) of function 0 against index 0 of
+ * function 1. Each number maps back to its own interrupt.
+ */
+static void msi_raw_test_hwirq_unique(struct kunit *test)
+{
+	struct rsim *sim = rsim_create(test);
+	struct pci_dev *f0 = sim->fn[0].pdev, *f1 = sim->fn[1].pdev;
+	struct irq_data *d0, *d1;
+	struct msi_desc *desc;
+	unsigned int irq1;
+
+	KUNIT_ASSERT_EQ(test, pci_dev_id(f1), pci_dev_id(f0) + 1);
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(f1, 1, 1, PCI_IRQ_MSIX), 1);
+	irq1 = pci_irq_vector(f1, 0);
+
+	/* A virtual MSI-X vector beyond any table, as PCI_IRQ_VIRTUAL makes */
+	desc = kunit_kzalloc(test, sizeof(*desc), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, desc);
+	desc->dev = &f0->dev;
+	desc->nvec_used = 1;
+	desc->msi_index = 2048;
+	desc->pci.msi_attrib.is_msix = 1;
+	desc->pci.msi_attrib.is_virtual = 1;
+	desc->pci.msi_attrib.can_mask = 1;
+	KUNIT_ASSERT_EQ(test, msi_raw_alloc_desc(f0, desc, PCI_CAP_ID_MSIX), 0);
+
+	d0 = rsim_irqd(test, desc->irq);
+	d1 = rsim_irqd(test, irq1);
+	KUNIT_EXPECT_NE(test, d0->hwirq, d1->hwirq);
+	KUNIT_EXPECT_EQ(test, irq_find_mapping(msi_raw_domain, d0->hwirq), desc->irq);
+	KUNIT_EXPECT_EQ(test, irq_find_mapping(msi_raw_domain, d1->hwirq), irq1);
+
+	msi_raw_free_desc(desc);
+	KUNIT_EXPECT_EQ(test, irq_find_mapping(msi_raw_domain, d1->hwirq), irq1);
+	pci_free_irq_vectors(f1);
+}
+
+/* Other drivers' probes must not allocate vectors while the suite counts */
+static int msi_raw_suite_init(struct kunit_suite *suite)
+{
+	wait_for_device_probe();
+	return 0;
+}
+
 static struct kunit_case msi_raw_test_cases[] = {
 	KUNIT_CASE(msi_raw_test_physical),
 	KUNIT_CASE(msi_raw_test_logical),
 	KUNIT_CASE(msi_raw_test_no_redirection_hint),
 	KUNIT_CASE(msi_raw_test_vectors),
 	KUNIT_CASE(msi_raw_test_destinations),
+	KUNIT_CASE(msi_raw_test_ext_dest),
 	KUNIT_CASE(msi_raw_test_unreachable),
 	KUNIT_CASE_PARAM(msi_raw_test_split_move, msi_raw_split_gen_params),
+	KUNIT_CASE(msi_raw_test_alloc_free),
+	KUNIT_CASE(msi_raw_test_managed_shutdown_vector),
+	KUNIT_CASE(msi_raw_test_move_maskable),
+	KUNIT_CASE(msi_raw_test_move_unmaskable),
+	KUNIT_CASE(msi_raw_test_move_unreachable),
+	KUNIT_CASE(msi_raw_test_park),
+	KUNIT_CASE(msi_raw_test_hwirq_unique),
 	{}
 };
 
 static struct kunit_suite msi_raw_test_suite = {
 	.name = "x86-msi-raw",
+	.suite_init = msi_raw_suite_init,
 	.test_cases = msi_raw_test_cases,
 };
 
