@@ -11,6 +11,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/msi_ops_kunit.h>
 
 /* Address register: 0xFEE in bits 31:20, destination ID in 19:12 */
 #define SDM_MSI_ADDR(dest)	(0xfee00000u | ((u32)(dest) << 12))
@@ -145,3 +146,27 @@ static struct kunit_suite msi_raw_test_suite = {
 };
 
 kunit_test_suite(msi_raw_test_suite);
+
+/* The raw backend under the PCI MSI conformance suite */
+static int msi_raw_conf_setup(struct kunit *test, struct pci_dev *pdev)
+{
+	if (!msi_raw_domain)
+		kunit_skip(test, "raw backend not registered in this boot");
+	return 0;
+}
+
+static long msi_raw_conf_held(struct pci_dev *pdev)
+{
+	return atomic_long_read(&msi_raw_stats.vectors);
+}
+
+static struct pci_msi_conformance msi_raw_conformance = {
+	.name	= "raw",
+	.ops	= &msi_raw_ops,
+	.setup	= msi_raw_conf_setup,
+	.held	= msi_raw_conf_held,
+	/* The vector domain, its parent, runs out */
+	.limit	= pci_msi_conformance_limit_parent,
+};
+
+PCI_MSI_CONFORMANCE(msi_raw_conformance);
