@@ -29,6 +29,7 @@
 #include <linux/device/driver.h>
 #include <linux/interrupt.h>
 #include <linux/irqdesc.h>
+#include <linux/msi_ops_kunit.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
 
@@ -1126,3 +1127,27 @@ static struct kunit_suite msi_raw_test_suite = {
 };
 
 kunit_test_suite(msi_raw_test_suite);
+
+/* The raw backend under the PCI MSI conformance suite */
+static int msi_raw_conf_setup(struct kunit *test, struct pci_dev *pdev)
+{
+	if (!msi_raw_domain)
+		kunit_skip(test, "raw backend not registered in this boot");
+	return 0;
+}
+
+static long msi_raw_conf_held(struct pci_dev *pdev)
+{
+	return atomic_long_read(&msi_raw_stats.vectors);
+}
+
+static struct pci_msi_conformance msi_raw_conformance = {
+	.name	= "raw",
+	.ops	= &msi_raw_ops,
+	.setup	= msi_raw_conf_setup,
+	.held	= msi_raw_conf_held,
+	/* The vector domain, its parent, runs out */
+	.limit	= pci_msi_conformance_limit_parent,
+};
+
+PCI_MSI_CONFORMANCE(msi_raw_conformance);

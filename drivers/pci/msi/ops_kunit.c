@@ -2,61 +2,32 @@
 /*
  * KUnit tests for the dispatch of the PCI MSI core through backend ops
  *
- * Each test puts a simulated PCI device on a root bus of its own: a host
- * bridge whose config accessors are backed by an array that holds an MSI
- * capability (64-bit, maskable, 32 vectors) and an MSI-X capability (8
- * entries, table in BAR0), and that log every config write. The MSI-X
- * table lives in RAM, handed to the core through the static stubs of
- * msix_map_region() and msix_unmap_region(). The bridge carries one of
- * the mock backends below, so the device never sees the platform's own
- * MSI backend, and the tests call the driver API (pci_alloc_irq_vectors()
- * and friends) on it and check what the core asked of the backend and
- * what it did to the device.
- *
- * Creating a root bus needs arch sysdata that pci_domain_nr() and
- * pcibus_to_node() understand: struct pci_sysdata on x86, a struct
- * pci_controller of the test's own on powerpc (no device tree node, not
- * on the hose list), nothing on architectures with generic PCI domains.
- * On sparc64 it is a firmware-described PBM (struct pci_pbm_info) that
- * the generic scan path dereferences; the tests skip themselves there.
+ * Each test puts the simulated PCI device of ops_kunit_sim.c on a root
+ * bus whose host bridge carries one of the mock backends below, calls
+ * the driver API (pci_alloc_irq_vectors() and friends) on it and checks
+ * what the core asked of the backend and what it did to the device.
+ * The mocks also take the backend conformance suite
+ * (conformance_kunit.c).
  *
  * Copyright (C) 2026 msi-ops maintainers
  */
 
-#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/bitfield.h>
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
 #include <linux/msi.h>
 #include <linux/msi_ops.h>
+#include <linux/msi_ops_kunit.h>
 #include <linux/panic.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 
-#ifdef CONFIG_PPC
-#include <asm/pci-bridge.h>
-#endif
-
 #include "../pci.h"
 #include "msi.h"
+#include "ops_kunit_sim.h"
 
-#define SIM_DOMAIN		0x7e57
-#define SIM_VENDOR		0x7e57
-#define SIM_DEVICE		0x0401
-#define SIM_BAR0		0xc0de0000
-#define SIM_MSI_CAP		0x40
-#define SIM_MSIX_CAP		0x60
-#define SIM_MSI_VECS		32
-#define SIM_MSIX_VECS		8
-#define SIM_PBA_OFFSET		0x800
-#define SIM_MAX_WRITES		512
-#define SIM_MAX_CALLS		16
-
-/* The MSI-X table's address/data words until somebody writes them */
-#define SIM_POISON		0xa5a5a5a5
-
-/* What the raw model writes, and what firmware "programmed" */
+/* What the raw mocks write, and what firmware "programmed" */
 #define RAW_ADDR_LO(i)		(0xfee00000 | ((i) << 4))
 #define RAW_ADDR_HI		0x0000cafe
 #define RAW_DATA(i)		(0x4d00 + (i))
@@ -64,335 +35,7 @@
 #define FW_ADDR_HI		0
 #define FW_DATA(i)		(0xf000 + (i))
 
-enum sim_cb {
-	SIM_CB_NONE,
-	SIM_CB_CHECK,
-	SIM_CB_ALLOC,
-	SIM_CB_FREE,
-	SIM_CB_RESTORE,
-	SIM_CB_ALLOC_AT,
-	SIM_CB_FREE_AT,
-};
-
-static const char * const sim_cb_names[] = {
-	[SIM_CB_NONE]		= "none",
-	[SIM_CB_CHECK]		= "check",
-	[SIM_CB_ALLOC]		= "alloc",
-	[SIM_CB_FREE]		= "free",
-	[SIM_CB_RESTORE]	= "restore",
-	[SIM_CB_ALLOC_AT]	= "alloc_at",
-	[SIM_CB_FREE_AT]	= "free_at",
-};
-
-struct sim_write {
-	u16	where;
-	u8	size;
-	u32	val;
-};
-
-struct sim_call {
-	enum sim_cb	cb;
-	int		type;
-	int		nvec;
-};
-
-/* Lives in the private area of the simulated host bridge */
-struct ops_sim {
-	struct pci_host_bridge	*bridge;
-	struct pci_bus		*bus;
-	struct pci_dev		*pdev;
-#ifdef CONFIG_X86
-	struct pci_sysdata	sysdata;
-#elif defined(CONFIG_PPC)
-	struct pci_controller	hose;
-#endif
-	/* Config space, its writable bits and the log of writes */
-	u8			cfg[PCI_CFG_SPACE_EXP_SIZE];
-	u8			wmask[PCI_CFG_SPACE_EXP_SIZE];
-	struct sim_write	writes[SIM_MAX_WRITES];
-	unsigned int		nr_writes;
-	bool			writes_lost;
-	/* The MSI-X table and how often the core mapped/unmapped it */
-	__le32			*table;
-	unsigned int		nr_map;
-	unsigned int		nr_unmap;
-	/* The mock backend's record and its knobs */
-	struct sim_call		calls[SIM_MAX_CALLS];
-	unsigned int		nr_calls;
-	bool			calls_lost;
-	char			calls_str[256];
-	int			live_irqs;
-	int			quota;		/* ->check() limit, 0: none */
-	int			grant;		/* ->alloc() limit, 0: none */
-	enum sim_cb		fail_cb;	/* callback that fails */
-	int			fail_err;	/* with this errno */
-	int			restore_ret;	/* ->restore() success value */
-	struct irq_chip		*chip;		/* of the mock's interrupts */
-};
-
-static struct ops_sim *sim_of_bus(struct pci_bus *bus)
-{
-	return pci_host_bridge_priv(pci_find_host_bridge(bus));
-}
-
-static struct ops_sim *sim_of_dev(struct pci_dev *dev)
-{
-	return sim_of_bus(dev->bus);
-}
-
-/* Simulated config space */
-
-static int sim_cfg_read(struct pci_bus *bus, unsigned int devfn, int where,
-			int size, u32 *val)
-{
-	struct ops_sim *sim = sim_of_bus(bus);
-	int i;
-
-	if (bus->number || devfn || where < 0 ||
-	    where + size > PCI_CFG_SPACE_EXP_SIZE) {
-		PCI_SET_ERROR_RESPONSE(val);
-		return PCIBIOS_DEVICE_NOT_FOUND;
-	}
-	*val = 0;
-	for (i = 0; i < size; i++)
-		*val |= (u32)sim->cfg[where + i] << (8 * i);
-	return PCIBIOS_SUCCESSFUL;
-}
-
-static int sim_cfg_write(struct pci_bus *bus, unsigned int devfn, int where,
-			 int size, u32 val)
-{
-	struct ops_sim *sim = sim_of_bus(bus);
-	u8 b, m;
-	int i;
-
-	if (bus->number || devfn || where < 0 ||
-	    where + size > PCI_CFG_SPACE_EXP_SIZE)
-		return PCIBIOS_DEVICE_NOT_FOUND;
-
-	/* Called under pci_lock: no locking of our own */
-	if (sim->nr_writes < SIM_MAX_WRITES) {
-		sim->writes[sim->nr_writes].where = where;
-		sim->writes[sim->nr_writes].size = size;
-		sim->writes[sim->nr_writes].val = val;
-		sim->nr_writes++;
-	} else {
-		sim->writes_lost = true;
-	}
-
-	for (i = 0; i < size; i++) {
-		b = val >> (8 * i);
-		m = sim->wmask[where + i];
-		sim->cfg[where + i] = (sim->cfg[where + i] & ~m) | (b & m);
-	}
-	return PCIBIOS_SUCCESSFUL;
-}
-
-static struct pci_ops sim_pci_ops = {
-	.read	= sim_cfg_read,
-	.write	= sim_cfg_write,
-};
-
-static void sim_set(struct ops_sim *sim, int where, int size, u32 val,
-		    u32 wmask)
-{
-	int i;
-
-	for (i = 0; i < size; i++) {
-		sim->cfg[where + i] = val >> (8 * i);
-		sim->wmask[where + i] = wmask >> (8 * i);
-	}
-}
-
-static u32 sim_get(struct ops_sim *sim, int where, int size)
-{
-	u32 val = 0;
-	int i;
-
-	for (i = 0; i < size; i++)
-		val |= (u32)sim->cfg[where + i] << (8 * i);
-	return val;
-}
-
-static void sim_init_cfg(struct ops_sim *sim)
-{
-	int msi = SIM_MSI_CAP, msix = SIM_MSIX_CAP;
-
-	sim_set(sim, PCI_VENDOR_ID, 2, SIM_VENDOR, 0);
-	sim_set(sim, PCI_DEVICE_ID, 2, SIM_DEVICE, 0);
-	sim_set(sim, PCI_COMMAND, 2, 0,
-		PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
-		PCI_COMMAND_PARITY | PCI_COMMAND_SERR |
-		PCI_COMMAND_INTX_DISABLE);
-	sim_set(sim, PCI_STATUS, 2, PCI_STATUS_CAP_LIST, 0);
-	/* Revision 1, class 0xff0000: a device that fits no class */
-	sim_set(sim, PCI_CLASS_REVISION, 4, 0xff000001, 0);
-	sim_set(sim, PCI_HEADER_TYPE, 1, PCI_HEADER_TYPE_NORMAL, 0);
-	/* BAR0: 4 KiB of 32-bit memory, MSI-X table at 0, PBA at 2 KiB */
-	sim_set(sim, PCI_BASE_ADDRESS_0, 4,
-		SIM_BAR0 | PCI_BASE_ADDRESS_MEM_TYPE_32, 0xfffff000);
-	sim_set(sim, PCI_CAPABILITY_LIST, 1, msi, 0);
-	sim_set(sim, PCI_INTERRUPT_LINE, 1, 0, 0xff);
-	sim_set(sim, PCI_INTERRUPT_PIN, 1, 0, 0);
-
-	sim_set(sim, msi + PCI_CAP_LIST_ID, 1, PCI_CAP_ID_MSI, 0);
-	sim_set(sim, msi + PCI_CAP_LIST_NEXT, 1, msix, 0);
-	sim_set(sim, msi + PCI_MSI_FLAGS, 2,
-		PCI_MSI_FLAGS_64BIT | PCI_MSI_FLAGS_MASKBIT |
-		FIELD_PREP(PCI_MSI_FLAGS_QMASK, ilog2(SIM_MSI_VECS)),
-		PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
-	sim_set(sim, msi + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
-	sim_set(sim, msi + PCI_MSI_ADDRESS_HI, 4, 0, 0xffffffff);
-	sim_set(sim, msi + PCI_MSI_DATA_64, 2, 0, 0xffff);
-	sim_set(sim, msi + PCI_MSI_MASK_64, 4, 0, 0xffffffff);
-	sim_set(sim, msi + PCI_MSI_PENDING_64, 4, 0, 0);
-
-	sim_set(sim, msix + PCI_CAP_LIST_ID, 1, PCI_CAP_ID_MSIX, 0);
-	sim_set(sim, msix + PCI_CAP_LIST_NEXT, 1, 0, 0);
-	sim_set(sim, msix + PCI_MSIX_FLAGS, 2, SIM_MSIX_VECS - 1,
-		PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
-	sim_set(sim, msix + PCI_MSIX_TABLE, 4, 0, 0);
-	sim_set(sim, msix + PCI_MSIX_PBA, 4, SIM_PBA_OFFSET, 0);
-}
-
-/* Reset state as hardware has it: address/data unknown, all masked */
-static void sim_init_table(__le32 *table)
-{
-	int i;
-
-	for (i = 0; i < SIM_MSIX_VECS; i++) {
-		table[i * 4 + 0] = cpu_to_le32(SIM_POISON);
-		table[i * 4 + 1] = cpu_to_le32(SIM_POISON);
-		table[i * 4 + 2] = cpu_to_le32(SIM_POISON);
-		table[i * 4 + 3] = cpu_to_le32(PCI_MSIX_ENTRY_CTRL_MASKBIT);
-	}
-}
-
-static u32 sim_table(struct ops_sim *sim, int entry, int offset)
-{
-	return le32_to_cpu(sim->table[entry * 4 + offset / 4]);
-}
-
-static bool sim_msi_on(struct ops_sim *sim)
-{
-	return sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2) &
-		PCI_MSI_FLAGS_ENABLE;
-}
-
-static bool sim_msix_on(struct ops_sim *sim)
-{
-	return sim_get(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2) &
-		PCI_MSIX_FLAGS_ENABLE;
-}
-
-static bool sim_intx_off(struct ops_sim *sim)
-{
-	return sim_get(sim, PCI_COMMAND, 2) & PCI_COMMAND_INTX_DISABLE;
-}
-
-/* Logged writes that touch the MSI capability's address or data */
-static unsigned int sim_msi_msg_writes(struct ops_sim *sim)
-{
-	int first = SIM_MSI_CAP + PCI_MSI_ADDRESS_LO;
-	int end = SIM_MSI_CAP + PCI_MSI_DATA_64 + 2;
-	unsigned int i, n = 0;
-
-	for (i = 0; i < sim->nr_writes; i++) {
-		struct sim_write *w = &sim->writes[i];
-
-		if (w->where < end && w->where + w->size > first)
-			n++;
-	}
-	return n;
-}
-
-/* MSI-X entries whose address/data words are not the poison anymore */
-static unsigned int sim_msix_msg_written(struct ops_sim *sim)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < SIM_MSIX_VECS; i++) {
-		if (sim_table(sim, i, PCI_MSIX_ENTRY_LOWER_ADDR) != SIM_POISON ||
-		    sim_table(sim, i, PCI_MSIX_ENTRY_UPPER_ADDR) != SIM_POISON ||
-		    sim_table(sim, i, PCI_MSIX_ENTRY_DATA) != SIM_POISON)
-			n++;
-	}
-	return n;
-}
-
-/* Seams in the core: the MSI-X table in RAM instead of ioremap() */
-
-static void __iomem *sim_msix_map_region(struct pci_dev *dev,
-					 unsigned int nr_entries)
-{
-	struct ops_sim *sim = sim_of_dev(dev);
-
-	if (nr_entries > SIM_MSIX_VECS)
-		return NULL;
-	sim->nr_map++;
-	return (void __iomem __force *)sim->table;
-}
-
-static void sim_msix_unmap_region(struct pci_dev *dev)
-{
-	sim_of_dev(dev)->nr_unmap++;
-}
-
 /* The mock backends */
-
-static void sim_record(struct ops_sim *sim, enum sim_cb cb, int type, int nvec)
-{
-	if (sim->nr_calls >= SIM_MAX_CALLS) {
-		sim->calls_lost = true;
-		return;
-	}
-	sim->calls[sim->nr_calls].cb = cb;
-	sim->calls[sim->nr_calls].type = type;
-	sim->calls[sim->nr_calls].nvec = nvec;
-	sim->nr_calls++;
-}
-
-/* The callbacks so far as "check(X,8) alloc(X,3) free(X)" */
-static const char *sim_calls(struct ops_sim *sim)
-{
-	size_t len = sizeof(sim->calls_str);
-	unsigned int i;
-	int n = 0;
-
-	sim->calls_str[0] = '\0';
-	for (i = 0; i < sim->nr_calls; i++) {
-		struct sim_call *c = &sim->calls[i];
-		char t = c->type == PCI_CAP_ID_MSIX ? 'X' :
-			 c->type == PCI_CAP_ID_MSI ? 'M' : '?';
-
-		if (c->cb == SIM_CB_CHECK || c->cb == SIM_CB_ALLOC ||
-		    c->cb == SIM_CB_ALLOC_AT || c->cb == SIM_CB_FREE_AT)
-			n += scnprintf(sim->calls_str + n, len - n, "%s%s(%c,%d)",
-				       i ? " " : "", sim_cb_names[c->cb], t,
-				       c->nvec);
-		else
-			n += scnprintf(sim->calls_str + n, len - n, "%s%s(%c)",
-				       i ? " " : "", sim_cb_names[c->cb], t);
-	}
-	if (sim->calls_lost)
-		scnprintf(sim->calls_str + n, len - n, " ...");
-	return sim->calls_str;
-}
-
-/*
- * The mock's interrupts: one-shot safe as every PCI MSI irq_chip must
- * be; mask and unmask do nothing, there is no interrupt controller.
- */
-static void mock_chip_noop(struct irq_data *d)
-{
-}
-
-static struct irq_chip mock_msi_chip = {
-	.name		= "kunit-msi",
-	.irq_mask	= mock_chip_noop,
-	.irq_unmask	= mock_chip_noop,
-	.flags		= IRQCHIP_ONESHOT_SAFE,
-};
 
 static void mock_free_irqs(struct ops_sim *sim, struct pci_dev *dev)
 {
@@ -410,9 +53,9 @@ static void mock_free_irqs(struct ops_sim *sim, struct pci_dev *dev)
 
 static int mock_check(struct pci_dev *dev, int type, int nvec)
 {
-	struct ops_sim *sim = sim_of_dev(dev);
+	struct ops_sim *sim = ops_sim_of_dev(dev);
 
-	sim_record(sim, SIM_CB_CHECK, type, nvec);
+	ops_sim_record(sim, SIM_CB_CHECK, type, nvec);
 	if (sim->fail_cb == SIM_CB_CHECK)
 		return sim->fail_err;
 	if (sim->quota && nvec > sim->quota)
@@ -427,13 +70,13 @@ static int mock_check(struct pci_dev *dev, int type, int nvec)
  */
 static int mock_alloc(struct pci_dev *dev, int type, int nvec, bool fw)
 {
-	struct ops_sim *sim = sim_of_dev(dev);
+	struct ops_sim *sim = ops_sim_of_dev(dev);
 	struct msi_desc *desc;
 	struct msi_msg msg;
 	unsigned int i;
 	int virq;
 
-	sim_record(sim, SIM_CB_ALLOC, type, nvec);
+	ops_sim_record(sim, SIM_CB_ALLOC, type, nvec);
 	if (sim->grant && nvec > sim->grant)
 		return sim->grant;
 
@@ -481,17 +124,17 @@ static int mock_fw_alloc(struct pci_dev *dev, int type, int nvec)
 
 static void mock_free(struct pci_dev *dev, int type)
 {
-	struct ops_sim *sim = sim_of_dev(dev);
+	struct ops_sim *sim = ops_sim_of_dev(dev);
 
-	sim_record(sim, SIM_CB_FREE, type, 0);
+	ops_sim_record(sim, SIM_CB_FREE, type, 0);
 	mock_free_irqs(sim, dev);
 }
 
 static int mock_restore(struct pci_dev *dev, int type)
 {
-	struct ops_sim *sim = sim_of_dev(dev);
+	struct ops_sim *sim = ops_sim_of_dev(dev);
 
-	sim_record(sim, SIM_CB_RESTORE, type, 0);
+	ops_sim_record(sim, SIM_CB_RESTORE, type, 0);
 	if (sim->fail_cb == SIM_CB_RESTORE)
 		return sim->fail_err;
 	return sim->restore_ret;
@@ -534,7 +177,7 @@ static const struct pci_msi_ops mock_rec_ops = {
  */
 static int mock_alloc_at(struct pci_dev *dev, struct msi_desc *desc)
 {
-	struct ops_sim *sim = sim_of_dev(dev);
+	struct ops_sim *sim = ops_sim_of_dev(dev);
 	struct msi_msg msg = {
 		.address_lo	= RAW_ADDR_LO(desc->msi_index),
 		.address_hi	= RAW_ADDR_HI,
@@ -542,7 +185,7 @@ static int mock_alloc_at(struct pci_dev *dev, struct msi_desc *desc)
 	};
 	int virq;
 
-	sim_record(sim, SIM_CB_ALLOC_AT, PCI_CAP_ID_MSIX, desc->msi_index);
+	ops_sim_record(sim, SIM_CB_ALLOC_AT, PCI_CAP_ID_MSIX, desc->msi_index);
 	if (sim->fail_cb == SIM_CB_ALLOC_AT)
 		return sim->fail_err;
 
@@ -558,9 +201,9 @@ static int mock_alloc_at(struct pci_dev *dev, struct msi_desc *desc)
 
 static void mock_free_at(struct pci_dev *dev, struct msi_desc *desc)
 {
-	struct ops_sim *sim = sim_of_dev(dev);
+	struct ops_sim *sim = ops_sim_of_dev(dev);
 
-	sim_record(sim, SIM_CB_FREE_AT, PCI_CAP_ID_MSIX, desc->msi_index);
+	ops_sim_record(sim, SIM_CB_FREE_AT, PCI_CAP_ID_MSIX, desc->msi_index);
 	irq_set_msi_desc(desc->irq, NULL);
 	irq_free_descs(desc->irq, 1);
 	desc->irq = 0;
@@ -664,290 +307,139 @@ static const struct pci_msi_ops mock_feat_fw_norestore_ops = {
 	.free		= mock_free,
 };
 
-/* The simulated bus */
-
-static void sim_destroy(void *data)
-{
-	struct ops_sim *sim = data;
-	struct pci_host_bridge *bridge = sim->bridge;
-	struct pci_bus *bus = sim->bus;
-
-	/* A test that stopped half way may have left vectors behind */
-	pci_free_irq_vectors(sim->pdev);
-
-	pci_lock_rescan_remove();
-	pci_stop_root_bus(bus);
-	pci_remove_root_bus(bus);
-	pci_unlock_rescan_remove();
-	/* The last reference: frees the bridge and with it @sim */
-	pci_free_host_bridge(bridge);
-}
-
-static struct ops_sim *sim_create(struct kunit *test,
-				  const struct pci_msi_ops *ops)
-{
-	struct pci_host_bridge *bridge;
-	struct ops_sim *sim;
-	__le32 *table;
-	int ret;
-
-	if (!IS_ENABLED(CONFIG_X86) && !IS_ENABLED(CONFIG_PPC) &&
-	    !IS_ENABLED(CONFIG_PCI_DOMAINS_GENERIC))
-		kunit_skip(test, "no root bus without a firmware host controller on this arch");
-	KUNIT_ASSERT_NULL_MSG(test, pci_find_bus(SIM_DOMAIN, 0),
-			      "PCI domain %04x is taken", SIM_DOMAIN);
-
-	/*
-	 * Stubs and table first: KUnit undoes in reverse order, and the
-	 * bus must be gone before the stubs and the table are.
-	 */
-	table = kunit_kzalloc(test, SIM_MSIX_VECS * PCI_MSIX_ENTRY_SIZE,
-			      GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, table);
-	sim_init_table(table);
-	kunit_activate_static_stub(test, msix_map_region, sim_msix_map_region);
-	kunit_activate_static_stub(test, msix_unmap_region,
-				   sim_msix_unmap_region);
-
-	bridge = pci_alloc_host_bridge(sizeof(*sim));
-	KUNIT_ASSERT_NOT_NULL(test, bridge);
-	sim = pci_host_bridge_priv(bridge);
-	sim->bridge = bridge;
-	sim->table = table;
-	sim->chip = &mock_msi_chip;
-	sim_init_cfg(sim);
-
-	bridge->ops = &sim_pci_ops;
-	bridge->busnr = 0;
-#ifdef CONFIG_X86
-	sim->sysdata.domain = SIM_DOMAIN;
-	sim->sysdata.node = NUMA_NO_NODE;
-	bridge->sysdata = &sim->sysdata;
-#elif defined(CONFIG_PPC)
-	/*
-	 * Static, as far as powerpc knows: pSeries releases the bridge
-	 * through pcibios_free_controller(), which unlinks the controller
-	 * (from itself here) and frees only dynamic ones.
-	 */
-	INIT_LIST_HEAD(&sim->hose.list_node);
-	sim->hose.global_number = SIM_DOMAIN;
-	sim->hose.node = NUMA_NO_NODE;
-	sim->hose.is_dynamic = 0;
-	bridge->sysdata = &sim->hose;
-#else
-	bridge->sysdata = sim;
-	bridge->domain_nr = SIM_DOMAIN;
-#endif
-	ret = pci_host_bridge_set_msi_ops(bridge, ops);
-	if (ret) {
-		pci_free_host_bridge(bridge);
-		KUNIT_FAIL_AND_ABORT(test, "pci_host_bridge_set_msi_ops: %d", ret);
-	}
-
-	pci_lock_rescan_remove();
-	ret = pci_scan_root_bus_bridge(bridge);
-	pci_unlock_rescan_remove();
-	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "pci_scan_root_bus_bridge failed");
-	sim->bus = bridge->bus;
-
-	sim->pdev = pci_get_slot(sim->bus, PCI_DEVFN(0, 0));
-	if (!sim->pdev) {
-		sim_destroy(sim);
-		KUNIT_FAIL_AND_ABORT(test, "simulated device not found");
-	}
-	/* The bus keeps it until sim_destroy() */
-	pci_dev_put(sim->pdev);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sim_destroy, sim), 0);
-
-	/*
-	 * No driver enables the device, which has no PM capability either:
-	 * bring it to D0 as pci_enable_device() would.
-	 */
-	pci_set_power_state(sim->pdev, PCI_D0);
-	KUNIT_ASSERT_TRUE(test, sim->pdev->current_state == PCI_D0);
-	KUNIT_ASSERT_EQ(test, sim->pdev->msi_cap, SIM_MSI_CAP);
-	KUNIT_ASSERT_EQ(test, sim->pdev->msix_cap, SIM_MSIX_CAP);
-	KUNIT_ASSERT_PTR_EQ(test, pci_msi_dev_ops(sim->pdev), ops);
-
-	/* Only what the test does counts */
-	sim->nr_writes = 0;
-	return sim;
-}
-
-static unsigned int sim_nr_descs(struct pci_dev *pdev)
-{
-	struct msi_desc *desc;
-	unsigned int n = 0;
-
-	/* No device data: MSI was never tried, so no descriptors */
-	if (!pdev->dev.msi.data)
-		return 0;
-	msi_lock_descs(&pdev->dev);
-	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ALL)
-		n++;
-	msi_unlock_descs(&pdev->dev);
-	return n;
-}
-
-/* Nothing of MSI or MSI-X is left, in the core, the device or the mock */
-static void sim_expect_clean(struct kunit *test, struct ops_sim *sim,
-			     bool intx_off)
-{
-	struct pci_dev *pdev = sim->pdev;
-
-	KUNIT_EXPECT_EQ(test, sim_nr_descs(pdev), 0);
-	KUNIT_EXPECT_FALSE(test, pdev->msi_enabled);
-	KUNIT_EXPECT_FALSE(test, pdev->msix_enabled);
-	KUNIT_EXPECT_FALSE(test, sim_msi_on(sim));
-	KUNIT_EXPECT_FALSE(test, sim_msix_on(sim));
-	KUNIT_EXPECT_EQ(test, sim->live_irqs, 0);
-	KUNIT_EXPECT_EQ(test, sim_intx_off(sim), intx_off);
-	KUNIT_EXPECT_NULL(test, pdev->msi_ops);
-	KUNIT_EXPECT_TRUE(test, !pdev->msix_base);
-	KUNIT_EXPECT_EQ(test, sim->nr_map, sim->nr_unmap);
-	KUNIT_EXPECT_FALSE(test, sim->writes_lost);
-}
-
-static struct msi_desc *sim_desc(struct pci_dev *pdev, unsigned int nr)
-{
-	int irq = pci_irq_vector(pdev, nr);
-
-	return irq > 0 ? irq_get_msi_desc(irq) : NULL;
-}
-
 /* The tests */
 
 /* Raw MSI: check, alloc, free in order; the message is in the device */
 static void ops_test_raw_msi(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_raw_ops);
 	struct pci_dev *pdev = sim->pdev;
 	int msi = SIM_MSI_CAP;
 	u16 flags;
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4, PCI_IRQ_MSI), 4);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,4) alloc(M,4)");
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), "check(M,4) alloc(M,4)");
 	KUNIT_EXPECT_TRUE(test, pdev->msi_enabled);
 	KUNIT_EXPECT_PTR_EQ(test, pdev->msi_ops, &mock_raw_ops);
-	KUNIT_EXPECT_EQ(test, sim_nr_descs(pdev), 1);
+	KUNIT_EXPECT_EQ(test, ops_sim_nr_descs(pdev), 1);
 	KUNIT_EXPECT_EQ(test, sim->live_irqs, 4);
 	KUNIT_EXPECT_GT(test, pci_irq_vector(pdev, 0), 0);
 	KUNIT_EXPECT_EQ(test, pci_irq_vector(pdev, 3), pci_irq_vector(pdev, 0) + 3);
 
-	flags = sim_get(sim, msi + PCI_MSI_FLAGS, 2);
+	flags = ops_sim_get(sim, msi + PCI_MSI_FLAGS, 2);
 	KUNIT_EXPECT_TRUE(test, flags & PCI_MSI_FLAGS_ENABLE);
 	KUNIT_EXPECT_EQ(test, FIELD_GET(PCI_MSI_FLAGS_QSIZE, flags), 2);
-	KUNIT_EXPECT_TRUE(test, sim_intx_off(sim));
-	KUNIT_EXPECT_EQ(test, sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), RAW_ADDR_LO(0));
-	KUNIT_EXPECT_EQ(test, sim_get(sim, msi + PCI_MSI_ADDRESS_HI, 4), RAW_ADDR_HI);
-	KUNIT_EXPECT_EQ(test, sim_get(sim, msi + PCI_MSI_DATA_64, 2), RAW_DATA(0));
+	KUNIT_EXPECT_TRUE(test, ops_sim_intx_off(sim));
+	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), RAW_ADDR_LO(0));
+	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_ADDRESS_HI, 4), RAW_ADDR_HI);
+	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_DATA_64, 2), RAW_DATA(0));
 	/* The check of the firmware tests sees these writes */
-	KUNIT_EXPECT_GT(test, sim_msi_msg_writes(sim), 0);
+	KUNIT_EXPECT_GT(test, ops_sim_msi_msg_writes(sim), 0);
 
 	pci_free_irq_vectors(pdev);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,4) alloc(M,4) free(M)");
-	sim_expect_clean(test, sim, false);
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), "check(M,4) alloc(M,4) free(M)");
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /* Raw MSI-X: each table entry holds its own message */
 static void ops_test_raw_msix(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_raw_ops);
 	struct pci_dev *pdev = sim->pdev;
 	int i;
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 8, PCI_IRQ_MSIX), 8);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(X,8) alloc(X,8)");
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), "check(X,8) alloc(X,8)");
 	KUNIT_EXPECT_TRUE(test, pdev->msix_enabled);
-	KUNIT_EXPECT_TRUE(test, sim_msix_on(sim));
-	KUNIT_EXPECT_FALSE(test, sim_get(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2) &
+	KUNIT_EXPECT_TRUE(test, ops_sim_msix_on(sim));
+	KUNIT_EXPECT_FALSE(test, ops_sim_get(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2) &
 			   PCI_MSIX_FLAGS_MASKALL);
-	KUNIT_EXPECT_EQ(test, sim_nr_descs(pdev), 8);
+	KUNIT_EXPECT_EQ(test, ops_sim_nr_descs(pdev), 8);
 	KUNIT_EXPECT_EQ(test, sim->live_irqs, 8);
 	KUNIT_EXPECT_EQ(test, sim->nr_map, 1);
 	for (i = 0; i < SIM_MSIX_VECS; i++) {
-		KUNIT_EXPECT_EQ(test, sim_table(sim, i, PCI_MSIX_ENTRY_LOWER_ADDR),
+		KUNIT_EXPECT_EQ(test, ops_sim_table(sim, i, PCI_MSIX_ENTRY_LOWER_ADDR),
 				RAW_ADDR_LO(i));
-		KUNIT_EXPECT_EQ(test, sim_table(sim, i, PCI_MSIX_ENTRY_UPPER_ADDR),
+		KUNIT_EXPECT_EQ(test, ops_sim_table(sim, i, PCI_MSIX_ENTRY_UPPER_ADDR),
 				RAW_ADDR_HI);
-		KUNIT_EXPECT_EQ(test, sim_table(sim, i, PCI_MSIX_ENTRY_DATA),
+		KUNIT_EXPECT_EQ(test, ops_sim_table(sim, i, PCI_MSIX_ENTRY_DATA),
 				RAW_DATA(i));
 	}
-	KUNIT_EXPECT_EQ(test, sim_msix_msg_written(sim), SIM_MSIX_VECS);
+	KUNIT_EXPECT_EQ(test, ops_sim_msix_msg_written(sim), SIM_MSIX_VECS);
 
 	pci_free_irq_vectors(pdev);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(X,8) alloc(X,8) free(X)");
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), "check(X,8) alloc(X,8) free(X)");
 	KUNIT_EXPECT_EQ(test, sim->nr_unmap, 1);
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /* Raw model, no ->restore(): restore rewrites the cached messages */
 static void ops_test_raw_restore(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_raw_ops);
 	struct pci_dev *pdev = sim->pdev;
 	int msi = SIM_MSI_CAP, i;
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSI), 2);
 	/* A reset: message and enable bit gone */
-	sim_set(sim, msi + PCI_MSI_FLAGS, 2,
-		sim_get(sim, msi + PCI_MSI_FLAGS, 2) & ~PCI_MSI_FLAGS_ENABLE,
+	ops_sim_set(sim, msi + PCI_MSI_FLAGS, 2,
+		    ops_sim_get(sim, msi + PCI_MSI_FLAGS, 2) & ~PCI_MSI_FLAGS_ENABLE,
 		PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
-	sim_set(sim, msi + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
-	sim_set(sim, msi + PCI_MSI_ADDRESS_HI, 4, 0, 0xffffffff);
-	sim_set(sim, msi + PCI_MSI_DATA_64, 2, 0, 0xffff);
+	ops_sim_set(sim, msi + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
+	ops_sim_set(sim, msi + PCI_MSI_ADDRESS_HI, 4, 0, 0xffffffff);
+	ops_sim_set(sim, msi + PCI_MSI_DATA_64, 2, 0, 0xffff);
 	pci_restore_msi_state(pdev);
-	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
-	KUNIT_EXPECT_EQ(test, sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), RAW_ADDR_LO(0));
-	KUNIT_EXPECT_EQ(test, sim_get(sim, msi + PCI_MSI_ADDRESS_HI, 4), RAW_ADDR_HI);
-	KUNIT_EXPECT_EQ(test, sim_get(sim, msi + PCI_MSI_DATA_64, 2), RAW_DATA(0));
+	KUNIT_EXPECT_TRUE(test, ops_sim_msi_on(sim));
+	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), RAW_ADDR_LO(0));
+	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_ADDRESS_HI, 4), RAW_ADDR_HI);
+	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_DATA_64, 2), RAW_DATA(0));
 	pci_free_irq_vectors(pdev);
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 8, PCI_IRQ_MSIX), 8);
-	sim_init_table(sim->table);
-	sim_set(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2, SIM_MSIX_VECS - 1,
-		PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+	ops_sim_init_table(sim->table);
+	ops_sim_set(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2, SIM_MSIX_VECS - 1,
+		    PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
 	pci_restore_msi_state(pdev);
-	KUNIT_EXPECT_TRUE(test, sim_msix_on(sim));
+	KUNIT_EXPECT_TRUE(test, ops_sim_msix_on(sim));
 	for (i = 0; i < SIM_MSIX_VECS; i++) {
-		KUNIT_EXPECT_EQ(test, sim_table(sim, i, PCI_MSIX_ENTRY_LOWER_ADDR),
+		KUNIT_EXPECT_EQ(test, ops_sim_table(sim, i, PCI_MSIX_ENTRY_LOWER_ADDR),
 				RAW_ADDR_LO(i));
-		KUNIT_EXPECT_EQ(test, sim_table(sim, i, PCI_MSIX_ENTRY_UPPER_ADDR),
+		KUNIT_EXPECT_EQ(test, ops_sim_table(sim, i, PCI_MSIX_ENTRY_UPPER_ADDR),
 				RAW_ADDR_HI);
-		KUNIT_EXPECT_EQ(test, sim_table(sim, i, PCI_MSIX_ENTRY_DATA),
+		KUNIT_EXPECT_EQ(test, ops_sim_table(sim, i, PCI_MSIX_ENTRY_DATA),
 				RAW_DATA(i));
 	}
 	pci_free_irq_vectors(pdev);
 
 	/* No ->restore(), so the record has none */
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim),
 			   "check(M,2) alloc(M,2) free(M) check(X,8) alloc(X,8) free(X)");
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /* ->restore() returning 0 means the backend did it all: no rewrite */
 static void ops_test_restore_no_rewrite(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_rec_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_rec_ops);
 	struct pci_dev *pdev = sim->pdev;
 	int msi = SIM_MSI_CAP;
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI), 1);
-	sim_set(sim, msi + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
+	ops_sim_set(sim, msi + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
 	sim->restore_ret = 0;
 	pci_restore_msi_state(pdev);
-	KUNIT_EXPECT_EQ(test, sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), 0);
-	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
+	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), 0);
+	KUNIT_EXPECT_TRUE(test, ops_sim_msi_on(sim));
 
 	sim->restore_ret = PCI_MSI_RESTORE_REWRITE;
 	pci_restore_msi_state(pdev);
-	KUNIT_EXPECT_EQ(test, sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), RAW_ADDR_LO(0));
-	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
+	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), RAW_ADDR_LO(0));
+	KUNIT_EXPECT_TRUE(test, ops_sim_msi_on(sim));
 
 	pci_free_irq_vectors(pdev);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim),
 			   "check(M,1) alloc(M,1) restore(M) restore(M) free(M)");
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /*
@@ -957,7 +449,7 @@ static void ops_test_restore_no_rewrite(struct kunit *test)
  */
 static void ops_test_fw_msix(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_fw_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_fw_ops);
 	struct pci_dev *pdev = sim->pdev;
 	struct msi_msg msg = {
 		.address_lo = RAW_ADDR_LO(7),
@@ -969,37 +461,37 @@ static void ops_test_fw_msix(struct kunit *test)
 	sim->quota = 3;
 	sim->grant = 2;
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 8, PCI_IRQ_MSIX), 2);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim),
 			   "check(X,8) alloc(X,3) check(X,2) alloc(X,2)");
-	KUNIT_EXPECT_EQ(test, sim_nr_descs(pdev), 2);
+	KUNIT_EXPECT_EQ(test, ops_sim_nr_descs(pdev), 2);
 	KUNIT_EXPECT_EQ(test, sim->live_irqs, 2);
-	KUNIT_EXPECT_TRUE(test, sim_msix_on(sim));
-	KUNIT_EXPECT_EQ(test, sim_msix_msg_written(sim), 0);
+	KUNIT_EXPECT_TRUE(test, ops_sim_msix_on(sim));
+	KUNIT_EXPECT_EQ(test, ops_sim_msix_msg_written(sim), 0);
 
-	desc = sim_desc(pdev, 1);
+	desc = ops_sim_desc(pdev, 1);
 	KUNIT_ASSERT_NOT_NULL(test, desc);
 	KUNIT_EXPECT_EQ(test, desc->msg.data, FW_DATA(1));
 	pci_write_msi_msg(pci_irq_vector(pdev, 1), &msg);
 	KUNIT_EXPECT_EQ(test, desc->msg.data, RAW_DATA(7));
-	KUNIT_EXPECT_EQ(test, sim_msix_msg_written(sim), 0);
+	KUNIT_EXPECT_EQ(test, ops_sim_msix_msg_written(sim), 0);
 
-	sim_set(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2, SIM_MSIX_VECS - 1,
-		PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+	ops_sim_set(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2, SIM_MSIX_VECS - 1,
+		    PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
 	pci_restore_msi_state(pdev);
-	KUNIT_EXPECT_TRUE(test, sim_msix_on(sim));
-	KUNIT_EXPECT_EQ(test, sim_msix_msg_written(sim), 0);
-	KUNIT_EXPECT_EQ(test, sim_msi_msg_writes(sim), 0);
+	KUNIT_EXPECT_TRUE(test, ops_sim_msix_on(sim));
+	KUNIT_EXPECT_EQ(test, ops_sim_msix_msg_written(sim), 0);
+	KUNIT_EXPECT_EQ(test, ops_sim_msi_msg_writes(sim), 0);
 
 	pci_free_irq_vectors(pdev);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim),
 			   "check(X,8) alloc(X,3) check(X,2) alloc(X,2) restore(X) free(X)");
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /* Firmware MSI: no config write to address or data, ever */
 static void ops_test_fw_msi(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_fw_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_fw_ops);
 	struct pci_dev *pdev = sim->pdev;
 	u16 flags;
 	struct msi_msg msg = {
@@ -1009,50 +501,50 @@ static void ops_test_fw_msi(struct kunit *test)
 	};
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4, PCI_IRQ_MSI), 4);
-	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
+	KUNIT_EXPECT_TRUE(test, ops_sim_msi_on(sim));
 	KUNIT_EXPECT_EQ(test, sim->live_irqs, 4);
-	KUNIT_EXPECT_EQ(test, sim_msi_msg_writes(sim), 0);
+	KUNIT_EXPECT_EQ(test, ops_sim_msi_msg_writes(sim), 0);
 
 	pci_write_msi_msg(pci_irq_vector(pdev, 0), &msg);
-	KUNIT_EXPECT_EQ(test, sim_msi_msg_writes(sim), 0);
-	KUNIT_EXPECT_EQ(test, sim_desc(pdev, 0)->msg.data, RAW_DATA(0));
+	KUNIT_EXPECT_EQ(test, ops_sim_msi_msg_writes(sim), 0);
+	KUNIT_EXPECT_EQ(test, ops_sim_desc(pdev, 0)->msg.data, RAW_DATA(0));
 
 	/*
 	 * Firmware programs Multiple Message Enable with the message, here
 	 * for 8 vectors where the core would write 4: the core leaves it.
 	 */
-	flags = sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2);
+	flags = ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2);
 	flags &= ~(PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
 	flags |= FIELD_PREP(PCI_MSI_FLAGS_QSIZE, 3);
-	sim_set(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2, flags,
-		PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
+	ops_sim_set(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2, flags,
+		    PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
 	pci_restore_msi_state(pdev);
-	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
-	KUNIT_EXPECT_EQ(test, sim_msi_msg_writes(sim), 0);
-	KUNIT_EXPECT_EQ(test, sim_get(sim, SIM_MSI_CAP + PCI_MSI_ADDRESS_LO, 4), 0);
+	KUNIT_EXPECT_TRUE(test, ops_sim_msi_on(sim));
+	KUNIT_EXPECT_EQ(test, ops_sim_msi_msg_writes(sim), 0);
+	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_ADDRESS_LO, 4), 0);
 	KUNIT_EXPECT_EQ(test, FIELD_GET(PCI_MSI_FLAGS_QSIZE,
-					sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2)), 3);
+					ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2)), 3);
 
 	pci_free_irq_vectors(pdev);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim),
 			   "check(M,4) alloc(M,4) restore(M) free(M)");
-	KUNIT_EXPECT_EQ(test, sim_msi_msg_writes(sim), 0);
+	KUNIT_EXPECT_EQ(test, ops_sim_msi_msg_writes(sim), 0);
 	KUNIT_EXPECT_FALSE(test, sim->writes_lost);
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /* Partial grants below the driver's minimum fail and leave nothing */
 static void ops_test_grant_below_min(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_fw_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_fw_ops);
 	struct pci_dev *pdev = sim->pdev;
 
 	/* ->alloc() grants 2 of 8, the driver needs 3 */
 	sim->grant = 2;
 	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 3, 8, PCI_IRQ_MSIX),
 			-ENOSPC);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(X,8) alloc(X,8)");
-	sim_expect_clean(test, sim, false);
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), "check(X,8) alloc(X,8)");
+	ops_sim_expect_clean(test, sim, false);
 
 	/* ->check() allows 2, the driver needs 3: no ->alloc() at all */
 	sim->nr_calls = 0;
@@ -1060,19 +552,19 @@ static void ops_test_grant_below_min(struct kunit *test)
 	sim->quota = 2;
 	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 3, 4, PCI_IRQ_MSI),
 			-ENOSPC);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,4)");
-	sim_expect_clean(test, sim, false);
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), "check(M,4)");
+	ops_sim_expect_clean(test, sim, false);
 
 	/* A grant at or above the minimum is retried and taken */
 	sim->nr_calls = 0;
 	sim->quota = 0;
 	sim->grant = 2;
 	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 4, PCI_IRQ_MSI), 2);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim),
 			   "check(M,4) alloc(M,4) check(M,2) alloc(M,2)");
 	KUNIT_EXPECT_EQ(test, sim->live_irqs, 2);
 	pci_free_irq_vectors(pdev);
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 }
 
 struct ops_fail_case {
@@ -1095,7 +587,7 @@ static const struct ops_fail_case ops_fail_cases[] = {
 
 static void ops_fail_case_desc(const struct ops_fail_case *c, char *desc)
 {
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s %s %d", sim_cb_names[c->cb],
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s %s %d", ops_sim_cb_names[c->cb],
 		 c->type == PCI_CAP_ID_MSIX ? "msix" : "msi", c->err);
 }
 
@@ -1105,11 +597,11 @@ KUNIT_ARRAY_PARAM(ops_fail, ops_fail_cases, ops_fail_case_desc);
 static void ops_test_callback_error(struct kunit *test)
 {
 	const struct ops_fail_case *c = test->param_value;
-	struct ops_sim *sim = sim_create(test, &mock_rec_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_rec_ops);
 	struct pci_dev *pdev = sim->pdev;
 	unsigned int flags = c->type == PCI_CAP_ID_MSIX ? PCI_IRQ_MSIX :
 							  PCI_IRQ_MSI;
-	bool intx_off = sim_intx_off(sim);
+	bool intx_off = ops_sim_intx_off(sim);
 
 	sim->fail_cb = c->cb;
 	sim->fail_err = c->err;
@@ -1118,8 +610,8 @@ static void ops_test_callback_error(struct kunit *test)
 	if (c->cb != SIM_CB_RESTORE) {
 		KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4, flags),
 				c->err);
-		KUNIT_EXPECT_STREQ(test, sim_calls(sim), c->calls);
-		sim_expect_clean(test, sim, intx_off);
+		KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), c->calls);
+		ops_sim_expect_clean(test, sim, intx_off);
 		return;
 	}
 
@@ -1127,28 +619,28 @@ static void ops_test_callback_error(struct kunit *test)
 	pci_restore_msi_state(pdev);
 	/* The backend could not restore: left disabled, not misrouted */
 	if (c->type == PCI_CAP_ID_MSIX)
-		KUNIT_EXPECT_FALSE(test, sim_msix_on(sim));
+		KUNIT_EXPECT_FALSE(test, ops_sim_msix_on(sim));
 	else
-		KUNIT_EXPECT_FALSE(test, sim_msi_on(sim));
+		KUNIT_EXPECT_FALSE(test, ops_sim_msi_on(sim));
 	pci_free_irq_vectors(pdev);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim), c->calls);
-	sim_expect_clean(test, sim, intx_off);
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), c->calls);
+	ops_sim_expect_clean(test, sim, intx_off);
 }
 
 /* MSI and MSI-X exclude each other, without asking the backend */
 static void ops_test_exclusive(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_raw_ops);
 	struct pci_dev *pdev = sim->pdev;
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI), 1);
 	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 8, PCI_IRQ_MSIX),
 			-EINVAL);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,1) alloc(M,1)");
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), "check(M,1) alloc(M,1)");
 	KUNIT_EXPECT_FALSE(test, pdev->msix_enabled);
-	KUNIT_EXPECT_FALSE(test, sim_msix_on(sim));
+	KUNIT_EXPECT_FALSE(test, ops_sim_msix_on(sim));
 	KUNIT_EXPECT_EQ(test, sim->nr_map, 0);
-	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
+	KUNIT_EXPECT_TRUE(test, ops_sim_msi_on(sim));
 	pci_free_irq_vectors(pdev);
 
 	sim->nr_calls = 0;
@@ -1156,18 +648,18 @@ static void ops_test_exclusive(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, pci_enable_msi(pdev), -EINVAL);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(X,2) alloc(X,2)");
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), "check(X,2) alloc(X,2)");
 	KUNIT_EXPECT_FALSE(test, pdev->msi_enabled);
-	KUNIT_EXPECT_FALSE(test, sim_msi_on(sim));
-	KUNIT_EXPECT_TRUE(test, sim_msix_on(sim));
+	KUNIT_EXPECT_FALSE(test, ops_sim_msi_on(sim));
+	KUNIT_EXPECT_TRUE(test, ops_sim_msix_on(sim));
 	pci_free_irq_vectors(pdev);
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /* Disabling what was never enabled does nothing at all */
 static void ops_test_disable_unused(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_raw_ops);
 	struct pci_dev *pdev = sim->pdev;
 
 	pci_disable_msi(pdev);
@@ -1175,7 +667,7 @@ static void ops_test_disable_unused(struct kunit *test)
 	pci_free_irq_vectors(pdev);
 	KUNIT_EXPECT_EQ(test, sim->nr_calls, 0);
 	KUNIT_EXPECT_EQ(test, sim->nr_writes, 0);
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 
 	/* Nor does disabling twice */
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI), 1);
@@ -1184,8 +676,8 @@ static void ops_test_disable_unused(struct kunit *test)
 	pci_disable_msi(pdev);
 	pci_free_irq_vectors(pdev);
 	KUNIT_EXPECT_EQ(test, sim->nr_writes, 0);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,1) alloc(M,1) free(M)");
-	sim_expect_clean(test, sim, false);
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), "check(M,1) alloc(M,1) free(M)");
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /*
@@ -1204,7 +696,7 @@ static void ops_expect_warn(const char *func, bool begin)
 /* A second enable fails, leaves the first one alone and warns */
 static void ops_test_double_enable(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_raw_ops);
 	struct pci_dev *pdev = sim->pdev;
 	bool tainted = test_taint(TAINT_WARN);
 
@@ -1217,9 +709,9 @@ static void ops_test_double_enable(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim->nr_calls, 0);
 	KUNIT_EXPECT_EQ(test, sim->nr_writes, 0);
 	KUNIT_EXPECT_TRUE(test, pdev->msi_enabled);
-	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
+	KUNIT_EXPECT_TRUE(test, ops_sim_msi_on(sim));
 	pci_free_irq_vectors(pdev);
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSIX), 2);
 	sim->nr_calls = 0;
@@ -1231,9 +723,9 @@ static void ops_test_double_enable(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim->nr_calls, 0);
 	KUNIT_EXPECT_EQ(test, sim->nr_writes, 0);
 	KUNIT_EXPECT_TRUE(test, pdev->msix_enabled);
-	KUNIT_EXPECT_TRUE(test, sim_msix_on(sim));
+	KUNIT_EXPECT_TRUE(test, ops_sim_msix_on(sim));
 	pci_free_irq_vectors(pdev);
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 
 	/*
 	 * The warnings were given; once the kernel had warned before, only
@@ -1246,7 +738,7 @@ static void ops_test_double_enable(struct kunit *test)
 /* Vector counts out of range never reach the backend, or are clamped */
 static void ops_test_bad_nvec(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_raw_ops);
 	struct pci_dev *pdev = sim->pdev;
 	struct msix_entry entries[1] = { { .entry = 0 } };
 
@@ -1259,24 +751,24 @@ static void ops_test_bad_nvec(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 9, 16, PCI_IRQ_MSIX), -ENOSPC);
 	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 33, 64, PCI_IRQ_MSI), -ENOSPC);
 	KUNIT_EXPECT_EQ(test, sim->nr_calls, 0);
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 16, PCI_IRQ_MSIX), 8);
 	pci_free_irq_vectors(pdev);
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 64, PCI_IRQ_MSI), 32);
 	KUNIT_EXPECT_EQ(test, sim->live_irqs, 32);
 	KUNIT_EXPECT_EQ(test, FIELD_GET(PCI_MSI_FLAGS_QSIZE,
-					sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2)), 5);
+					ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2)), 5);
 	pci_free_irq_vectors(pdev);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim),
 			   "check(X,8) alloc(X,8) free(X) check(M,32) alloc(M,32) free(M)");
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /* The bridge's backend serves the device, and binds it while vectors exist */
 static void ops_test_resolve(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_raw_ops);
 	struct pci_dev *pdev = sim->pdev;
 
 	KUNIT_EXPECT_PTR_EQ(test, pci_msi_dev_ops(pdev), &mock_raw_ops);
@@ -1296,9 +788,9 @@ static void ops_test_resolve(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, pdev->msi_ops);
 	KUNIT_EXPECT_PTR_EQ(test, pci_msi_dev_ops(pdev), &mock_raw_ops);
 
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim),
 			   "check(M,2) alloc(M,2) free(M) check(X,2) alloc(X,2) free(X)");
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 }
 
 static const struct pci_msi_ops bad_no_alloc_ops = {
@@ -1380,50 +872,50 @@ static void ops_test_set_bridge_ops(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, bridge->msi_ops, &mock_fw_ops);
 
 	/* Registered: the devices below keep their backend */
-	sim = sim_create(test, &mock_raw_ops);
+	sim = ops_sim_create(test, &mock_raw_ops);
 	KUNIT_EXPECT_EQ(test, pci_host_bridge_set_msi_ops(sim->bridge, &mock_fw_ops),
 			-EBUSY);
 	KUNIT_EXPECT_PTR_EQ(test, sim->bridge->msi_ops, &mock_raw_ops);
 	KUNIT_EXPECT_PTR_EQ(test, pci_msi_dev_ops(sim->pdev), &mock_raw_ops);
 	KUNIT_EXPECT_EQ(test, sim->nr_calls, 0);
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /* Without PCI_MSI_OPS_MULTI_MSI plain MSI gets one vector */
 static void ops_test_no_multi_msi(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_single_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_single_ops);
 	struct pci_dev *pdev = sim->pdev;
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4, PCI_IRQ_MSI), 1);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,4) check(M,1) alloc(M,1)");
-	KUNIT_EXPECT_EQ(test, sim_nr_descs(pdev), 1);
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), "check(M,4) check(M,1) alloc(M,1)");
+	KUNIT_EXPECT_EQ(test, ops_sim_nr_descs(pdev), 1);
 	KUNIT_EXPECT_EQ(test, sim->live_irqs, 1);
-	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
+	KUNIT_EXPECT_TRUE(test, ops_sim_msi_on(sim));
 	KUNIT_EXPECT_EQ(test, FIELD_GET(PCI_MSI_FLAGS_QSIZE,
-					sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2)), 0);
+					ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2)), 0);
 	pci_free_irq_vectors(pdev);
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 
 	/* The driver needs two: nothing is allocated */
 	sim->nr_calls = 0;
 	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 4, PCI_IRQ_MSI),
 			-ENOSPC);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,4)");
-	sim_expect_clean(test, sim, false);
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), "check(M,4)");
+	ops_sim_expect_clean(test, sim, false);
 
 	/* MSI-X is not limited by it */
 	sim->nr_calls = 0;
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4, PCI_IRQ_MSIX), 4);
 	pci_free_irq_vectors(pdev);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(X,4) alloc(X,4) free(X)");
-	sim_expect_clean(test, sim, false);
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), "check(X,4) alloc(X,4) free(X)");
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /* Without PCI_MSI_OPS_MSIX, MSI-X fails early and MSI is the fallback */
 static void ops_test_no_msix(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_nomsix_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_nomsix_ops);
 	struct pci_dev *pdev = sim->pdev;
 
 	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4, PCI_IRQ_MSIX),
@@ -1431,45 +923,45 @@ static void ops_test_no_msix(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim->nr_calls, 0);
 	KUNIT_EXPECT_EQ(test, sim->nr_map, 0);
 	KUNIT_EXPECT_FALSE(test, pci_msix_can_alloc_dyn(pdev));
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4,
 						    PCI_IRQ_MSIX | PCI_IRQ_MSI), 4);
 	KUNIT_EXPECT_TRUE(test, pdev->msi_enabled);
 	KUNIT_EXPECT_FALSE(test, pdev->msix_enabled);
-	KUNIT_EXPECT_TRUE(test, sim_msi_on(sim));
-	KUNIT_EXPECT_FALSE(test, sim_msix_on(sim));
+	KUNIT_EXPECT_TRUE(test, ops_sim_msi_on(sim));
+	KUNIT_EXPECT_FALSE(test, ops_sim_msix_on(sim));
 	KUNIT_EXPECT_EQ(test, sim->nr_map, 0);
 	KUNIT_EXPECT_EQ(test, sim->live_irqs, 4);
 	pci_free_irq_vectors(pdev);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,4) alloc(M,4) free(M)");
-	sim_expect_clean(test, sim, false);
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), "check(M,4) alloc(M,4) free(M)");
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /* ->features() overrides ->flags, both ways */
 static void ops_test_features(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_feat_off_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_feat_off_ops);
 	struct pci_dev *pdev = sim->pdev;
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4, PCI_IRQ_MSI), 1);
 	KUNIT_EXPECT_EQ(test, sim->live_irqs, 1);
 	pci_free_irq_vectors(pdev);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim),
 			   "check(M,4) check(M,1) alloc(M,1) free(M)");
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 }
 
 static void ops_test_features_grant(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_feat_on_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_feat_on_ops);
 	struct pci_dev *pdev = sim->pdev;
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4, PCI_IRQ_MSI), 4);
 	KUNIT_EXPECT_EQ(test, sim->live_irqs, 4);
 	pci_free_irq_vectors(pdev);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(M,4) alloc(M,4) free(M)");
-	sim_expect_clean(test, sim, false);
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), "check(M,4) alloc(M,4) free(M)");
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /*
@@ -1480,7 +972,7 @@ static void ops_test_features_grant(struct kunit *test)
  */
 static void ops_test_msix_dyn(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_dyn_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_dyn_ops);
 	struct pci_dev *pdev = sim->pdev;
 	struct msi_map map, any;
 	struct msi_desc *desc;
@@ -1495,15 +987,15 @@ static void ops_test_msix_dyn(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, map.index, 5);
 	KUNIT_EXPECT_GT(test, map.virq, 0);
 	KUNIT_EXPECT_EQ(test, pci_irq_vector(pdev, 5), map.virq);
-	KUNIT_EXPECT_EQ(test, sim_nr_descs(pdev), 3);
+	KUNIT_EXPECT_EQ(test, ops_sim_nr_descs(pdev), 3);
 	KUNIT_EXPECT_EQ(test, sim->live_irqs, 3);
 	desc = irq_get_msi_desc(map.virq);
 	KUNIT_ASSERT_NOT_NULL(test, desc);
 	KUNIT_EXPECT_EQ(test, desc->msi_index, 5);
 	KUNIT_EXPECT_TRUE(test, desc->pci.msi_attrib.is_msix);
-	KUNIT_EXPECT_TRUE(test, sim_table(sim, 5, PCI_MSIX_ENTRY_VECTOR_CTRL) &
+	KUNIT_EXPECT_TRUE(test, ops_sim_table(sim, 5, PCI_MSIX_ENTRY_VECTOR_CTRL) &
 				PCI_MSIX_ENTRY_CTRL_MASKBIT);
-	KUNIT_EXPECT_EQ(test, sim_table(sim, 5, PCI_MSIX_ENTRY_DATA), RAW_DATA(5));
+	KUNIT_EXPECT_EQ(test, ops_sim_table(sim, 5, PCI_MSIX_ENTRY_DATA), RAW_DATA(5));
 
 	/* A taken index is refused; any index takes the first free one */
 	KUNIT_EXPECT_EQ(test, pci_msix_alloc_irq_at(pdev, 5, NULL).index, -EBUSY);
@@ -1513,7 +1005,7 @@ static void ops_test_msix_dyn(struct kunit *test)
 
 	pci_msix_free_irq(pdev, map);
 	KUNIT_EXPECT_EQ(test, sim->live_irqs, 3);
-	KUNIT_EXPECT_EQ(test, sim_nr_descs(pdev), 3);
+	KUNIT_EXPECT_EQ(test, ops_sim_nr_descs(pdev), 3);
 	KUNIT_EXPECT_EQ(test, pci_irq_vector(pdev, 5), -EINVAL);
 	KUNIT_EXPECT_GT(test, pci_irq_vector(pdev, 1), 0);
 
@@ -1523,7 +1015,7 @@ static void ops_test_msix_dyn(struct kunit *test)
 	map = pci_msix_alloc_irq_at(pdev, 6, NULL);
 	KUNIT_EXPECT_EQ(test, map.index, -ENOSPC);
 	KUNIT_EXPECT_EQ(test, map.virq, 0);
-	KUNIT_EXPECT_EQ(test, sim_nr_descs(pdev), 3);
+	KUNIT_EXPECT_EQ(test, ops_sim_nr_descs(pdev), 3);
 	sim->fail_cb = SIM_CB_NONE;
 
 	/* Beyond the table */
@@ -1531,15 +1023,15 @@ static void ops_test_msix_dyn(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, map.index, -ENOSPC);
 
 	pci_free_irq_vectors(pdev);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim),
 			   "check(X,2) alloc(X,2) alloc_at(X,5) alloc_at(X,2) free_at(X,5) alloc_at(X,6) free(X)");
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /* Without PCI_MSI_OPS_MSIX_ALLOC_DYN the backend is never asked */
 static void ops_test_msix_no_dyn(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_raw_ops);
 	struct pci_dev *pdev = sim->pdev;
 	struct msi_map map;
 
@@ -1551,8 +1043,8 @@ static void ops_test_msix_no_dyn(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, map.virq, 0);
 	KUNIT_EXPECT_EQ(test, sim->live_irqs, 2);
 	pci_free_irq_vectors(pdev);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(X,2) alloc(X,2) free(X)");
-	sim_expect_clean(test, sim, false);
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), "check(X,2) alloc(X,2) free(X)");
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /*
@@ -1563,21 +1055,21 @@ static void ops_test_msix_no_dyn(struct kunit *test)
  */
 static void ops_test_oneshot_refused(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_raw_ops);
 	struct pci_dev *pdev = sim->pdev;
 
 	sim->chip = &dummy_irq_chip;
 	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 2, PCI_IRQ_MSIX),
 			-EINVAL);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim), "check(X,2) alloc(X,2) free(X)");
-	sim_expect_clean(test, sim, false);
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim), "check(X,2) alloc(X,2) free(X)");
+	ops_sim_expect_clean(test, sim, false);
 
 	/* With a one-shot safe chip the same request works */
-	sim->chip = &mock_msi_chip;
+	sim->chip = &ops_sim_chip;
 	sim->nr_calls = 0;
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 2, PCI_IRQ_MSIX), 2);
 	pci_free_irq_vectors(pdev);
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /* What msi_activate_early() should have left for @virq */
@@ -1599,7 +1091,7 @@ static void ops_expect_activated(struct kunit *test, int virq, bool reserved)
 static void ops_test_activate_early(struct kunit *test)
 {
 	bool rsv = IS_ENABLED(CONFIG_GENERIC_IRQ_RESERVATION_MODE);
-	struct ops_sim *sim = sim_create(test, &mock_dyn_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_dyn_ops);
 	struct pci_dev *pdev = sim->pdev;
 	struct msi_map map;
 
@@ -1610,13 +1102,13 @@ static void ops_test_activate_early(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, map.index, 4);
 	ops_expect_activated(test, map.virq, rsv);
 	pci_free_irq_vectors(pdev);
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /* Without per-vector masking nothing can wait on a reserved vector */
 static void ops_test_activate_nomask(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_nomask_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_nomask_ops);
 	struct pci_dev *pdev = sim->pdev;
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSIX), 2);
@@ -1627,7 +1119,7 @@ static void ops_test_activate_nomask(struct kunit *test)
 	ops_expect_activated(test, pci_irq_vector(pdev, 0), false);
 	ops_expect_activated(test, pci_irq_vector(pdev, 3), false);
 	pci_free_irq_vectors(pdev);
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /*
@@ -1638,7 +1130,7 @@ static void ops_test_activate_nomask(struct kunit *test)
  */
 static void ops_test_features_fw(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_feat_fw_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_feat_fw_ops);
 	struct pci_dev *pdev = sim->pdev;
 	struct msi_msg msg = {
 		.address_lo = RAW_ADDR_LO(3),
@@ -1648,24 +1140,24 @@ static void ops_test_features_fw(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSIX), 2);
 	pci_write_msi_msg(pci_irq_vector(pdev, 0), &msg);
-	sim_set(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2, SIM_MSIX_VECS - 1,
-		PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+	ops_sim_set(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2, SIM_MSIX_VECS - 1,
+		    PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
 	pci_restore_msi_state(pdev);
-	KUNIT_EXPECT_EQ(test, sim_msix_msg_written(sim), 0);
+	KUNIT_EXPECT_EQ(test, ops_sim_msix_msg_written(sim), 0);
 	pci_free_irq_vectors(pdev);
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI), 1);
 	pci_write_msi_msg(pci_irq_vector(pdev, 0), &msg);
-	KUNIT_EXPECT_EQ(test, sim_msi_msg_writes(sim), 0);
+	KUNIT_EXPECT_EQ(test, ops_sim_msi_msg_writes(sim), 0);
 	pci_free_irq_vectors(pdev);
-	KUNIT_EXPECT_STREQ(test, sim_calls(sim),
+	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim),
 			   "check(X,2) alloc(X,2) restore(X) free(X) check(M,1) alloc(M,1) free(M)");
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 }
 
 static void ops_test_features_fw_norestore(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_feat_fw_norestore_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_feat_fw_norestore_ops);
 	struct pci_dev *pdev = sim->pdev;
 
 	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 2, PCI_IRQ_MSIX),
@@ -1673,8 +1165,8 @@ static void ops_test_features_fw_norestore(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, sim->nr_calls, 0);
-	KUNIT_EXPECT_EQ(test, sim_msix_msg_written(sim), 0);
-	sim_expect_clean(test, sim, false);
+	KUNIT_EXPECT_EQ(test, ops_sim_msix_msg_written(sim), 0);
+	ops_sim_expect_clean(test, sim, false);
 }
 
 /*
@@ -1684,15 +1176,15 @@ static void ops_test_features_fw_norestore(struct kunit *test)
  */
 static void ops_test_niu_fw(struct kunit *test)
 {
-	struct ops_sim *sim = sim_create(test, &mock_fw_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_fw_ops);
 	struct pci_dev *pdev = sim->pdev;
 
 	pdev->dev_flags |= PCI_DEV_FLAGS_MSIX_TOUCH_ENTRY_DATA_FIRST;
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 3, 3, PCI_IRQ_MSIX), 3);
-	KUNIT_EXPECT_EQ(test, sim_msix_msg_written(sim), 0);
-	KUNIT_EXPECT_EQ(test, sim_table(sim, 0, PCI_MSIX_ENTRY_DATA), SIM_POISON);
+	KUNIT_EXPECT_EQ(test, ops_sim_msix_msg_written(sim), 0);
+	KUNIT_EXPECT_EQ(test, ops_sim_table(sim, 0, PCI_MSIX_ENTRY_DATA), SIM_POISON);
 	pci_free_irq_vectors(pdev);
-	sim_expect_clean(test, sim, false);
+	ops_sim_expect_clean(test, sim, false);
 	pdev->dev_flags &= ~PCI_DEV_FLAGS_MSIX_TOUCH_ENTRY_DATA_FIRST;
 }
 
@@ -1760,7 +1252,7 @@ static void ops_remove_domain(void *data)
 static void ops_test_device_domain(struct kunit *test)
 {
 	const struct ops_domain_case *c = test->param_value;
-	struct ops_sim *sim = sim_create(test, &mock_raw_ops);
+	struct ops_sim *sim = ops_sim_create(test, &mock_raw_ops);
 	struct pci_dev *pdev = sim->pdev;
 	struct fwnode_handle *fn;
 	struct irq_domain *d;
@@ -1786,13 +1278,74 @@ static void ops_test_device_domain(struct kunit *test)
 		KUNIT_ASSERT_EQ_MSG(test, pci_alloc_irq_vectors(pdev, 3, 3, PCI_IRQ_MSIX),
 				    3, "round %d", i);
 		pci_free_irq_vectors(pdev);
-		sim_expect_clean(test, sim, false);
+		ops_sim_expect_clean(test, sim, false);
 		KUNIT_ASSERT_EQ_MSG(test, pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSI),
 				    2, "round %d", i);
 		pci_free_irq_vectors(pdev);
-		sim_expect_clean(test, sim, false);
+		ops_sim_expect_clean(test, sim, false);
 	}
 }
+
+/*
+ * The mocks under the conformance suite (conformance_kunit.c), each
+ * running out of vectors its own way: ->alloc() grants fewer, ->check()
+ * allows fewer, ->alloc() fails after allocating.
+ */
+static long mock_conf_held(struct pci_dev *pdev)
+{
+	return ops_sim_of_dev(pdev)->live_irqs;
+}
+
+static int mock_conf_grant(struct kunit *test, struct pci_dev *pdev,
+			   unsigned int n)
+{
+	ops_sim_of_dev(pdev)->grant = n;
+	return 0;
+}
+
+static int mock_conf_quota(struct kunit *test, struct pci_dev *pdev,
+			   unsigned int n)
+{
+	ops_sim_of_dev(pdev)->quota = n;
+	return 0;
+}
+
+static int mock_conf_fail(struct kunit *test, struct pci_dev *pdev,
+			  unsigned int n)
+{
+	struct ops_sim *sim = ops_sim_of_dev(pdev);
+
+	sim->fail_cb = SIM_CB_ALLOC;
+	sim->fail_err = -ENOSPC;
+	return 0;
+}
+
+static struct pci_msi_conformance mock_raw_conformance = {
+	.name	= "kunit-raw",
+	.ops	= &mock_raw_ops,
+	.held	= mock_conf_held,
+	.limit	= mock_conf_grant,
+};
+
+PCI_MSI_CONFORMANCE(mock_raw_conformance);
+
+static struct pci_msi_conformance mock_fw_conformance = {
+	.name	= "kunit-fw",
+	.ops	= &mock_fw_ops,
+	.held	= mock_conf_held,
+	.limit	= mock_conf_quota,
+};
+
+PCI_MSI_CONFORMANCE(mock_fw_conformance);
+
+static struct pci_msi_conformance mock_dyn_conformance = {
+	.name	= "kunit-dyn",
+	.ops	= &mock_dyn_ops,
+	.held	= mock_conf_held,
+	.limit	= mock_conf_fail,
+};
+
+PCI_MSI_CONFORMANCE(mock_dyn_conformance);
 
 static struct kunit_case ops_test_cases[] = {
 	KUNIT_CASE(ops_test_raw_msi),

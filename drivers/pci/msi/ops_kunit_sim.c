@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A simulated PCI device for the KUnit tests of the PCI MSI core
+ *
+ * Each test puts the device on a root bus of its own: a host bridge
+ * whose config accessors are backed by an array that holds an MSI
+ * capability (64-bit, maskable, 32 vectors) and an MSI-X capability (8
+ * entries, table in BAR0), and that log every config write. The MSI-X
+ * table lives in RAM, handed to the core through the static stubs of
+ * msix_map_region() and msix_unmap_region(). The bridge carries the
+ * backend under test, so the device never sees the platform's own MSI
+ * backend unless a test puts it there.
+ *
+ * Creating a root bus needs arch sysdata that pci_domain_nr() and
+ * pcibus_to_node() understand: struct pci_sysdata on x86, a struct
+ * pci_controller of the test's own on powerpc (no device tree node, not
+ * on the hose list), nothing on architectures with generic PCI domains.
+ * On sparc64 it is a firmware-described PBM (struct pci_pbm_info) that
+ * the generic scan path dereferences; the tests skip themselves there.
+ *
+ * Copyright (C) 2026 msi-ops maintainers
+ */
+
+#include <kunit/static_stub.h>
+#include <kunit/test.h>
+#include <linux/bitfield.h>
+#include <linux/irq.h>
+#include <linux/msi.h>
+#include <linux/msi_ops.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+#include "../pci.h"
+#include "msi.h"
+#include "ops_kunit_sim.h"
+
+const char * const ops_sim_cb_names[] = {
+	[SIM_CB_NONE]		= "none",
+	[SIM_CB_CHECK]		= "check",
+	[SIM_CB_ALLOC]		= "alloc",
+	[SIM_CB_FREE]		= "free",
+	[SIM_CB_RESTORE]	= "restore",
+	[SIM_CB_ALLOC_AT]	= "alloc_at",
+	[SIM_CB_FREE_AT]	= "free_at",
+};
+
+static struct ops_sim *sim_of_bus(struct pci_bus *bus)
+{
+	return pci_host_bridge_priv(pci_find_host_bridge(bus));
+}
+
+struct ops_sim *ops_sim_of_dev(struct pci_dev *dev)
+{
+	return sim_of_bus(dev->bus);
+}
+
+/* Simulated config space */
+
+static int sim_cfg_read(struct pci_bus *bus, unsigned int devfn, int where,
+			int size, u32 *val)
+{
+	struct ops_sim *sim = sim_of_bus(bus);
+	int i;
+
+	if (bus->number || devfn || where < 0 ||
+	    where + size > PCI_CFG_SPACE_EXP_SIZE) {
+		PCI_SET_ERROR_RESPONSE(val);
+		return PCIBIOS_DEVICE_NOT_FOUND;
+	}
+	*val = 0;
+	for (i = 0; i < size; i++)
+		*val |= (u32)sim->cfg[where + i] << (8 * i);
+	return PCIBIOS_SUCCESSFUL;
+}
+
+static int sim_cfg_write(struct pci_bus *bus, unsigned int devfn, int where,
+			 int size, u32 val)
+{
+	struct ops_sim *sim = sim_of_bus(bus);
+	u8 b, m;
+	int i;
+
+	if (bus->number || devfn || where < 0 ||
+	    where + size > PCI_CFG_SPACE_EXP_SIZE)
+		return PCIBIOS_DEVICE_NOT_FOUND;
+
+	/* Called under pci_lock: no locking of our own */
+	if (sim->nr_writes < SIM_MAX_WRITES) {
+		sim->writes[sim->nr_writes].where = where;
+		sim->writes[sim->nr_writes].size = size;
+		sim->writes[sim->nr_writes].val = val;
+		sim->nr_writes++;
+	} else {
+		sim->writes_lost = true;
+	}
+
+	for (i = 0; i < size; i++) {
+		b = val >> (8 * i);
+		m = sim->wmask[where + i];
+		sim->cfg[where + i] = (sim->cfg[where + i] & ~m) | (b & m);
+	}
+	return PCIBIOS_SUCCESSFUL;
+}
+
+static struct pci_ops sim_pci_ops = {
+	.read	= sim_cfg_read,
+	.write	= sim_cfg_write,
+};
+
+void ops_sim_set(struct ops_sim *sim, int where, int size, u32 val,
+		 u32 wmask)
+{
+	int i;
+
+	for (i = 0; i < size; i++) {
+		sim->cfg[where + i] = val >> (8 * i);
+		sim->wmask[where + i] = wmask >> (8 * i);
+	}
+}
+
+u32 ops_sim_get(struct ops_sim *sim, int where, int size)
+{
+	u32 val = 0;
+	int i;
+
+	for (i = 0; i < size; i++)
+		val |= (u32)sim->cfg[where + i] << (8 * i);
+	return val;
+}
+
+static void sim_init_cfg(struct ops_sim *sim)
+{
+	int msi = SIM_MSI_CAP, msix = SIM_MSIX_CAP;
+
+	ops_sim_set(sim, PCI_VENDOR_ID, 2, SIM_VENDOR, 0);
+	ops_sim_set(sim, PCI_DEVICE_ID, 2, SIM_DEVICE, 0);
+	ops_sim_set(sim, PCI_COMMAND, 2, 0,
+		    PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
+		PCI_COMMAND_PARITY | PCI_COMMAND_SERR |
+		PCI_COMMAND_INTX_DISABLE);
+	ops_sim_set(sim, PCI_STATUS, 2, PCI_STATUS_CAP_LIST, 0);
+	/* Revision 1, class 0xff0000: a device that fits no class */
+	ops_sim_set(sim, PCI_CLASS_REVISION, 4, 0xff000001, 0);
+	ops_sim_set(sim, PCI_HEADER_TYPE, 1, PCI_HEADER_TYPE_NORMAL, 0);
+	/* BAR0: 4 KiB of 32-bit memory, MSI-X table at 0, PBA at 2 KiB */
+	ops_sim_set(sim, PCI_BASE_ADDRESS_0, 4,
+		    SIM_BAR0 | PCI_BASE_ADDRESS_MEM_TYPE_32, 0xfffff000);
+	ops_sim_set(sim, PCI_CAPABILITY_LIST, 1, msi, 0);
+	ops_sim_set(sim, PCI_INTERRUPT_LINE, 1, 0, 0xff);
+	ops_sim_set(sim, PCI_INTERRUPT_PIN, 1, 0, 0);
+
+	ops_sim_set(sim, msi + PCI_CAP_LIST_ID, 1, PCI_CAP_ID_MSI, 0);
+	ops_sim_set(sim, msi + PCI_CAP_LIST_NEXT, 1, msix, 0);
+	ops_sim_set(sim, msi + PCI_MSI_FLAGS, 2,
+		    PCI_MSI_FLAGS_64BIT | PCI_MSI_FLAGS_MASKBIT |
+		FIELD_PREP(PCI_MSI_FLAGS_QMASK, ilog2(SIM_MSI_VECS)),
+		PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
+	ops_sim_set(sim, msi + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
+	ops_sim_set(sim, msi + PCI_MSI_ADDRESS_HI, 4, 0, 0xffffffff);
+	ops_sim_set(sim, msi + PCI_MSI_DATA_64, 2, 0, 0xffff);
+	ops_sim_set(sim, msi + PCI_MSI_MASK_64, 4, 0, 0xffffffff);
+	ops_sim_set(sim, msi + PCI_MSI_PENDING_64, 4, 0, 0);
+
+	ops_sim_set(sim, msix + PCI_CAP_LIST_ID, 1, PCI_CAP_ID_MSIX, 0);
+	ops_sim_set(sim, msix + PCI_CAP_LIST_NEXT, 1, 0, 0);
+	ops_sim_set(sim, msix + PCI_MSIX_FLAGS, 2, SIM_MSIX_VECS - 1,
+		    PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+	ops_sim_set(sim, msix + PCI_MSIX_TABLE, 4, 0, 0);
+	ops_sim_set(sim, msix + PCI_MSIX_PBA, 4, SIM_PBA_OFFSET, 0);
+}
+
+/* Reset state as hardware has it: address/data unknown, all masked */
+void ops_sim_init_table(__le32 *table)
+{
+	int i;
+
+	for (i = 0; i < SIM_MSIX_VECS; i++) {
+		table[i * 4 + 0] = cpu_to_le32(SIM_POISON);
+		table[i * 4 + 1] = cpu_to_le32(SIM_POISON);
+		table[i * 4 + 2] = cpu_to_le32(SIM_POISON);
+		table[i * 4 + 3] = cpu_to_le32(PCI_MSIX_ENTRY_CTRL_MASKBIT);
+	}
+}
+
+u32 ops_sim_table(struct ops_sim *sim, int entry, int offset)
+{
+	return le32_to_cpu(sim->table[entry * 4 + offset / 4]);
+}
+
+bool ops_sim_msi_on(struct ops_sim *sim)
+{
+	return ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2) &
+		PCI_MSI_FLAGS_ENABLE;
+}
+
+bool ops_sim_msix_on(struct ops_sim *sim)
+{
+	return ops_sim_get(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2) &
+		PCI_MSIX_FLAGS_ENABLE;
+}
+
+bool ops_sim_intx_off(struct ops_sim *sim)
+{
+	return ops_sim_get(sim, PCI_COMMAND, 2) & PCI_COMMAND_INTX_DISABLE;
+}
+
+/* Logged writes that touch the MSI capability's address or data */
+unsigned int ops_sim_msi_msg_writes(struct ops_sim *sim)
+{
+	int first = SIM_MSI_CAP + PCI_MSI_ADDRESS_LO;
+	int end = SIM_MSI_CAP + PCI_MSI_DATA_64 + 2;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < sim->nr_writes; i++) {
+		struct sim_write *w = &sim->writes[i];
+
+		if (w->where < end && w->where + w->size > first)
+			n++;
+	}
+	return n;
+}
+
+/* MSI-X entries whose address/data words are not the poison anymore */
+unsigned int ops_sim_msix_msg_written(struct ops_sim *sim)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < SIM_MSIX_VECS; i++) {
+		if (ops_sim_table(sim, i, PCI_MSIX_ENTRY_LOWER_ADDR) != SIM_POISON ||
+		    ops_sim_table(sim, i, PCI_MSIX_ENTRY_UPPER_ADDR) != SIM_POISON ||
+		    ops_sim_table(sim, i, PCI_MSIX_ENTRY_DATA) != SIM_POISON)
+			n++;
+	}
+	return n;
+}
+
+/* Seams in the core: the MSI-X table in RAM instead of ioremap() */
+
+static void __iomem *sim_msix_map_region(struct pci_dev *dev,
+					 unsigned int nr_entries)
+{
+	struct ops_sim *sim = ops_sim_of_dev(dev);
+
+	if (nr_entries > SIM_MSIX_VECS)
+		return NULL;
+	sim->nr_map++;
+	return (void __iomem __force *)sim->table;
+}
+
+static void sim_msix_unmap_region(struct pci_dev *dev)
+{
+	ops_sim_of_dev(dev)->nr_unmap++;
+}
+
+/* The mock backends */
+
+void ops_sim_record(struct ops_sim *sim, enum sim_cb cb, int type, int nvec)
+{
+	if (sim->nr_calls >= SIM_MAX_CALLS) {
+		sim->calls_lost = true;
+		return;
+	}
+	sim->calls[sim->nr_calls].cb = cb;
+	sim->calls[sim->nr_calls].type = type;
+	sim->calls[sim->nr_calls].nvec = nvec;
+	sim->nr_calls++;
+}
+
+/* The callbacks so far as "check(X,8) alloc(X,3) free(X)" */
+const char *ops_sim_calls(struct ops_sim *sim)
+{
+	size_t len = sizeof(sim->calls_str);
+	unsigned int i;
+	int n = 0;
+
+	sim->calls_str[0] = '\0';
+	for (i = 0; i < sim->nr_calls; i++) {
+		struct sim_call *c = &sim->calls[i];
+		char t = c->type == PCI_CAP_ID_MSIX ? 'X' :
+			 c->type == PCI_CAP_ID_MSI ? 'M' : '?';
+
+		if (c->cb == SIM_CB_CHECK || c->cb == SIM_CB_ALLOC ||
+		    c->cb == SIM_CB_ALLOC_AT || c->cb == SIM_CB_FREE_AT)
+			n += scnprintf(sim->calls_str + n, len - n, "%s%s(%c,%d)",
+				       i ? " " : "", ops_sim_cb_names[c->cb], t,
+				       c->nvec);
+		else
+			n += scnprintf(sim->calls_str + n, len - n, "%s%s(%c)",
+				       i ? " " : "", ops_sim_cb_names[c->cb], t);
+	}
+	if (sim->calls_lost)
+		scnprintf(sim->calls_str + n, len - n, " ...");
+	return sim->calls_str;
+}
+
+/*
+ * The mock's interrupts: one-shot safe as every PCI MSI irq_chip must
+ * be; mask and unmask do nothing, there is no interrupt controller.
+ */
+static void ops_sim_chip_noop(struct irq_data *d)
+{
+}
+
+struct irq_chip ops_sim_chip = {
+	.name		= "kunit-msi",
+	.irq_mask	= ops_sim_chip_noop,
+	.irq_unmask	= ops_sim_chip_noop,
+	.flags		= IRQCHIP_ONESHOT_SAFE,
+};
+
+/* The simulated bus */
+
+static void sim_destroy(void *data)
+{
+	struct ops_sim *sim = data;
+	struct pci_host_bridge *bridge = sim->bridge;
+	struct pci_bus *bus = sim->bus;
+
+	/* A test that stopped half way may have left vectors behind */
+	pci_free_irq_vectors(sim->pdev);
+
+	pci_lock_rescan_remove();
+	pci_stop_root_bus(bus);
+	pci_remove_root_bus(bus);
+	pci_unlock_rescan_remove();
+	/* The last reference: frees the bridge and with it @sim */
+	pci_free_host_bridge(bridge);
+}
+
+static struct ops_sim *sim_create(struct kunit *test,
+				  const struct pci_msi_ops *ops, bool adapter)
+{
+	struct pci_host_bridge *bridge;
+	struct ops_sim *sim;
+	__le32 *table;
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_X86) && !IS_ENABLED(CONFIG_PPC) &&
+	    !IS_ENABLED(CONFIG_PCI_DOMAINS_GENERIC))
+		kunit_skip(test, "no root bus without a firmware host controller on this arch");
+	KUNIT_ASSERT_NULL_MSG(test, pci_find_bus(SIM_DOMAIN, 0),
+			      "PCI domain %04x is taken", SIM_DOMAIN);
+
+	/*
+	 * Stubs and table first: KUnit undoes in reverse order, and the
+	 * bus must be gone before the stubs and the table are.
+	 */
+	table = kunit_kzalloc(test, SIM_MSIX_VECS * PCI_MSIX_ENTRY_SIZE,
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, table);
+	ops_sim_init_table(table);
+	kunit_activate_static_stub(test, msix_map_region, sim_msix_map_region);
+	kunit_activate_static_stub(test, msix_unmap_region,
+				   sim_msix_unmap_region);
+
+	bridge = pci_alloc_host_bridge(sizeof(*sim));
+	KUNIT_ASSERT_NOT_NULL(test, bridge);
+	sim = pci_host_bridge_priv(bridge);
+	sim->bridge = bridge;
+	sim->table = table;
+	sim->chip = &ops_sim_chip;
+	sim_init_cfg(sim);
+
+	bridge->ops = &sim_pci_ops;
+	bridge->busnr = 0;
+#ifdef CONFIG_X86
+	sim->sysdata.domain = SIM_DOMAIN;
+	sim->sysdata.node = NUMA_NO_NODE;
+	bridge->sysdata = &sim->sysdata;
+#elif defined(CONFIG_PPC)
+	/*
+	 * Static, as far as powerpc knows: pSeries releases the bridge
+	 * through pcibios_free_controller(), which unlinks the controller
+	 * (from itself here) and frees only dynamic ones.
+	 */
+	INIT_LIST_HEAD(&sim->hose.list_node);
+	sim->hose.global_number = SIM_DOMAIN;
+	sim->hose.node = NUMA_NO_NODE;
+	sim->hose.is_dynamic = 0;
+	bridge->sysdata = &sim->hose;
+#else
+	bridge->sysdata = sim;
+	bridge->domain_nr = SIM_DOMAIN;
+#endif
+	/*
+	 * The core's adapters cannot be registered (they skip what the
+	 * core does for backends): they are put in place as the resolver
+	 * would choose them.
+	 */
+	if (adapter) {
+		bridge->msi_ops = ops;
+		ret = 0;
+	} else {
+		ret = pci_host_bridge_set_msi_ops(bridge, ops);
+	}
+	if (ret) {
+		pci_free_host_bridge(bridge);
+		KUNIT_FAIL_AND_ABORT(test, "pci_host_bridge_set_msi_ops: %d", ret);
+	}
+
+	pci_lock_rescan_remove();
+	ret = pci_scan_root_bus_bridge(bridge);
+	pci_unlock_rescan_remove();
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "pci_scan_root_bus_bridge failed");
+	sim->bus = bridge->bus;
+
+	sim->pdev = pci_get_slot(sim->bus, PCI_DEVFN(0, 0));
+	if (!sim->pdev) {
+		sim_destroy(sim);
+		KUNIT_FAIL_AND_ABORT(test, "simulated device not found");
+	}
+	/* The bus keeps it until sim_destroy() */
+	pci_dev_put(sim->pdev);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sim_destroy, sim), 0);
+
+	/*
+	 * No driver enables the device, which has no PM capability either:
+	 * bring it to D0 as pci_enable_device() would.
+	 */
+	pci_set_power_state(sim->pdev, PCI_D0);
+	KUNIT_ASSERT_TRUE(test, sim->pdev->current_state == PCI_D0);
+	KUNIT_ASSERT_EQ(test, sim->pdev->msi_cap, SIM_MSI_CAP);
+	KUNIT_ASSERT_EQ(test, sim->pdev->msix_cap, SIM_MSIX_CAP);
+	KUNIT_ASSERT_PTR_EQ(test, pci_msi_dev_ops(sim->pdev), ops);
+
+	/* Only what the test does counts */
+	sim->nr_writes = 0;
+	return sim;
+}
+
+/**
+ * ops_sim_create - A simulated device on a root bus whose bridge has @ops
+ * @test:	The test, which owns the bus until it ends
+ * @ops:	A backend, registered with pci_host_bridge_set_msi_ops()
+ *
+ * Return: The simulation; aborts the test on failure.
+ */
+struct ops_sim *ops_sim_create(struct kunit *test, const struct pci_msi_ops *ops)
+{
+	return sim_create(test, ops, false);
+}
+
+/**
+ * ops_sim_create_adapter - The same, served by one of the core's adapters
+ * @test:	The test, which owns the bus until it ends
+ * @ops:	&pci_msi_irqdomain_ops or &pci_msi_legacy_ops
+ *
+ * Return: The simulation; aborts the test on failure.
+ */
+struct ops_sim *ops_sim_create_adapter(struct kunit *test,
+				       const struct pci_msi_ops *ops)
+{
+	return sim_create(test, ops, true);
+}
+
+unsigned int ops_sim_nr_descs(struct pci_dev *pdev)
+{
+	struct msi_desc *desc;
+	unsigned int n = 0;
+
+	/* No device data: MSI was never tried, so no descriptors */
+	if (!pdev->dev.msi.data)
+		return 0;
+	msi_lock_descs(&pdev->dev);
+	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ALL)
+		n++;
+	msi_unlock_descs(&pdev->dev);
+	return n;
+}
+
+/* Nothing of MSI or MSI-X is left, in the core, the device or the mock */
+void ops_sim_expect_clean(struct kunit *test, struct ops_sim *sim,
+			  bool intx_off)
+{
+	struct pci_dev *pdev = sim->pdev;
+
+	KUNIT_EXPECT_EQ(test, ops_sim_nr_descs(pdev), 0);
+	KUNIT_EXPECT_FALSE(test, pdev->msi_enabled);
+	KUNIT_EXPECT_FALSE(test, pdev->msix_enabled);
+	KUNIT_EXPECT_FALSE(test, ops_sim_msi_on(sim));
+	KUNIT_EXPECT_FALSE(test, ops_sim_msix_on(sim));
+	KUNIT_EXPECT_EQ(test, sim->live_irqs, 0);
+	KUNIT_EXPECT_EQ(test, ops_sim_intx_off(sim), intx_off);
+	KUNIT_EXPECT_NULL(test, pdev->msi_ops);
+	KUNIT_EXPECT_TRUE(test, !pdev->msix_base);
+	KUNIT_EXPECT_EQ(test, sim->nr_map, sim->nr_unmap);
+	KUNIT_EXPECT_FALSE(test, sim->writes_lost);
+}
+
+struct msi_desc *ops_sim_desc(struct pci_dev *pdev, unsigned int nr)
+{
+	int irq = pci_irq_vector(pdev, nr);
+
+	return irq > 0 ? irq_get_msi_desc(irq) : NULL;
+}
