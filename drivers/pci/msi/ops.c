@@ -92,6 +92,14 @@ int pci_host_bridge_set_msi_ops(struct pci_host_bridge *bridge,
 }
 EXPORT_SYMBOL_GPL(pci_host_bridge_set_msi_ops);
 
+/* One of the core's adapters over the mechanisms that predate backends? */
+static bool pci_msi_ops_is_adapter(const struct pci_msi_ops *ops)
+{
+	return ops == &pci_msi_irqdomain_ops ||
+	       (IS_ENABLED(CONFIG_PCI_MSI_ARCH_FALLBACKS) &&
+		ops == &pci_msi_legacy_ops);
+}
+
 /* The properties of @ops for @dev: ->features() overrides ->flags */
 static unsigned int pci_msi_ops_flags_of(const struct pci_msi_ops *ops,
 					 struct pci_dev *dev)
@@ -167,6 +175,12 @@ int pci_msi_ops_bind(struct pci_dev *dev)
 		return -ENOTSUPP;
 
 	flags = pci_msi_ops_flags_of(ops, dev);
+	/* ->features() must not claim what only the core's adapters may */
+	if ((flags & PCI_MSI_OPS_ADAPTER_MASK) && !pci_msi_ops_is_adapter(ops)) {
+		pci_err(dev, "%s: reports adapter-only properties %#x, MSI refused\n",
+			ops->name, flags & PCI_MSI_OPS_ADAPTER_MASK);
+		return -EINVAL;
+	}
 	/* ->features() may claim the message per device: same rule */
 	if ((flags & PCI_MSI_OPS_FW_OWNS_MSG) && !ops->restore) {
 		pci_err(dev, "%s: firmware owns the message but no ->restore(), MSI refused\n",

@@ -307,6 +307,21 @@ static const struct pci_msi_ops mock_feat_fw_norestore_ops = {
 	.free		= mock_free,
 };
 
+static unsigned int mock_features_adapter(struct pci_dev *dev)
+{
+	return PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MSI_DOMAIN;
+}
+
+/* ->features() claims what only the core's adapters may */
+static const struct pci_msi_ops mock_feat_adapter_ops = {
+	.name		= "kunit-feat-adapter",
+	.flags		= PCI_MSI_OPS_MSIX,
+	.features	= mock_features_adapter,
+	.check		= mock_check,
+	.alloc		= mock_raw_alloc,
+	.free		= mock_free,
+};
+
 /* The tests */
 
 /* Raw MSI: check, alloc, free in order; the message is in the device */
@@ -1170,6 +1185,21 @@ static void ops_test_features_fw_norestore(struct kunit *test)
 }
 
 /*
+ * Adapter-only properties skip the core's checks and activation; a
+ * backend cannot get them through ->features() either.
+ */
+static void ops_test_features_adapter(struct kunit *test)
+{
+	struct ops_sim *sim = ops_sim_create(test, &mock_feat_adapter_ops);
+	struct pci_dev *pdev = sim->pdev;
+
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 2, PCI_IRQ_MSIX),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, sim->nr_calls, 0);
+	ops_sim_expect_clean(test, sim, false);
+}
+
+/*
  * Sun NIU wants a write of the MSI-X data word before the vector
  * control word is read. Where firmware owns the message that write is
  * not the core's to make, whatever else the backend says.
@@ -1373,6 +1403,7 @@ static struct kunit_case ops_test_cases[] = {
 	KUNIT_CASE(ops_test_activate_nomask),
 	KUNIT_CASE(ops_test_features_fw),
 	KUNIT_CASE(ops_test_features_fw_norestore),
+	KUNIT_CASE(ops_test_features_adapter),
 	KUNIT_CASE(ops_test_niu_fw),
 	KUNIT_CASE_PARAM(ops_test_device_domain, ops_domain_gen_params),
 	{}
