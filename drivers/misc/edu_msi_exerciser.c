@@ -14,27 +14,53 @@
  * count what arrived, under /sys/kernel/debug/edu-msi/<pci device>/:
  *
  *   raise     (write) raise N interrupts, one after the other
+ *   flood     (write) "CPU MAX": start a free-running source, a kernel
+ *                     thread on CPU that raises bursts of 1 to MAX
+ *                     interrupts back to back, of every order of
+ *                     magnitude alike; "stop": stop it
+ *   threaded  (write) re-request the vector as a threaded interrupt with
+ *                     no primary handler and no IRQF_ONESHOT, raise N
+ *                     interrupts one after the other, then go back to
+ *                     the normal handler
+ *             (read)  the outcome of the last such run
  *   reset     (write) zero the counters
  *   raised    (read)  interrupts requested from the device
  *   received  (read)  interrupts handled (status was non-zero)
  *   lost      (read)  raises whose interrupt did not arrive in time
  *   spurious  (read)  handler invocations with an empty status
  *   irq       (read)  Linux interrupt number of the vector
- *   stats     (read)  all of the above on one line
+ *   stats     (read)  all of the above on one line, plus the bursts of
+ *                     the free-running source and those of them whose
+ *                     last interrupt never arrived
+ *
+ * The free-running source does not wait for each interrupt, so device
+ * writes keep landing while the interrupt is being moved between CPUs.
+ * The device ORs every raise into its status register, and the local
+ * APIC merges an edge into a vector that is still pending, so one
+ * handler run may stand for several raises; that is allowed. What is
+ * not allowed is a raise that no handler ever sees: after each burst
+ * the source waits until the status register reads zero, which only
+ * the handler's acknowledgment makes it do, and counts the burst as
+ * lost when that does not happen within timeout_ms.
  */
 
 #include <linux/atomic.h>
+#include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
@@ -49,8 +75,11 @@
 /* Status bit used for raising; the handler acknowledges whatever is set. */
 #define EDU_IRQ_TEST		BIT(0)
 
-/* Upper bound for a single write to the raise file. */
+/* Upper bound for a single write to the raise or threaded file. */
 #define EDU_MSI_MAX_RAISE	10000000U
+
+/* Upper bound for the burst length of the free-running source. */
+#define EDU_MSI_MAX_BURST	65536U
 
 static unsigned int timeout_ms = 1000;
 module_param(timeout_ms, uint, 0644);
@@ -64,32 +93,55 @@ static struct dentry *edu_msi_debugfs_root;
  * @pdev: the PCI device
  * @regs: mapping of BAR 0
  * @irq: Linux interrupt number of the single vector
+ * @irq_requested: the normal handler is installed on @irq
  * @dir: debugfs directory of the device
- * @lock: serialises writers of the raise and reset files
- * @wait: woken by the interrupt handler and on removal
+ * @lock: serialises the writers of the debugfs files
+ * @wait: woken by the interrupt handlers and on removal
  * @stopping: set on removal to end a raise loop early
+ * @flood: the free-running source's thread, NULL when it is not running
+ * @flood_max: longest burst of the free-running source
  * @raised: number of interrupts requested from the device
  * @received: number of interrupts handled
  * @lost: number of raises whose interrupt did not arrive within the timeout
  * @spurious: number of handler invocations that found no status bit set
+ * @bursts: bursts of the free-running source
+ * @bursts_lost: bursts whose last raise no handler acknowledged in time
+ * @threaded: interrupts handled by the threaded handler
+ * @thr_ret: return value of the last threaded request_threaded_irq()
+ * @thr_raised: interrupts raised in the last threaded run
+ * @thr_handled: of those, handled by the thread function
+ * @thr_lost: of those, not handled within the timeout
  */
 struct edu_msi {
 	struct pci_dev *pdev;
 	void __iomem *regs;
 	u32 irq;
+	bool irq_requested;
 	struct dentry *dir;
-	struct mutex lock;	/* serialises raise and reset writers */
+	struct mutex lock;	/* serialises debugfs writers */
 	wait_queue_head_t wait;
 	bool stopping;
+	struct task_struct *flood;
+	unsigned int flood_max;
 	atomic64_t raised;
 	atomic64_t received;
 	atomic64_t lost;
 	atomic64_t spurious;
+	atomic64_t bursts;
+	atomic64_t bursts_lost;
+	atomic64_t threaded;
+	int thr_ret;
+	unsigned int thr_raised;
+	unsigned int thr_handled;
+	unsigned int thr_lost;
 };
 
-static irqreturn_t edu_msi_irq_handler(int irq, void *data)
+/*
+ * Acknowledge whatever the device has pending and count it in @handled.
+ * Shared by the normal handler and the thread function.
+ */
+static irqreturn_t edu_msi_ack(struct edu_msi *edu, atomic64_t *handled)
 {
-	struct edu_msi *edu = data;
 	u32 status;
 
 	status = readl(edu->regs + EDU_REG_IRQ_STATUS);
@@ -99,29 +151,45 @@ static irqreturn_t edu_msi_irq_handler(int irq, void *data)
 	}
 
 	writel(status, edu->regs + EDU_REG_IRQ_ACK);
-	atomic64_inc(&edu->received);
+	atomic64_inc(handled);
 	wake_up(&edu->wait);
 
 	return IRQ_HANDLED;
 }
 
+static irqreturn_t edu_msi_irq_handler(int irq, void *data)
+{
+	struct edu_msi *edu = data;
+
+	return edu_msi_ack(edu, &edu->received);
+}
+
+static irqreturn_t edu_msi_irq_thread(int irq, void *data)
+{
+	struct edu_msi *edu = data;
+
+	return edu_msi_ack(edu, &edu->threaded);
+}
+
 /**
  * edu_msi_raise_one() - raise one interrupt and wait for it
  * @edu: the device
+ * @handled: the counter of the handler installed now
  * @timeout: how long to wait, in jiffies
  *
- * Waits for the received counter to move rather than for a per-raise
- * event, so that an interrupt which arrives only after its wait timed out
- * is still counted as received by the handler; the wait itself is then
- * counted as lost.
+ * Waits for @handled to move rather than for a per-raise event, so that
+ * an interrupt which arrives only after its wait timed out is still
+ * counted as handled by the handler; the wait itself is then reported
+ * as lost.
  *
  * Context: Process context, with @edu->lock held.
- * Return: 0 when the interrupt arrived or the wait timed out, -EINTR on a
- * fatal signal, -ENODEV when the device is being removed.
+ * Return: 1 when the interrupt arrived, 0 when the wait timed out,
+ * -EINTR on a fatal signal, -ENODEV when the device is being removed.
  */
-static int edu_msi_raise_one(struct edu_msi *edu, unsigned long timeout)
+static int edu_msi_raise_one(struct edu_msi *edu, atomic64_t *handled,
+			     unsigned long timeout)
 {
-	s64 seen = atomic64_read(&edu->received);
+	s64 seen = atomic64_read(handled);
 	long ret;
 
 	if (READ_ONCE(edu->stopping))
@@ -131,17 +199,15 @@ static int edu_msi_raise_one(struct edu_msi *edu, unsigned long timeout)
 	writel(EDU_IRQ_TEST, edu->regs + EDU_REG_IRQ_RAISE);
 
 	ret = wait_event_killable_timeout(edu->wait,
-					  atomic64_read(&edu->received) != seen ||
+					  atomic64_read(handled) != seen ||
 					  READ_ONCE(edu->stopping),
 					  timeout);
 	if (ret < 0)
 		return -EINTR;
 	if (READ_ONCE(edu->stopping))
 		return -ENODEV;
-	if (!ret)
-		atomic64_inc(&edu->lost);
 
-	return 0;
+	return ret ? 1 : 0;
 }
 
 /**
@@ -151,7 +217,8 @@ static int edu_msi_raise_one(struct edu_msi *edu, unsigned long timeout)
  *
  * The next interrupt is raised only once the previous one was handled (or
  * its wait timed out): a local APIC merges an edge into a vector that is
- * still pending, so raising back to back would lose interrupts by design.
+ * still pending, so raising back to back would make the count of
+ * received interrupts meaningless.
  *
  * Return: 0 on success or a negative error code.
  */
@@ -164,13 +231,21 @@ static int edu_msi_raise(struct edu_msi *edu, unsigned int count)
 	if (mutex_lock_killable(&edu->lock))
 		return -EINTR;
 
-	for (i = 0; i < count; i++) {
-		ret = edu_msi_raise_one(edu, timeout);
-		if (ret)
-			break;
-		cond_resched();
+	if (edu->flood || !edu->irq_requested) {
+		ret = -EBUSY;
+		goto out;
 	}
 
+	for (i = 0; i < count; i++) {
+		ret = edu_msi_raise_one(edu, &edu->received, timeout);
+		if (ret < 0)
+			break;
+		if (!ret)
+			atomic64_inc(&edu->lost);
+		ret = 0;
+		cond_resched();
+	}
+out:
 	mutex_unlock(&edu->lock);
 	return ret;
 }
@@ -199,6 +274,264 @@ static const struct file_operations edu_msi_raise_fops = {
 	.llseek	= noop_llseek,
 };
 
+/**
+ * edu_msi_wait_acked() - wait until the device has nothing pending
+ * @edu: the device
+ * @timeout: how long to wait, in jiffies
+ *
+ * Only the interrupt handler clears the status register, so a status of
+ * zero read after the last raise of a burst proves that a handler ran
+ * after that raise had set its bit: the burst's last interrupt arrived,
+ * possibly merged with earlier ones.
+ *
+ * Context: The free-running source's thread.
+ * Return: 1 when the status read zero in time, 0 when it did not, -EINTR
+ * when the thread is being stopped.
+ */
+static int edu_msi_wait_acked(struct edu_msi *edu, unsigned long timeout)
+{
+	unsigned long end = jiffies + timeout;
+	long left;
+	s64 seen;
+
+	for (;;) {
+		/* Read the counter first: a handler run after it wakes us */
+		seen = atomic64_read(&edu->received);
+		if (!readl(edu->regs + EDU_REG_IRQ_STATUS))
+			return 1;
+		if (kthread_should_stop())
+			return -EINTR;
+		left = (long)(end - jiffies);
+		if (left <= 0)
+			return 0;
+		wait_event_timeout(edu->wait,
+				   atomic64_read(&edu->received) != seen ||
+				   kthread_should_stop(),
+				   left);
+	}
+}
+
+/*
+ * Length of the next burst: a power of two up to @max is picked first,
+ * then a length up to it, so that short bursts (their last raise lands
+ * anywhere relative to what the handler's CPU is doing) are as frequent
+ * as long ones (still raising when that CPU gets to the interrupt).
+ */
+static unsigned int edu_msi_burst_len(unsigned int max)
+{
+	unsigned int span = 1U << get_random_u32_below(ilog2(max) + 1);
+
+	return 1 + get_random_u32_below(span);
+}
+
+/*
+ * The free-running source: bursts of raises, each raise written without
+ * waiting for its interrupt, until stopped.
+ */
+static int edu_msi_flood_fn(void *data)
+{
+	struct edu_msi *edu = data;
+	unsigned long timeout = msecs_to_jiffies(READ_ONCE(timeout_ms));
+	unsigned int i, n;
+	int ret;
+
+	while (!kthread_should_stop()) {
+		n = edu_msi_burst_len(edu->flood_max);
+		for (i = 0; i < n; i++) {
+			writel(EDU_IRQ_TEST, edu->regs + EDU_REG_IRQ_RAISE);
+			if (i % 1024 == 1023)
+				cond_resched();
+		}
+		atomic64_add(n, &edu->raised);
+		atomic64_inc(&edu->bursts);
+
+		ret = edu_msi_wait_acked(edu, timeout);
+		if (ret < 0)
+			break;
+		if (!ret) {
+			atomic64_inc(&edu->bursts_lost);
+			dev_warn_ratelimited(&edu->pdev->dev,
+					     "flood: no handler acknowledged a burst of %u within %u ms\n",
+					     n, jiffies_to_msecs(timeout));
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+/* Stop the free-running source, if it runs; with @edu->lock held */
+static void edu_msi_flood_stop(struct edu_msi *edu)
+{
+	if (!edu->flood)
+		return;
+	kthread_stop(edu->flood);
+	edu->flood = NULL;
+}
+
+static int edu_msi_flood_start(struct edu_msi *edu, unsigned int cpu,
+			       unsigned int max)
+{
+	struct task_struct *t;
+
+	if (edu->flood || !edu->irq_requested || READ_ONCE(edu->stopping))
+		return -EBUSY;
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu) || !max ||
+	    max > EDU_MSI_MAX_BURST)
+		return -EINVAL;
+
+	t = kthread_create(edu_msi_flood_fn, edu, "edu-msi-flood/%u", cpu);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	kthread_bind(t, cpu);
+	edu->flood_max = max;
+	edu->flood = t;
+	wake_up_process(t);
+	return 0;
+}
+
+static ssize_t edu_msi_flood_write(struct file *file, const char __user *buf,
+				   size_t len, loff_t *ppos)
+{
+	struct edu_msi *edu = file->private_data;
+	unsigned int cpu, max;
+	char cmd[32];
+	int ret = 0;
+
+	if (len >= sizeof(cmd))
+		return -EINVAL;
+	if (copy_from_user(cmd, buf, len))
+		return -EFAULT;
+	cmd[len] = '\0';
+
+	if (mutex_lock_killable(&edu->lock))
+		return -EINTR;
+	if (sysfs_streq(cmd, "stop"))
+		edu_msi_flood_stop(edu);
+	else if (sscanf(cmd, "%u %u", &cpu, &max) == 2)
+		ret = edu_msi_flood_start(edu, cpu, max);
+	else
+		ret = -EINVAL;
+	mutex_unlock(&edu->lock);
+
+	return ret ? ret : len;
+}
+
+static const struct file_operations edu_msi_flood_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= edu_msi_flood_write,
+	.llseek	= noop_llseek,
+};
+
+/**
+ * edu_msi_threaded() - serve the vector by a thread function alone
+ * @edu: the device
+ * @count: number of interrupts to raise
+ *
+ * Replaces the normal handler by request_threaded_irq() with no primary
+ * handler and no IRQF_ONESHOT, which every PCI/MSI interrupt upstream
+ * accepts (its irq_chip is one-shot safe), raises @count interrupts one
+ * at a time, then installs the normal handler again. The outcome is
+ * kept for reading the threaded file.
+ *
+ * Return: 0 when the normal handler is back, whatever the threaded
+ * request returned; a negative error code otherwise.
+ */
+static int edu_msi_threaded(struct edu_msi *edu, unsigned int count)
+{
+	unsigned long timeout = msecs_to_jiffies(READ_ONCE(timeout_ms));
+	s64 before;
+	unsigned int i;
+	int ret;
+
+	if (mutex_lock_killable(&edu->lock))
+		return -EINTR;
+
+	if (edu->flood || !edu->irq_requested) {
+		ret = -EBUSY;
+		goto out;
+	}
+
+	free_irq(edu->irq, edu);
+	edu->irq_requested = false;
+
+	edu->thr_raised = 0;
+	edu->thr_handled = 0;
+	edu->thr_lost = 0;
+	edu->thr_ret = request_threaded_irq(edu->irq, NULL, edu_msi_irq_thread,
+					    0, KBUILD_MODNAME "-threaded", edu);
+	if (!edu->thr_ret) {
+		before = atomic64_read(&edu->threaded);
+		for (i = 0; i < count; i++) {
+			ret = edu_msi_raise_one(edu, &edu->threaded, timeout);
+			if (ret < 0)
+				break;
+			edu->thr_raised++;
+			if (!ret)
+				edu->thr_lost++;
+			cond_resched();
+		}
+		edu->thr_handled = atomic64_read(&edu->threaded) - before;
+		free_irq(edu->irq, edu);
+	}
+
+	ret = request_irq(edu->irq, edu_msi_irq_handler, 0, KBUILD_MODNAME, edu);
+	if (ret)
+		dev_err(&edu->pdev->dev, "cannot request irq %u again: %d\n",
+			edu->irq, ret);
+	else
+		edu->irq_requested = true;
+out:
+	mutex_unlock(&edu->lock);
+	return ret;
+}
+
+static ssize_t edu_msi_threaded_write(struct file *file,
+				      const char __user *buf, size_t len,
+				      loff_t *ppos)
+{
+	struct seq_file *m = file->private_data;	/* single_open() */
+	struct edu_msi *edu = m->private;
+	unsigned int count;
+	int ret;
+
+	ret = kstrtouint_from_user(buf, len, 10, &count);
+	if (ret)
+		return ret;
+	if (!count || count > EDU_MSI_MAX_RAISE)
+		return -EINVAL;
+
+	ret = edu_msi_threaded(edu, count);
+	return ret ? ret : len;
+}
+
+static int edu_msi_threaded_show(struct seq_file *m, void *unused)
+{
+	struct edu_msi *edu = m->private;
+
+	if (mutex_lock_killable(&edu->lock))
+		return -EINTR;
+	seq_printf(m, "request=%d raised=%u handled=%u lost=%u\n",
+		   edu->thr_ret, edu->thr_raised, edu->thr_handled,
+		   edu->thr_lost);
+	mutex_unlock(&edu->lock);
+	return 0;
+}
+
+static int edu_msi_threaded_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, edu_msi_threaded_show, inode->i_private);
+}
+
+static const struct file_operations edu_msi_threaded_fops = {
+	.owner		= THIS_MODULE,
+	.open		= edu_msi_threaded_open,
+	.read		= seq_read,
+	.write		= edu_msi_threaded_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
 static ssize_t edu_msi_reset_write(struct file *file, const char __user *buf,
 				   size_t len, loff_t *ppos)
 {
@@ -211,6 +544,9 @@ static ssize_t edu_msi_reset_write(struct file *file, const char __user *buf,
 	atomic64_set(&edu->received, 0);
 	atomic64_set(&edu->lost, 0);
 	atomic64_set(&edu->spurious, 0);
+	atomic64_set(&edu->bursts, 0);
+	atomic64_set(&edu->bursts_lost, 0);
+	atomic64_set(&edu->threaded, 0);
 
 	mutex_unlock(&edu->lock);
 	return len;
@@ -235,10 +571,12 @@ static int edu_msi_stats_show(struct seq_file *m, void *unused)
 {
 	struct edu_msi *edu = m->private;
 
-	seq_printf(m, "raised=%lld received=%lld lost=%lld spurious=%lld irq=%u\n",
+	seq_printf(m, "raised=%lld received=%lld lost=%lld spurious=%lld irq=%u bursts=%lld bursts_lost=%lld threaded=%lld\n",
 		   atomic64_read(&edu->raised), atomic64_read(&edu->received),
 		   atomic64_read(&edu->lost), atomic64_read(&edu->spurious),
-		   edu->irq);
+		   edu->irq, atomic64_read(&edu->bursts),
+		   atomic64_read(&edu->bursts_lost),
+		   atomic64_read(&edu->threaded));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(edu_msi_stats);
@@ -251,6 +589,8 @@ static void edu_msi_debugfs_init(struct edu_msi *edu)
 	edu->dir = dir;
 
 	debugfs_create_file("raise", 0200, dir, edu, &edu_msi_raise_fops);
+	debugfs_create_file("flood", 0200, dir, edu, &edu_msi_flood_fops);
+	debugfs_create_file("threaded", 0600, dir, edu, &edu_msi_threaded_fops);
 	debugfs_create_file("reset", 0200, dir, edu, &edu_msi_reset_fops);
 	debugfs_create_file_unsafe("raised", 0444, dir, &edu->raised,
 				   &edu_msi_counter_fops);
@@ -303,6 +643,7 @@ static int edu_msi_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		dev_err(dev, "cannot request irq %u: %d\n", edu->irq, ret);
 		goto err_free_vectors;
 	}
+	edu->irq_requested = true;
 
 	pci_set_drvdata(pdev, edu);
 	edu_msi_debugfs_init(edu);
@@ -325,7 +666,10 @@ static void edu_msi_remove(struct pci_dev *pdev)
 	wake_up_all(&edu->wait);
 	debugfs_remove_recursive(edu->dir);
 
-	free_irq(edu->irq, edu);
+	/* No debugfs writer is left: nothing takes the lock any more */
+	edu_msi_flood_stop(edu);
+	if (edu->irq_requested)
+		free_irq(edu->irq, edu);
 	pci_free_irq_vectors(pdev);
 }
 

@@ -77,7 +77,7 @@ boot_variants() {
 # (which shows that the check sees them). The groups that rewrite or
 # restore messages run; the long rebind loop does not.
 isolation() {
-	MSITEST_ARGS="msitest.tests=vectors,edu,affinity,reset,klog msitest.affinity=200" \
+	MSITEST_ARGS="msitest.tests=vectors,edu,affinity,reset,klog msitest.affinity=200 msitest.flood=200" \
 		"$T/isolation.sh" "$1" >"$B/results/$1-isolation/isolation.tap"
 }
 
