@@ -623,7 +623,7 @@ static void hvsim_test_msi_log_fault(struct kunit *test)
 
 	/* The log holds every call, arguments in order, with its status */
 	KUNIT_ASSERT_EQ(test, sim->nr_log, 9);
-	KUNIT_EXPECT_EQ(test, sim->log[1].fn, HVSIM_MSI_SETMSIQ);
+	KUNIT_EXPECT_STREQ(test, hvsim_fn_names[sim->log[1].fn], "msi_setmsiq");
 	KUNIT_EXPECT_EQ(test, sim->log[1].arg[0], msi);
 	KUNIT_EXPECT_EQ(test, sim->log[1].arg[1], HVSIM_EQ_FIRST + 1);
 	KUNIT_EXPECT_EQ(test, sim->log[1].arg[2], HV_MSITYPE_MSI64);
