@@ -14,9 +14,9 @@
  * Creating a root bus needs arch sysdata that pci_domain_nr() and
  * pcibus_to_node() understand: struct pci_sysdata on x86, a struct
  * pci_controller of the test's own on powerpc (no device tree node, not
- * on the hose list), nothing on architectures with generic PCI domains.
- * On sparc64 it is a firmware-described PBM (struct pci_pbm_info) that
- * the generic scan path dereferences; the tests skip themselves there.
+ * on the hose list), a synthetic PBM from arch/sparc/kernel/pci_kunit.c
+ * on sparc64 (the sysdata of every sparc64 PCI bus is its controller's
+ * PBM), nothing on architectures with generic PCI domains.
  *
  * Copyright (C) 2026 msi-ops maintainers
  */
@@ -29,6 +29,10 @@
 #include <linux/msi_ops.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
+
+#ifdef CONFIG_SPARC64
+#include <asm/pci_kunit.h>
+#endif
 
 #include "../pci.h"
 #include "msi.h"
@@ -332,10 +336,14 @@ static struct ops_sim *sim_create(struct kunit *test,
 {
 	struct pci_host_bridge *bridge;
 	struct ops_sim *sim;
+#ifdef CONFIG_SPARC64
+	void *pbm;
+#endif
 	__le32 *table;
 	int ret;
 
 	if (!IS_ENABLED(CONFIG_X86) && !IS_ENABLED(CONFIG_PPC) &&
+	    !IS_ENABLED(CONFIG_SPARC64) &&
 	    !IS_ENABLED(CONFIG_PCI_DOMAINS_GENERIC))
 		kunit_skip(test, "no root bus without a firmware host controller on this arch");
 	KUNIT_ASSERT_NULL_MSG(test, pci_find_bus(SIM_DOMAIN, 0),
@@ -349,6 +357,11 @@ static struct ops_sim *sim_create(struct kunit *test,
 			      GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, table);
 	ops_sim_init_table(table);
+#ifdef CONFIG_SPARC64
+	/* Before the bus, so that it outlives it */
+	pbm = sparc_pci_kunit_sysdata(test, SIM_DOMAIN);
+	KUNIT_ASSERT_NOT_NULL(test, pbm);
+#endif
 	kunit_activate_static_stub(test, msix_map_region, sim_msix_map_region);
 	kunit_activate_static_stub(test, msix_unmap_region,
 				   sim_msix_unmap_region);
@@ -378,6 +391,8 @@ static struct ops_sim *sim_create(struct kunit *test,
 	sim->hose.node = NUMA_NO_NODE;
 	sim->hose.is_dynamic = 0;
 	bridge->sysdata = &sim->hose;
+#elif defined(CONFIG_SPARC64)
+	bridge->sysdata = pbm;
 #else
 	bridge->sysdata = sim;
 	bridge->domain_nr = SIM_DOMAIN;

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sun4v PCI MSI backend: what msi_sun4v.c shares with its KUnit tests
+ *
+ * Copyright (C) 2026 msi-ops maintainers
+ */
+#ifndef _SPARC64_MSI_SUN4V_H
+#define _SPARC64_MSI_SUN4V_H
+
+#include <linux/types.h>
+
+struct device_node;
+struct sun4v_msi;
+
+/* Size of one event queue record */
+#define SUN4V_MSIQ_REC_SIZE	64
+
+/**
+ * struct sun4v_msi_props - What a sun4v PBM's firmware node says about MSI
+ * @msiq_num:		Event queues (EQs) the backend uses (``#msi-eqs``)
+ * @msiq_ent_count:	Records per EQ (``msi-eq-size``), a power of two
+ * @msiq_first:		First EQ id (``msi-eq-to-devino`` or ``msi-eq-devino``)
+ * @msiq_first_devino:	Devino of the first EQ; EQ i interrupts on
+ *			@msiq_first_devino + i
+ * @msi_total:		MSIs of the root complex (``#msi``)
+ * @msi_first:		First MSI number of the PBM (``msi-ranges``)
+ * @msi_num:		MSI numbers of the PBM (``msi-ranges``)
+ * @msi_data_mask:	Bits of the data that carry the MSI number
+ *			(``msi-data-mask``)
+ * @msix_data_width:	16 (MSI only) or 32 (MSI-X too) (``msix-data-width``)
+ * @msi32_start:	Address of the 32-bit MSI window (``msi-address-ranges``)
+ * @msi32_len:		Its length, not 0
+ * @msi64_start:	Address of the 64-bit MSI window
+ * @msi64_len:		Its length, 0 when there is none
+ */
+struct sun4v_msi_props {
+	u32	msiq_num;
+	u32	msiq_ent_count;
+	u32	msiq_first;
+	u32	msiq_first_devino;
+	u32	msi_total;
+	u32	msi_first;
+	u32	msi_num;
+	u32	msi_data_mask;
+	u32	msix_data_width;
+	u64	msi32_start;
+	u64	msi32_len;
+	u64	msi64_start;
+	u64	msi64_len;
+};
+
+int sun4v_msi_parse(struct device_node *dp, const char *name,
+		    struct sun4v_msi_props *p);
+
+/**
+ * struct sun4v_msi_hv_ops - The hypervisor as the backend sees it (the seam)
+ *
+ * Every hypervisor service the backend uses, and nothing else: under
+ * QEMU sun4u, which has no hypervisor, any real hypervisor trap is
+ * fatal, so the KUnit tests put a simulated hypervisor behind this
+ * table. The calls return an HV_E* status and take the MSI numbers and
+ * EQ ids of the VPCI API (group HV_GRP_PCI); head and tail are byte
+ * offsets into the queue. @m identifies the PBM (its devhandle).
+ *
+ * @msiq_conf:		MSIQ_CONF: bind EQ @msiqid to @ra with @nentries
+ *			records; @ra = 0, @nentries = 0 unconfigures it
+ * @msiq_info:		MSIQ_INFO: where EQ @msiqid is and how big
+ * @msiq_getvalid:	MSIQ_GETVALID
+ * @msiq_setvalid:	MSIQ_SETVALID (HV_MSIQ_VALID or HV_MSIQ_INVALID)
+ * @msiq_getstate:	MSIQ_GETSTATE (HV_MSIQSTATE_IDLE or _ERROR)
+ * @msiq_setstate:	MSIQ_SETSTATE
+ * @msiq_gethead:	MSIQ_GETHEAD
+ * @msiq_sethead:	MSIQ_SETHEAD
+ * @msiq_gettail:	MSIQ_GETTAIL
+ * @msi_getvalid:	MSI_GETVALID
+ * @msi_setvalid:	MSI_SETVALID (HV_MSIVALID_VALID or _INVALID)
+ * @msi_getmsiq:	MSI_GETMSIQ: the EQ MSI @msinum is bound to
+ * @msi_setmsiq:	MSI_SETMSIQ: bind @msinum to @msiqid as @msitype
+ *			(HV_MSITYPE_MSI32 or _MSI64), in this order
+ * @msi_getstate:	MSI_GETSTATE (HV_MSISTATE_IDLE or _DELIVERED)
+ * @msi_setstate:	MSI_SETSTATE
+ * @build_irq:		The Linux interrupt of devino @devino of the PBM
+ *			(sun4v_build_irq(), which makes hypervisor calls
+ *			of its own); 0 on failure. Building it again
+ *			returns the same interrupt.
+ */
+struct sun4v_msi_hv_ops {
+	unsigned long (*msiq_conf)(struct sun4v_msi *m, unsigned long msiqid,
+				   unsigned long ra, unsigned long nentries);
+	unsigned long (*msiq_info)(struct sun4v_msi *m, unsigned long msiqid,
+				   unsigned long *ra, unsigned long *nentries);
+	unsigned long (*msiq_getvalid)(struct sun4v_msi *m,
+				       unsigned long msiqid,
+				       unsigned long *valid);
+	unsigned long (*msiq_setvalid)(struct sun4v_msi *m,
+				       unsigned long msiqid,
+				       unsigned long valid);
+	unsigned long (*msiq_getstate)(struct sun4v_msi *m,
+				       unsigned long msiqid,
+				       unsigned long *state);
+	unsigned long (*msiq_setstate)(struct sun4v_msi *m,
+				       unsigned long msiqid,
+				       unsigned long state);
+	unsigned long (*msiq_gethead)(struct sun4v_msi *m,
+				      unsigned long msiqid,
+				      unsigned long *head);
+	unsigned long (*msiq_sethead)(struct sun4v_msi *m,
+				      unsigned long msiqid,
+				      unsigned long head);
+	unsigned long (*msiq_gettail)(struct sun4v_msi *m,
+				      unsigned long msiqid,
+				      unsigned long *tail);
+	unsigned long (*msi_getvalid)(struct sun4v_msi *m,
+				      unsigned long msinum,
+				      unsigned long *valid);
+	unsigned long (*msi_setvalid)(struct sun4v_msi *m,
+				      unsigned long msinum,
+				      unsigned long valid);
+	unsigned long (*msi_getmsiq)(struct sun4v_msi *m,
+				     unsigned long msinum,
+				     unsigned long *msiqid);
+	unsigned long (*msi_setmsiq)(struct sun4v_msi *m,
+				     unsigned long msinum,
+				     unsigned long msiqid,
+				     unsigned long msitype);
+	unsigned long (*msi_getstate)(struct sun4v_msi *m,
+				      unsigned long msinum,
+				      unsigned long *state);
+	unsigned long (*msi_setstate)(struct sun4v_msi *m,
+				      unsigned long msinum,
+				      unsigned long state);
+	unsigned int (*build_irq)(struct sun4v_msi *m, unsigned int devino);
+};
+
+/* The real hypervisor */
+extern const struct sun4v_msi_hv_ops sun4v_msi_hv;
+
+/**
+ * struct sun4v_msi - MSI state of one sun4v PBM
+ * @name:	For log lines: the PBM's name
+ * @devhandle:	The PBM's device handle, ARG0 of every VPCI call
+ * @hv:		The hypervisor (&sun4v_msi_hv, or a simulation)
+ * @hv_data:	Private to a simulated @hv
+ * @props:	What the firmware node said
+ */
+struct sun4v_msi {
+	const char			*name;
+	u32				devhandle;
+	const struct sun4v_msi_hv_ops	*hv;
+	void				*hv_data;
+	struct sun4v_msi_props		props;
+};
+
+#endif /* _SPARC64_MSI_SUN4V_H */
