@@ -714,7 +714,7 @@ static void conf_test_oneshot(struct kunit *test)
 	struct conf *t = conf_start(test);
 	struct pci_dev *pdev = t->pdev;
 	struct irq_chip *chip;
-	int i, j, n, irq, type;
+	int i, j, n, irq, type, ret;
 
 	for (i = 0; i < ARRAY_SIZE(conf_types); i++) {
 		type = conf_types[i];
@@ -734,11 +734,11 @@ static void conf_test_oneshot(struct kunit *test)
 			KUNIT_ASSERT_NOT_NULL(test, chip);
 			KUNIT_EXPECT_TRUE_MSG(test, chip->flags & IRQCHIP_ONESHOT_SAFE,
 					      "%s", chip->name);
-			KUNIT_EXPECT_EQ_MSG(test,
-					    request_threaded_irq(irq, NULL, conf_thread, 0,
-								 "msi-conf", t),
-					    0, "irq %d", irq);
-			free_irq(irq, t);
+			ret = request_threaded_irq(irq, NULL, conf_thread, 0,
+						   "msi-conf", t);
+			KUNIT_EXPECT_EQ_MSG(test, ret, 0, "irq %d", irq);
+			if (!ret)
+				free_irq(irq, t);
 		}
 		pci_free_irq_vectors(pdev);
 		conf_expect_clean(test, t);

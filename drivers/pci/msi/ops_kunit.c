@@ -90,6 +90,8 @@ static int mock_alloc(struct pci_dev *dev, int type, int nvec, bool fw)
 		for (i = 0; i < desc->nvec_used; i++) {
 			irq_set_chip_and_handler(virq + i, sim->chip,
 						 handle_simple_irq);
+			/* requestable where new descriptors are not (powerpc) */
+			irq_clear_status_flags(virq + i, IRQ_NOREQUEST);
 			irq_set_msi_desc_off(virq, i, desc);
 		}
 
@@ -193,6 +195,7 @@ static int mock_alloc_at(struct pci_dev *dev, struct msi_desc *desc)
 	if (virq < 0)
 		return virq;
 	irq_set_chip_and_handler(virq, sim->chip, handle_simple_irq);
+	irq_clear_status_flags(virq, IRQ_NOREQUEST);
 	irq_set_msi_desc(virq, desc);
 	sim->live_irqs++;
 	pci_write_msi_msg(virq, &msg);
