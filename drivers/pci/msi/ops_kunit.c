@@ -540,8 +540,8 @@ static void ops_test_fw_msi(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ops_sim_msi_on(sim));
 	KUNIT_EXPECT_EQ(test, ops_sim_msi_msg_writes(sim), 0);
 	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_ADDRESS_LO, 4), 0);
-	KUNIT_EXPECT_EQ(test, FIELD_GET(PCI_MSI_FLAGS_QSIZE,
-					ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2)), 3);
+	flags = ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(PCI_MSI_FLAGS_QSIZE, flags), 3);
 
 	pci_free_irq_vectors(pdev);
 	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim),
