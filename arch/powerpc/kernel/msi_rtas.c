@@ -48,7 +48,6 @@
 #include <kunit/static_stub.h>
 
 #include <asm/machdep.h>
-#include <asm/msi_rtas.h>
 #include <asm/pci-bridge.h>
 #include <asm/ppc-pci.h>
 #include <asm/rtas.h>
@@ -108,19 +107,6 @@ struct rtas_msi_pe {
 static struct irq_domain *rtas_msi_domain __ro_after_init;
 static s32 rtas_msi_change_token __ro_after_init = RTAS_UNKNOWN_SERVICE;
 static s32 rtas_msi_query_token __ro_after_init = RTAS_UNKNOWN_SERVICE;
-static bool rtas_msi_active __ro_after_init;
-
-/**
- * rtas_msi_backend_active - Is the RTAS MSI backend the platform's?
- *
- * Return: True once the backend is registered as the platform default,
- * which happens early in boot when firmware has both RTAS MSI calls.
- * The pSeries irq domain code then leaves MSIs alone.
- */
-bool rtas_msi_backend_active(void)
-{
-	return rtas_msi_active;
-}
 
 /*
  * The seam: one raw call of each RTAS function, and the busy wait. The
@@ -1420,8 +1406,9 @@ static void rtas_msi_pci_fixup(struct pci_dev *pdev)
 }
 
 /*
- * Early, so that the PHBs found at core_initcall time know whether to
- * create the pSeries MSI irq domains.
+ * Early, before PCI devices are probed. The pSeries MSI irq domains are
+ * not built with this backend (a Kconfig choice), so nothing else claims
+ * the devices' MSIs.
  */
 static int __init rtas_msi_backend_init(void)
 {
@@ -1453,7 +1440,6 @@ static int __init rtas_msi_backend_init(void)
 		rtas_msi_domain = NULL;
 		return ret;
 	}
-	rtas_msi_active = true;
 
 	if (ppc_md.pci_irq_fixup)
 		pr_warn("platform has a PCI irq fixup already, PCI functions left as they are\n");
