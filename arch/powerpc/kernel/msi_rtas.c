@@ -28,6 +28,7 @@
 
 #include <linux/bitfield.h>
 #include <linux/cache.h>
+#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/init.h>
 #include <linux/interrupt.h>
@@ -41,9 +42,12 @@
 #include <linux/minmax.h>
 #include <linux/msi.h>
 #include <linux/msi_ops.h>
+#include <linux/mutex.h>
 #include <linux/of.h>
 #include <linux/pci.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include <kunit/static_stub.h>
 
@@ -227,6 +231,59 @@ static int rtas_msi_errno(int status)
 }
 
 static int rtas_msi_release(const struct rtas_msi_addr *a, bool quiet);
+static int rtas_msi_query_seq(const struct rtas_msi_addr *a,
+			      unsigned int index, struct rtas_msi_vec *vec);
+
+/*
+ * What firmware holds for each function, as the backend's calls left
+ * it: an entry per function that holds vectors, for debugfs
+ * (rtas_msi/held), where a leak of firmware vectors shows.
+ */
+struct rtas_msi_held {
+	struct list_head	node;
+	u64			buid;
+	u32			config;
+	unsigned int		n;
+	char			name[32];
+};
+
+static LIST_HEAD(rtas_msi_held_list);
+static DEFINE_MUTEX(rtas_msi_held_lock);
+
+/* Firmware holds @n vectors for @a; with @at_least, at least @n */
+static void rtas_msi_account(const struct rtas_msi_addr *a, unsigned int n,
+			     bool at_least)
+{
+	struct rtas_msi_held *h;
+
+	mutex_lock(&rtas_msi_held_lock);
+	list_for_each_entry(h, &rtas_msi_held_list, node) {
+		if (h->buid == a->buid && h->config == a->config)
+			break;
+	}
+	if (list_entry_is_head(h, &rtas_msi_held_list, node)) {
+		h = NULL;
+		if (n) {
+			/* Only a debugging aid: no entry without memory */
+			h = kzalloc(sizeof(*h), GFP_KERNEL);
+			if (h) {
+				h->buid = a->buid;
+				h->config = a->config;
+				list_add_tail(&h->node, &rtas_msi_held_list);
+			}
+		}
+	}
+	if (h) {
+		/* The name of a function that went away must not dangle */
+		strscpy(h->name, a->name, sizeof(h->name));
+		h->n = at_least ? max(h->n, n) : n;
+		if (!h->n) {
+			list_del(&h->node);
+			kfree(h);
+		}
+	}
+	mutex_unlock(&rtas_msi_held_lock);
+}
 
 /*
  * One ibm,change-msi sequence: firmware answers busy with the sequence
@@ -259,6 +316,7 @@ static int rtas_msi_change_seq(const struct rtas_msi_addr *a, u32 func,
 		pr_err("%s: ibm,change-msi granted %d vectors\n", a->name, out[0]);
 		return -EIO;
 	}
+	rtas_msi_account(a, out[0], false);
 	return out[0];
 }
 
@@ -314,9 +372,18 @@ static int rtas_msi_release(const struct rtas_msi_addr *a, bool quiet)
 		pr_err("%s: firmware kept %d vectors on release\n", a->name, rc);
 		return -EIO;
 	}
-	if (rc < 0 && !quiet)
-		pr_err("%s: firmware refused to release the vectors: %d\n",
-		       a->name, rc);
+	if (rc < 0) {
+		struct rtas_msi_vec v;
+
+		/* A failed release of nothing, or vectors left behind? */
+		if (rtas_msi_query_seq(a, 0, &v))
+			rtas_msi_account(a, 0, false);
+		else
+			rtas_msi_account(a, 1, true);
+		if (!quiet)
+			pr_err("%s: firmware refused to release the vectors: %d\n",
+			       a->name, rc);
+	}
 	return rc;
 }
 
@@ -1448,6 +1515,39 @@ static int __init rtas_msi_backend_init(void)
 	return 0;
 }
 machine_early_initcall(pseries, rtas_msi_backend_init);
+
+#ifdef CONFIG_DEBUG_FS
+/* rtas_msi/held: the vectors firmware holds, per function and in all */
+static int rtas_msi_held_show(struct seq_file *m, void *v)
+{
+	struct rtas_msi_held *h;
+	unsigned int total = 0;
+
+	seq_puts(m, "# function buid config vectors\n");
+	mutex_lock(&rtas_msi_held_lock);
+	list_for_each_entry(h, &rtas_msi_held_list, node) {
+		seq_printf(m, "%s %#llx %#x %u\n", h->name, h->buid, h->config,
+			   h->n);
+		total += h->n;
+	}
+	mutex_unlock(&rtas_msi_held_lock);
+	seq_printf(m, "total %u\n", total);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(rtas_msi_held);
+
+static int __init rtas_msi_debugfs_init(void)
+{
+	struct dentry *dir;
+
+	if (!rtas_msi_domain)
+		return 0;
+	dir = debugfs_create_dir("rtas_msi", NULL);
+	debugfs_create_file("held", 0444, dir, NULL, &rtas_msi_held_fops);
+	return 0;
+}
+machine_late_initcall(pseries, rtas_msi_debugfs_init);
+#endif
 
 #ifdef CONFIG_PPC_PSERIES_MSI_RTAS_KUNIT_TEST
 #include "msi_rtas_kunit.c"

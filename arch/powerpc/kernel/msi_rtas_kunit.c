@@ -330,6 +330,21 @@ static unsigned int count_mappings(struct irq_domain *dom)
 	return n;
 }
 
+/* What the backend's debugfs count says firmware holds for @a */
+static unsigned int held_count(const struct rtas_msi_addr *a)
+{
+	struct rtas_msi_held *h;
+	unsigned int n = 0;
+
+	mutex_lock(&rtas_msi_held_lock);
+	list_for_each_entry(h, &rtas_msi_held_list, node) {
+		if (h->buid == a->buid && h->config == a->config)
+			n += h->n;
+	}
+	mutex_unlock(&rtas_msi_held_lock);
+	return n;
+}
+
 static int rtas_msi_test_init(struct kunit *test)
 {
 	struct rtas_msi_test *t;
@@ -377,6 +392,7 @@ static void rtas_msi_test_exit(struct kunit *test)
 	struct fwnode_handle *rfwnode = t->rdom->fwnode;
 
 	/* Nothing leaked by the backend, whatever the test did */
+	KUNIT_EXPECT_EQ(test, held_count(&t->addr), t->sim.held);
 	KUNIT_EXPECT_EQ(test, count_mappings(t->dom), 0);
 	KUNIT_EXPECT_EQ(test, count_mappings(t->rdom), 0);
 	KUNIT_EXPECT_EQ(test, count_irq_descs(), t->descs);
@@ -546,6 +562,31 @@ static void rtas_msi_test_busy_past_deadline(struct kunit *test)
 	KUNIT_EXPECT_GE(test, t->sim.now_ns, limit);
 	KUNIT_EXPECT_LE(test, t->sim.changes - changes, 110);
 	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+}
+
+/*
+ * The count of firmware-held vectors (debugfs rtas_msi/held) follows
+ * firmware: grants, releases, grants that hold nothing (QEMU over a
+ * function's limit), and releases that fail with vectors left behind.
+ */
+static void rtas_msi_test_held_count(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 4, 3), 0);
+	KUNIT_EXPECT_EQ(test, held_count(&t->addr), 4);
+	rtas_msi_unmap(t->vec, 3);
+	t->sim.release_status = RTAS_HARDWARE_ERROR;
+	KUNIT_EXPECT_EQ(test, rtas_msi_release(&t->addr, false), -EIO);
+	KUNIT_EXPECT_GE(test, held_count(&t->addr), 1);
+	t->sim.release_status = 0;
+	KUNIT_EXPECT_EQ(test, rtas_msi_release(&t->addr, false), 0);
+	KUNIT_EXPECT_EQ(test, held_count(&t->addr), 0);
+
+	t->sim.cap = 2;
+	t->sim.cap_no_alloc = true;
+	KUNIT_EXPECT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 4, 4), 2);
+	KUNIT_EXPECT_EQ(test, held_count(&t->addr), 0);
 }
 
 struct rtas_msi_errcase {
@@ -1267,6 +1308,7 @@ static struct kunit_case rtas_msi_test_cases[] = {
 	KUNIT_CASE(rtas_msi_test_busy_forever),
 	KUNIT_CASE(rtas_msi_test_busy_many),
 	KUNIT_CASE(rtas_msi_test_busy_past_deadline),
+	KUNIT_CASE(rtas_msi_test_held_count),
 	KUNIT_CASE_PARAM(rtas_msi_test_error_codes, rtas_msi_err_gen_params),
 	KUNIT_CASE(rtas_msi_test_legacy_fallback),
 	KUNIT_CASE(rtas_msi_test_round_up_refused),
