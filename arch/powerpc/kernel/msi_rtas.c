@@ -235,54 +235,74 @@ static int rtas_msi_query_seq(const struct rtas_msi_addr *a,
 			      unsigned int index, struct rtas_msi_vec *vec);
 
 /*
- * What firmware holds for each function, as the backend's calls left
- * it: an entry per function that holds vectors, for debugfs
- * (rtas_msi/held), where a leak of firmware vectors shows.
+ * What the backend knows of a PCI function, worked out once: what
+ * firmware holds for it, as the backend's calls left it (debugfs
+ * rtas_msi/held shows it, so that a leak of firmware vectors shows),
+ * with the function code of the grant, which restore asks for again;
+ * and the request that ->check() found firmware would grant, which
+ * ->alloc() makes. One record per function that ever asked, found by
+ * its RTAS address, never freed: a function that comes back after a
+ * hot unplug finds its record again.
  */
-struct rtas_msi_held {
+struct rtas_msi_fn {
 	struct list_head	node;
 	u64			buid;
 	u32			config;
-	unsigned int		n;
 	char			name[32];
+	unsigned int		held;
+	u32			func;
+	int			offer_type;
+	unsigned int		offer_nvec;
+	unsigned int		offer_ask;
 };
 
-static LIST_HEAD(rtas_msi_held_list);
-static DEFINE_MUTEX(rtas_msi_held_lock);
+static LIST_HEAD(rtas_msi_fn_list);
+static DEFINE_MUTEX(rtas_msi_fn_lock);
 
-/* Firmware holds @n vectors for @a; with @at_least, at least @n */
-static void rtas_msi_account(const struct rtas_msi_addr *a, unsigned int n,
-			     bool at_least)
+/* The record of @a, created with @create; call with rtas_msi_fn_lock */
+static struct rtas_msi_fn *rtas_msi_fn_find(const struct rtas_msi_addr *a,
+					    bool create)
 {
-	struct rtas_msi_held *h;
+	struct rtas_msi_fn *fn;
 
-	mutex_lock(&rtas_msi_held_lock);
-	list_for_each_entry(h, &rtas_msi_held_list, node) {
-		if (h->buid == a->buid && h->config == a->config)
-			break;
+	lockdep_assert_held(&rtas_msi_fn_lock);
+	list_for_each_entry(fn, &rtas_msi_fn_list, node) {
+		if (fn->buid == a->buid && fn->config == a->config)
+			goto found;
 	}
-	if (list_entry_is_head(h, &rtas_msi_held_list, node)) {
-		h = NULL;
-		if (n) {
-			/* Only a debugging aid: no entry without memory */
-			h = kzalloc(sizeof(*h), GFP_KERNEL);
-			if (h) {
-				h->buid = a->buid;
-				h->config = a->config;
-				list_add_tail(&h->node, &rtas_msi_held_list);
-			}
-		}
+	if (!create)
+		return NULL;
+	fn = kzalloc(sizeof(*fn), GFP_KERNEL);
+	if (!fn)
+		return NULL;
+	fn->buid = a->buid;
+	fn->config = a->config;
+	list_add_tail(&fn->node, &rtas_msi_fn_list);
+found:
+	/* The name of a function that went away must not dangle */
+	strscpy(fn->name, a->name, sizeof(fn->name));
+	return fn;
+}
+
+/*
+ * Firmware holds @n vectors for @a, granted with function code @func
+ * (0: a release, or unknown); with @at_least, at least @n. Without
+ * memory for a record nothing is kept: restore then asks for the
+ * vectors in use with the function code of their type.
+ */
+static void rtas_msi_account(const struct rtas_msi_addr *a, unsigned int n,
+			     u32 func, bool at_least)
+{
+	struct rtas_msi_fn *fn;
+
+	mutex_lock(&rtas_msi_fn_lock);
+	fn = rtas_msi_fn_find(a, n);
+	if (fn) {
+		fn->held = at_least ? max(fn->held, n) : n;
+		if (func)
+			fn->func = func;
 	}
-	if (h) {
-		/* The name of a function that went away must not dangle */
-		strscpy(h->name, a->name, sizeof(h->name));
-		h->n = at_least ? max(h->n, n) : n;
-		if (!h->n) {
-			list_del(&h->node);
-			kfree(h);
-		}
-	}
-	mutex_unlock(&rtas_msi_held_lock);
+	mutex_unlock(&rtas_msi_fn_lock);
 }
 
 /*
@@ -316,7 +336,7 @@ static int rtas_msi_change_seq(const struct rtas_msi_addr *a, u32 func,
 		pr_err("%s: ibm,change-msi granted %d vectors\n", a->name, out[0]);
 		return -EIO;
 	}
-	rtas_msi_account(a, out[0], false);
+	rtas_msi_account(a, out[0], nvec ? func : 0, false);
 	return out[0];
 }
 
@@ -377,9 +397,9 @@ static int rtas_msi_release(const struct rtas_msi_addr *a, bool quiet)
 
 		/* A failed release of nothing, or vectors left behind? */
 		if (rtas_msi_query_seq(a, 0, &v))
-			rtas_msi_account(a, 0, false);
+			rtas_msi_account(a, 0, 0, false);
 		else
-			rtas_msi_account(a, 1, true);
+			rtas_msi_account(a, 1, 0, true);
 		if (!quiet)
 			pr_err("%s: firmware refused to release the vectors: %d\n",
 			       a->name, rc);
@@ -791,42 +811,41 @@ static void *rtas_msi_count_spare(struct device_node *dn, void *data)
 #define RTAS_MSI_PE_DEFAULT_TOTAL	8
 
 /*
- * The vectors a function may have of what its PE offers. The PE is the
- * nearest node up the tree with ibm,pe-total-#msi. Old firmware has
- * none: the PE is then taken to be the function's parent node, with
- * RTAS_MSI_PE_DEFAULT_TOTAL vectors.
+ * The budget of the function's PE, in one walk of the device tree. The
+ * PE is the nearest node up the tree with ibm,pe-total-#msi. Old
+ * firmware has none: the PE is then taken to be the function's parent
+ * node, with RTAS_MSI_PE_DEFAULT_TOTAL vectors. Without either, @pe
+ * counts no functions, and rtas_msi_quota() applies no budget.
  */
-static unsigned int rtas_msi_dev_quota(struct pci_dev *pdev, unsigned int want)
+static void rtas_msi_dev_pe(struct pci_dev *pdev, struct rtas_msi_pe *pe)
 {
 	struct device_node *dn = pci_device_to_OF_node(pdev);
 	struct rtas_msi_count c = { .self = dn };
-	struct device_node *pe;
-	unsigned int quota;
+	struct device_node *node;
 	u32 total;
 
-	for (pe = of_node_get(dn); pe; pe = of_get_next_parent(pe)) {
-		if (!of_property_read_u32(pe, "ibm,pe-total-#msi", &total))
+	memset(pe, 0, sizeof(*pe));
+	for (node = of_node_get(dn); node; node = of_get_next_parent(node)) {
+		if (!of_property_read_u32(node, "ibm,pe-total-#msi", &total))
 			break;
 	}
-	if (!pe) {
-		pe = of_get_parent(dn);
-		if (!pe)
-			return want;
+	if (!node) {
+		node = dn ? of_get_parent(dn) : NULL;
+		if (!node)
+			return;
 		total = RTAS_MSI_PE_DEFAULT_TOTAL;
 	}
 
 	c.pe.total = total;
-	pci_traverse_device_nodes(pe, rtas_msi_count_dev, &c);
+	pci_traverse_device_nodes(node, rtas_msi_count_dev, &c);
 	if (c.pe.ndev) {
 		c.share = total / c.pe.ndev;
-		if (want > c.share)
-			pci_traverse_device_nodes(pe, rtas_msi_count_spare, &c);
+		pci_traverse_device_nodes(node, rtas_msi_count_spare, &c);
 	}
-	quota = rtas_msi_quota(&c.pe, want);
-	pci_dbg(pdev, "PE %pOF: %u vectors for %u functions, quota %u of %u\n",
-		pe, total, c.pe.ndev, quota, want);
-	of_node_put(pe);
-	return quota;
+	pci_dbg(pdev, "PE %pOF: %u vectors for %u functions, %u spare, %u want more\n",
+		node, total, c.pe.ndev, c.pe.spare, c.pe.over);
+	of_node_put(node);
+	*pe = c.pe;
 }
 
 /* The backend */
@@ -848,21 +867,6 @@ static const char *rtas_msi_req_prop(int type)
 	return type == PCI_CAP_ID_MSIX ? "ibm,req#msi-x" : "ibm,req#msi";
 }
 
-/*
- * What firmware offers the function: its request property, then the
- * quota of its PE. 0 when it offers nothing.
- */
-static unsigned int rtas_msi_limit(struct pci_dev *pdev, int type,
-				   unsigned int nvec)
-{
-	struct device_node *dn = pci_device_to_OF_node(pdev);
-	u32 req;
-
-	if (!dn || of_property_read_u32(dn, rtas_msi_req_prop(type), &req))
-		return 0;
-	return rtas_msi_dev_quota(pdev, min(nvec, req));
-}
-
 static bool rtas_msi_match(struct pci_dev *pdev)
 {
 	struct pci_dn *pdn = pci_get_pdn(pdev);
@@ -870,11 +874,20 @@ static bool rtas_msi_match(struct pci_dev *pdev)
 	return pdn && pdn->phb;
 }
 
+/*
+ * What firmware offers: the function's request property, then its share
+ * of the PE, worked out once per attempt. Some firmware grants MSI-X in
+ * powers of two only: the count is rounded up when the table, the
+ * request property and the quota allow it, and ->alloc() asks for that.
+ */
 static int rtas_msi_check(struct pci_dev *pdev, int type, int nvec)
 {
 	const char *kind = type == PCI_CAP_ID_MSIX ? "MSI-X" : "MSI";
 	struct device_node *dn = pci_device_to_OF_node(pdev);
-	unsigned int limit;
+	unsigned int limit, ask, up;
+	struct rtas_msi_addr a;
+	struct rtas_msi_fn *fn;
+	struct rtas_msi_pe pe;
 	u32 req;
 
 	if (!dn || of_property_read_u32(dn, rtas_msi_req_prop(type), &req)) {
@@ -882,7 +895,8 @@ static int rtas_msi_check(struct pci_dev *pdev, int type, int nvec)
 			rtas_msi_req_prop(type));
 		return -ENODEV;
 	}
-	limit = rtas_msi_limit(pdev, type, nvec);
+	rtas_msi_dev_pe(pdev, &pe);
+	limit = rtas_msi_quota(&pe, min_t(unsigned int, nvec, req));
 	if (!limit) {
 		pci_info(pdev, "no %s vectors: %s is %u, quota exhausted?\n",
 			 kind, rtas_msi_req_prop(type), req);
@@ -891,6 +905,22 @@ static int rtas_msi_check(struct pci_dev *pdev, int type, int nvec)
 	if (limit < nvec)
 		pci_dbg(pdev, "%s limited to %u of %d vectors by firmware\n",
 			kind, limit, nvec);
+
+	ask = limit;
+	up = roundup_pow_of_two(limit);
+	if (type == PCI_CAP_ID_MSIX && up != limit && up <= req &&
+	    up <= pci_msix_vec_count(pdev) && rtas_msi_quota(&pe, up) == up)
+		ask = up;
+	if (!rtas_msi_dev_addr(pdev, &a)) {
+		mutex_lock(&rtas_msi_fn_lock);
+		fn = rtas_msi_fn_find(&a, true);
+		if (fn) {
+			fn->offer_type = type;
+			fn->offer_nvec = limit;
+			fn->offer_ask = ask;
+		}
+		mutex_unlock(&rtas_msi_fn_lock);
+	}
 	return limit;
 }
 
@@ -1005,23 +1035,24 @@ static struct irq_affinity_desc *rtas_msi_affinity(struct pci_dev *pdev,
 	return aff;
 }
 
-/* Some firmware grants MSI-X in powers of two only: ask so if allowed */
-static unsigned int rtas_msi_ask(struct pci_dev *pdev, int type,
+/* What ->check() found to ask firmware for, for @nvec vectors */
+static unsigned int rtas_msi_ask(const struct rtas_msi_addr *a, int type,
 				 unsigned int nvec)
 {
-	unsigned int up = roundup_pow_of_two(nvec);
+	struct rtas_msi_fn *fn;
+	unsigned int ask = nvec;
 
-	if (type == PCI_CAP_ID_MSIX && up != nvec &&
-	    up <= pci_msix_vec_count(pdev) &&
-	    rtas_msi_limit(pdev, type, up) == up)
-		return up;
-	return nvec;
+	mutex_lock(&rtas_msi_fn_lock);
+	fn = rtas_msi_fn_find(a, false);
+	if (fn && fn->offer_type == type && fn->offer_nvec == nvec)
+		ask = fn->offer_ask;
+	mutex_unlock(&rtas_msi_fn_lock);
+	return ask;
 }
 
 static int rtas_msi_alloc(struct pci_dev *pdev, int type, int nvec)
 {
 	struct irq_domain *dom = rtas_msi_domain;
-	unsigned int ask = rtas_msi_ask(pdev, type, nvec);
 	struct irq_affinity_desc *aff;
 	struct rtas_msi_vec *vec;
 	struct rtas_msi_addr a;
@@ -1040,8 +1071,9 @@ static int rtas_msi_alloc(struct pci_dev *pdev, int type, int nvec)
 		goto out;
 	}
 
-	ret = rtas_msi_get(dom, &a, rtas_msi_func(pdev, type), ask, nvec, vec,
-			   aff, dev_to_node(&pdev->dev));
+	ret = rtas_msi_get(dom, &a, rtas_msi_func(pdev, type),
+			   rtas_msi_ask(&a, type, nvec), nvec, vec, aff,
+			   dev_to_node(&pdev->dev));
 	if (ret)
 		goto out;
 
@@ -1349,10 +1381,12 @@ static bool rtas_msi_msgs_intact(struct pci_dev *pdev)
 static int rtas_msi_restore(struct pci_dev *pdev, int type)
 {
 	struct irq_domain *dom = rtas_msi_domain;
+	unsigned int i, n = 0, ask;
 	struct rtas_msi_vec *vec;
 	struct rtas_msi_addr a;
+	struct rtas_msi_fn *fn;
 	struct msi_desc *desc;
-	unsigned int i, n = 0;
+	u32 func;
 	int ret;
 
 	ret = rtas_msi_dev_addr(pdev, &a);
@@ -1380,8 +1414,18 @@ static int rtas_msi_restore(struct pci_dev *pdev, int type)
 		}
 	}
 
-	ret = rtas_msi_reclaim(dom, &a, rtas_msi_func(pdev, type),
-			       rtas_msi_ask(pdev, type, n), vec, n,
+	/* What firmware granted at ->alloc(), function code and count */
+	func = rtas_msi_func(pdev, type);
+	ask = n;
+	mutex_lock(&rtas_msi_fn_lock);
+	fn = rtas_msi_fn_find(&a, false);
+	if (fn && fn->held >= n) {
+		ask = fn->held;
+		func = fn->func ?: func;
+	}
+	mutex_unlock(&rtas_msi_fn_lock);
+
+	ret = rtas_msi_reclaim(dom, &a, func, ask, vec, n,
 			       rtas_msi_msgs_intact(pdev), &pdev->dev);
 	if (ret < 0) {
 		pci_err(pdev, "MSI%s vectors not restored (%d): the device's interrupts stay off until its driver enables them again\n",
@@ -1520,17 +1564,19 @@ machine_early_initcall(pseries, rtas_msi_backend_init);
 /* rtas_msi/held: the vectors firmware holds, per function and in all */
 static int rtas_msi_held_show(struct seq_file *m, void *v)
 {
-	struct rtas_msi_held *h;
+	struct rtas_msi_fn *fn;
 	unsigned int total = 0;
 
 	seq_puts(m, "# function buid config vectors\n");
-	mutex_lock(&rtas_msi_held_lock);
-	list_for_each_entry(h, &rtas_msi_held_list, node) {
-		seq_printf(m, "%s %#llx %#x %u\n", h->name, h->buid, h->config,
-			   h->n);
-		total += h->n;
+	mutex_lock(&rtas_msi_fn_lock);
+	list_for_each_entry(fn, &rtas_msi_fn_list, node) {
+		if (!fn->held)
+			continue;
+		seq_printf(m, "%s %#llx %#x %u\n", fn->name, fn->buid,
+			   fn->config, fn->held);
+		total += fn->held;
 	}
-	mutex_unlock(&rtas_msi_held_lock);
+	mutex_unlock(&rtas_msi_fn_lock);
 	seq_printf(m, "total %u\n", total);
 	return 0;
 }

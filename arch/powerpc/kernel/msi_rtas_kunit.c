@@ -333,15 +333,13 @@ static unsigned int count_mappings(struct irq_domain *dom)
 /* What the backend's debugfs count says firmware holds for @a */
 static unsigned int held_count(const struct rtas_msi_addr *a)
 {
-	struct rtas_msi_held *h;
-	unsigned int n = 0;
+	struct rtas_msi_fn *fn;
+	unsigned int n;
 
-	mutex_lock(&rtas_msi_held_lock);
-	list_for_each_entry(h, &rtas_msi_held_list, node) {
-		if (h->buid == a->buid && h->config == a->config)
-			n += h->n;
-	}
-	mutex_unlock(&rtas_msi_held_lock);
+	mutex_lock(&rtas_msi_fn_lock);
+	fn = rtas_msi_fn_find(a, false);
+	n = fn ? fn->held : 0;
+	mutex_unlock(&rtas_msi_fn_lock);
 	return n;
 }
 
