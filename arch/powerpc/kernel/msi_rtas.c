@@ -26,7 +26,9 @@
  */
 #define pr_fmt(fmt) "rtas-msi: " fmt
 
+#include <linux/bitfield.h>
 #include <linux/cache.h>
+#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/init.h>
 #include <linux/interrupt.h>
@@ -35,24 +37,72 @@
 #include <linux/irqdomain.h>
 #include <linux/irqnr.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/msi.h>
 #include <linux/msi_ops.h>
+#include <linux/mutex.h>
 #include <linux/of.h>
 #include <linux/pci.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include <kunit/static_stub.h>
-#include <kunit/visibility.h>
 
 #include <asm/machdep.h>
-#include <asm/msi_rtas.h>
 #include <asm/pci-bridge.h>
 #include <asm/ppc-pci.h>
 #include <asm/rtas.h>
 
-#include "msi_rtas.h"
+/* ibm,change-msi function codes (PAPR) */
+#define RTAS_MSI_FN_LEGACY	1	/* MSI or MSI-X, firmware's choice */
+#define RTAS_MSI_FN_MSI		3
+#define RTAS_MSI_FN_MSIX	4
+#define RTAS_MSI_FN_MSI32	5	/* 32-bit message address only */
+#define RTAS_MSI_FN_MSIX32	6
+
+/* How long one RTAS operation may keep answering busy or "delay" */
+#define RTAS_MSI_BUSY_TIMEOUT_MS	10000
+
+/**
+ * struct rtas_msi_addr - A PCI function as RTAS names it
+ * @config:	Configuration address (bus, devfn)
+ * @buid:	Unit id of the PHB
+ * @name:	Device name for log lines
+ */
+struct rtas_msi_addr {
+	u32		config;
+	u64		buid;
+	const char	*name;
+};
+
+/**
+ * struct rtas_msi_vec - One vector granted by firmware
+ * @source:	Interrupt source number from firmware
+ * @edge:	Firmware reports the source as edge triggered, as an MSI is
+ * @virq:	Linux interrupt, 0 while unmapped
+ */
+struct rtas_msi_vec {
+	u32		source;
+	bool		edge;
+	unsigned int	virq;
+};
+
+/**
+ * struct rtas_msi_pe - MSI budget of a partitionable endpoint
+ * @total:	Vectors of the PE (ibm,pe-total-#msi)
+ * @ndev:	PCI functions of the PE, bridges excluded
+ * @spare:	Vectors the other functions leave of their fair share
+ * @over:	Other functions that want more than a fair share
+ */
+struct rtas_msi_pe {
+	unsigned int	total;
+	unsigned int	ndev;
+	unsigned int	spare;
+	unsigned int	over;
+};
 
 /* Status of RTAS calls that a partition is not allowed to make */
 #define RTAS_MSI_NOT_AUTHORIZED	-9002
@@ -61,19 +111,6 @@
 static struct irq_domain *rtas_msi_domain __ro_after_init;
 static s32 rtas_msi_change_token __ro_after_init = RTAS_UNKNOWN_SERVICE;
 static s32 rtas_msi_query_token __ro_after_init = RTAS_UNKNOWN_SERVICE;
-static bool rtas_msi_active __ro_after_init;
-
-/**
- * rtas_msi_backend_active - Is the RTAS MSI backend the platform's?
- *
- * Return: True once the backend is registered as the platform default,
- * which happens early in boot when firmware has both RTAS MSI calls.
- * The pSeries irq domain code then leaves MSIs alone.
- */
-bool rtas_msi_backend_active(void)
-{
-	return rtas_msi_active;
-}
 
 /*
  * The seam: one raw call of each RTAS function, and the busy wait. The
@@ -91,8 +128,8 @@ bool rtas_msi_backend_active(void)
  *
  * Return: The RTAS status.
  */
-VISIBLE_IF_KUNIT int rtas_msi_fw_change(const struct rtas_msi_addr *a, u32 func,
-					u32 nvec, u32 seq, int *out)
+static int rtas_msi_fw_change(const struct rtas_msi_addr *a, u32 func,
+			      u32 nvec, u32 seq, int *out)
 {
 	KUNIT_STATIC_STUB_REDIRECT(rtas_msi_fw_change, a, func, nvec, seq, out);
 
@@ -100,7 +137,6 @@ VISIBLE_IF_KUNIT int rtas_msi_fw_change(const struct rtas_msi_addr *a, u32 func,
 			 func == RTAS_MSI_FN_LEGACY ? 3 : 4, out, a->config,
 			 BUID_HI(a->buid), BUID_LO(a->buid), func, nvec, seq);
 }
-EXPORT_SYMBOL_IF_KUNIT(rtas_msi_fw_change);
 
 /**
  * rtas_msi_fw_query - One raw ibm,query-interrupt-source-number call
@@ -110,15 +146,14 @@ EXPORT_SYMBOL_IF_KUNIT(rtas_msi_fw_change);
  *
  * Return: The RTAS status.
  */
-VISIBLE_IF_KUNIT int rtas_msi_fw_query(const struct rtas_msi_addr *a, u32 index,
-				       int *out)
+static int rtas_msi_fw_query(const struct rtas_msi_addr *a, u32 index,
+			     int *out)
 {
 	KUNIT_STATIC_STUB_REDIRECT(rtas_msi_fw_query, a, index, out);
 
 	return rtas_call(rtas_msi_query_token, 4, 3, out, a->config,
 			 BUID_HI(a->buid), BUID_LO(a->buid), index);
 }
-EXPORT_SYMBOL_IF_KUNIT(rtas_msi_fw_query);
 
 /**
  * rtas_msi_busy_delay - Wait as an RTAS busy status asks
@@ -126,13 +161,24 @@ EXPORT_SYMBOL_IF_KUNIT(rtas_msi_fw_query);
  *
  * Return: True when @status asked to call again (after the wait).
  */
-VISIBLE_IF_KUNIT bool rtas_msi_busy_delay(int status)
+static bool rtas_msi_busy_delay(int status)
 {
 	KUNIT_STATIC_STUB_REDIRECT(rtas_msi_busy_delay, status);
 
 	return rtas_busy_delay(status);
 }
-EXPORT_SYMBOL_IF_KUNIT(rtas_msi_busy_delay);
+
+/**
+ * rtas_msi_now - The clock that bounds busy retries
+ *
+ * Return: ktime_get(); the KUnit suite runs a clock of its own.
+ */
+static ktime_t rtas_msi_now(void)
+{
+	KUNIT_STATIC_STUB_REDIRECT(rtas_msi_now);
+
+	return ktime_get();
+}
 
 static bool rtas_msi_is_busy(int status)
 {
@@ -141,14 +187,34 @@ static bool rtas_msi_is_busy(int status)
 		status <= RTAS_EXTENDED_DELAY_MAX);
 }
 
+/*
+ * Whether to call firmware again after @status. A plain busy status
+ * costs no more than a cond_resched(), so a number of tries says
+ * nothing about how long firmware had: the retries of one operation
+ * are bounded by RTAS_MSI_BUSY_TIMEOUT_MS from @deadline on.
+ */
+static bool rtas_msi_retry(int status, ktime_t deadline)
+{
+	if (!rtas_msi_is_busy(status) || ktime_after(rtas_msi_now(), deadline))
+		return false;
+	rtas_msi_busy_delay(status);
+	return true;
+}
+
+static ktime_t rtas_msi_deadline(void)
+{
+	return ktime_add_ms(rtas_msi_now(), RTAS_MSI_BUSY_TIMEOUT_MS);
+}
+
 /**
  * rtas_msi_errno - Translate an RTAS failure status
  * @status:	Non-zero status of ibm,change-msi or
  *		ibm,query-interrupt-source-number
  *
- * Return: The negative errno for @status.
+ * Return: The negative errno for @status; -ETIMEDOUT for a busy status,
+ * which is final only once the retries ran out of time.
  */
-VISIBLE_IF_KUNIT int rtas_msi_errno(int status)
+static int rtas_msi_errno(int status)
 {
 	switch (status) {
 	case RTAS_HARDWARE_ERROR:
@@ -160,43 +226,109 @@ VISIBLE_IF_KUNIT int rtas_msi_errno(int status)
 	case RTAS_MSI_NOT_AUTHORIZED:
 		return -EPERM;
 	default:
-		return rtas_msi_is_busy(status) ? -EBUSY : -EIO;
+		return rtas_msi_is_busy(status) ? -ETIMEDOUT : -EIO;
 	}
 }
-EXPORT_SYMBOL_IF_KUNIT(rtas_msi_errno);
 
-/**
- * rtas_msi_change - Ask firmware for a number of vectors
- * @a:		The PCI function
- * @func:	Function code, RTAS_MSI_FN_*
- * @nvec:	Vectors wanted, 0 to release them all
- *
- * Calls again while firmware answers busy, up to RTAS_MSI_MAX_TRIES
- * times. The caller logs failures, it knows what was asked for.
- *
- * Return: The number of vectors firmware granted, which may be fewer
- * than @nvec, or a negative errno.
+static int rtas_msi_release(const struct rtas_msi_addr *a, bool quiet);
+static int rtas_msi_query_seq(const struct rtas_msi_addr *a,
+			      unsigned int index, struct rtas_msi_vec *vec);
+
+/*
+ * What the backend knows of a PCI function, worked out once: what
+ * firmware holds for it, as the backend's calls left it (debugfs
+ * rtas_msi/held shows it, so that a leak of firmware vectors shows),
+ * with the function code of the grant, which restore asks for again;
+ * and the request that ->check() found firmware would grant, which
+ * ->alloc() makes. One record per function that ever asked, found by
+ * its RTAS address, never freed: a function that comes back after a
+ * hot unplug finds its record again.
  */
-VISIBLE_IF_KUNIT int rtas_msi_change(const struct rtas_msi_addr *a, u32 func,
-				     unsigned int nvec)
-{
-	int out[3] = { 0 };
-	int tries, rc;
-	u32 seq = 1;
+struct rtas_msi_fn {
+	struct list_head	node;
+	u64			buid;
+	u32			config;
+	char			name[32];
+	unsigned int		held;
+	u32			func;
+	int			offer_type;
+	unsigned int		offer_nvec;
+	unsigned int		offer_ask;
+};
 
-	for (tries = 1; ; tries++) {
+static LIST_HEAD(rtas_msi_fn_list);
+static DEFINE_MUTEX(rtas_msi_fn_lock);
+
+/* The record of @a, created with @create; call with rtas_msi_fn_lock */
+static struct rtas_msi_fn *rtas_msi_fn_find(const struct rtas_msi_addr *a,
+					    bool create)
+{
+	struct rtas_msi_fn *fn;
+
+	lockdep_assert_held(&rtas_msi_fn_lock);
+	list_for_each_entry(fn, &rtas_msi_fn_list, node) {
+		if (fn->buid == a->buid && fn->config == a->config)
+			goto found;
+	}
+	if (!create)
+		return NULL;
+	fn = kzalloc(sizeof(*fn), GFP_KERNEL);
+	if (!fn)
+		return NULL;
+	fn->buid = a->buid;
+	fn->config = a->config;
+	list_add_tail(&fn->node, &rtas_msi_fn_list);
+found:
+	/* The name of a function that went away must not dangle */
+	strscpy(fn->name, a->name, sizeof(fn->name));
+	return fn;
+}
+
+/*
+ * Firmware holds @n vectors for @a, granted with function code @func
+ * (0: a release, or unknown); with @at_least, at least @n. Without
+ * memory for a record nothing is kept: restore then asks for the
+ * vectors in use with the function code of their type.
+ */
+static void rtas_msi_account(const struct rtas_msi_addr *a, unsigned int n,
+			     u32 func, bool at_least)
+{
+	struct rtas_msi_fn *fn;
+
+	mutex_lock(&rtas_msi_fn_lock);
+	fn = rtas_msi_fn_find(a, n);
+	if (fn) {
+		fn->held = at_least ? max(fn->held, n) : n;
+		if (func)
+			fn->func = func;
+	}
+	mutex_unlock(&rtas_msi_fn_lock);
+}
+
+/*
+ * One ibm,change-msi sequence: firmware answers busy with the sequence
+ * number to continue with, until it is done or the time is up.
+ */
+static int rtas_msi_change_seq(const struct rtas_msi_addr *a, u32 func,
+			       unsigned int nvec)
+{
+	ktime_t deadline = rtas_msi_deadline();
+	int out[3] = { 0 };
+	u32 seq = 1;
+	int rc;
+
+	for (;;) {
 		rc = rtas_msi_fw_change(a, func, nvec, seq, out);
-		if (!rtas_msi_is_busy(rc))
-			break;
-		if (tries == RTAS_MSI_MAX_TRIES) {
-			pr_err("%s: ibm,change-msi still busy (%d) after %d tries\n",
-			       a->name, rc, tries);
-			return -EBUSY;
-		}
 		/* Firmware tells how to continue an interrupted change */
-		if (out[1])
+		if (rtas_msi_is_busy(rc) && out[1])
 			seq = out[1];
-		rtas_msi_busy_delay(rc);
+		if (!rtas_msi_retry(rc, deadline))
+			break;
+	}
+	if (rtas_msi_is_busy(rc)) {
+		pr_err("%s: ibm,change-msi for %u vectors still busy (%d) after %u ms, abandoned\n",
+		       a->name, nvec, rc, RTAS_MSI_BUSY_TIMEOUT_MS);
+		return -ETIMEDOUT;
 	}
 	if (rc)
 		return rtas_msi_errno(rc);
@@ -204,9 +336,37 @@ VISIBLE_IF_KUNIT int rtas_msi_change(const struct rtas_msi_addr *a, u32 func,
 		pr_err("%s: ibm,change-msi granted %d vectors\n", a->name, out[0]);
 		return -EIO;
 	}
+	rtas_msi_account(a, out[0], nvec ? func : 0, false);
 	return out[0];
 }
-EXPORT_SYMBOL_IF_KUNIT(rtas_msi_change);
+
+/**
+ * rtas_msi_change - Ask firmware for a number of vectors
+ * @a:		The PCI function
+ * @func:	Function code, RTAS_MSI_FN_*
+ * @nvec:	Vectors wanted, 0 to release them all
+ *
+ * Calls again while firmware answers busy, for up to
+ * RTAS_MSI_BUSY_TIMEOUT_MS. A request for vectors that fails, or is
+ * abandoned half way because firmware stayed busy, may have left
+ * firmware holding some: they are released (rtas_msi_release(), with
+ * retries of its own) before the error is returned. The caller logs
+ * failures, it knows what was asked for.
+ *
+ * Return: The number of vectors firmware granted, which may be fewer
+ * than @nvec, or a negative errno (-ETIMEDOUT when firmware stayed
+ * busy), with firmware holding nothing for the function.
+ */
+static int rtas_msi_change(const struct rtas_msi_addr *a, u32 func,
+			   unsigned int nvec)
+{
+	int ret;
+
+	ret = rtas_msi_change_seq(a, func, nvec);
+	if (ret < 0 && nvec)
+		rtas_msi_release(a, true);
+	return ret;
+}
 
 /**
  * rtas_msi_release - Give all vectors of a function back to firmware
@@ -214,71 +374,88 @@ EXPORT_SYMBOL_IF_KUNIT(rtas_msi_change);
  * @quiet:	Failure is expected (nothing may be allocated): no log line
  *
  * A 0-vector ibm,change-msi with the explicit MSI function code releases
- * MSI and MSI-X vectors alike; firmware without it knows the legacy
- * function code.
+ * MSI and MSI-X vectors alike. When that fails for any reason but
+ * firmware staying busy, the legacy function code is tried, as firmware
+ * that lacks the explicit one knows only that.
  *
- * Return: 0, or a negative errno when firmware kept the vectors.
+ * Return: 0, or a negative errno when firmware kept the vectors, or
+ * held none (firmware may answer either way then).
  */
-VISIBLE_IF_KUNIT int rtas_msi_release(const struct rtas_msi_addr *a, bool quiet)
+static int rtas_msi_release(const struct rtas_msi_addr *a, bool quiet)
 {
 	int rc;
 
-	rc = rtas_msi_change(a, RTAS_MSI_FN_MSI, 0);
-	if (rc == -EINVAL)
-		rc = rtas_msi_change(a, RTAS_MSI_FN_LEGACY, 0);
+	rc = rtas_msi_change_seq(a, RTAS_MSI_FN_MSI, 0);
+	if (rc < 0 && rc != -ETIMEDOUT)
+		rc = rtas_msi_change_seq(a, RTAS_MSI_FN_LEGACY, 0);
 	if (rc > 0) {
 		pr_err("%s: firmware kept %d vectors on release\n", a->name, rc);
 		return -EIO;
 	}
-	if (rc < 0 && !quiet)
-		pr_err("%s: firmware refused to release the vectors: %d\n",
-		       a->name, rc);
+	if (rc < 0) {
+		struct rtas_msi_vec v;
+
+		/* A failed release of nothing, or vectors left behind? */
+		if (rtas_msi_query_seq(a, 0, &v))
+			rtas_msi_account(a, 0, 0, false);
+		else
+			rtas_msi_account(a, 1, 0, true);
+		if (!quiet)
+			pr_err("%s: firmware refused to release the vectors: %d\n",
+			       a->name, rc);
+	}
 	return rc;
 }
-EXPORT_SYMBOL_IF_KUNIT(rtas_msi_release);
+
+/*
+ * ibm,query-interrupt-source-number for vector @index, retried while
+ * firmware is busy. Fails when firmware holds no vector @index for the
+ * function. No log line.
+ */
+static int rtas_msi_query_seq(const struct rtas_msi_addr *a,
+			      unsigned int index, struct rtas_msi_vec *vec)
+{
+	ktime_t deadline = rtas_msi_deadline();
+	int out[2] = { 0 };
+	int rc;
+
+	do {
+		rc = rtas_msi_fw_query(a, index, out);
+	} while (rtas_msi_retry(rc, deadline));
+	if (rc)
+		return rtas_msi_errno(rc);
+	vec->source = out[0];
+	/* Trigger type: 1 edge, 0 level (PAPR) */
+	vec->edge = out[1] != 0;
+	return 0;
+}
 
 /**
  * rtas_msi_query - Learn the interrupt source of one vector
  * @a:		The PCI function
  * @index:	Vector index
- * @vec:	Filled with the source number
+ * @vec:	Filled with the source number and trigger type
  *
  * Return: 0, or a negative errno (logged).
  */
-VISIBLE_IF_KUNIT int rtas_msi_query(const struct rtas_msi_addr *a,
-				    unsigned int index, struct rtas_msi_vec *vec)
+static int rtas_msi_query(const struct rtas_msi_addr *a,
+			  unsigned int index, struct rtas_msi_vec *vec)
 {
-	int out[2] = { 0 };
-	int tries, rc;
+	int rc;
 
-	for (tries = 1; ; tries++) {
-		rc = rtas_msi_fw_query(a, index, out);
-		if (!rtas_msi_is_busy(rc))
-			break;
-		if (tries == RTAS_MSI_MAX_TRIES) {
-			rc = -EBUSY;
-			goto fail;
-		}
-		rtas_msi_busy_delay(rc);
-	}
-	if (rc) {
-		rc = rtas_msi_errno(rc);
-		goto fail;
-	}
-	vec->source = out[0];
-	return 0;
-fail:
-	pr_err("%s: no interrupt source for vector %u: %d\n", a->name, index, rc);
+	rc = rtas_msi_query_seq(a, index, vec);
+	if (rc)
+		pr_err("%s: no interrupt source for vector %u: %d\n", a->name,
+		       index, rc);
 	return rc;
 }
-EXPORT_SYMBOL_IF_KUNIT(rtas_msi_query);
 
 /**
  * rtas_msi_unmap - Dispose of the Linux interrupts of vectors
  * @vec:	The vectors; those with a Linux interrupt lose it
  * @n:		Number of vectors
  */
-VISIBLE_IF_KUNIT void rtas_msi_unmap(struct rtas_msi_vec *vec, unsigned int n)
+static void rtas_msi_unmap(struct rtas_msi_vec *vec, unsigned int n)
 {
 	unsigned int i;
 
@@ -289,7 +466,6 @@ VISIBLE_IF_KUNIT void rtas_msi_unmap(struct rtas_msi_vec *vec, unsigned int n)
 		vec[i].virq = 0;
 	}
 }
-EXPORT_SYMBOL_IF_KUNIT(rtas_msi_unmap);
 
 /*
  * The RTAS-MSI irq domain and chip. The chip passes everything on to the
@@ -376,8 +552,8 @@ static const struct irq_domain_ops rtas_msi_domain_ops = {
  *
  * Return: The domain, or NULL (logged).
  */
-VISIBLE_IF_KUNIT struct irq_domain *rtas_msi_domain_create(struct irq_domain *parent,
-							   const char *name)
+static struct irq_domain *rtas_msi_domain_create(struct irq_domain *parent,
+						 const char *name)
 {
 	struct fwnode_handle *fwnode;
 	struct irq_domain *dom;
@@ -392,7 +568,6 @@ VISIBLE_IF_KUNIT struct irq_domain *rtas_msi_domain_create(struct irq_domain *pa
 	}
 	return dom;
 }
-EXPORT_SYMBOL_IF_KUNIT(rtas_msi_domain_create);
 
 /**
  * rtas_msi_map - Give firmware's interrupt sources Linux interrupts
@@ -411,10 +586,10 @@ EXPORT_SYMBOL_IF_KUNIT(rtas_msi_domain_create);
  * Return: 0 with a Linux interrupt in every vector, or a negative errno
  * (logged) with none.
  */
-VISIBLE_IF_KUNIT int rtas_msi_map(struct irq_domain *dom,
-				  struct rtas_msi_vec *vec, unsigned int n,
-				  bool block, const struct irq_affinity_desc *aff,
-				  int node)
+static int rtas_msi_map(struct irq_domain *dom,
+			struct rtas_msi_vec *vec, unsigned int n,
+			bool block, const struct irq_affinity_desc *aff,
+			int node)
 {
 	unsigned int i, taken;
 	int base = 0, virq, ret;
@@ -464,7 +639,6 @@ undo_descs:
 	rtas_msi_unmap(vec, n);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(rtas_msi_map);
 
 static const char *rtas_msi_fn_name(u32 func)
 {
@@ -499,20 +673,21 @@ static const char *rtas_msi_fn_name(u32 func)
  * negative errno. Firmware holds nothing for the function unless 0 is
  * returned.
  */
-VISIBLE_IF_KUNIT int rtas_msi_get(struct irq_domain *dom,
-				  const struct rtas_msi_addr *a, u32 func,
-				  unsigned int ask, unsigned int nvec,
-				  struct rtas_msi_vec *vec,
-				  const struct irq_affinity_desc *aff, int node)
+static int rtas_msi_get(struct irq_domain *dom,
+			const struct rtas_msi_addr *a, u32 func,
+			unsigned int ask, unsigned int nvec,
+			struct rtas_msi_vec *vec,
+			const struct irq_affinity_desc *aff, int node)
 {
 	bool block = func != RTAS_MSI_FN_MSIX && func != RTAS_MSI_FN_MSIX32;
 	unsigned int i;
 	int got, ret;
 
 	got = rtas_msi_change(a, func, ask);
-	if (got == -EINVAL && func == RTAS_MSI_FN_MSI) {
-		pr_info("%s: firmware lacks the MSI function code, trying the legacy one\n",
-			a->name);
+	/* Old firmware knows only the legacy code: any failure but a timeout */
+	if (got < 0 && got != -ETIMEDOUT && func == RTAS_MSI_FN_MSI) {
+		pr_info("%s: ibm,change-msi for MSI failed (%d), trying the legacy function code\n",
+			a->name, got);
 		func = RTAS_MSI_FN_LEGACY;
 		got = rtas_msi_change(a, func, ask);
 	}
@@ -541,6 +716,10 @@ VISIBLE_IF_KUNIT int rtas_msi_get(struct irq_domain *dom,
 		ret = rtas_msi_query(a, i, &vec[i]);
 		if (ret)
 			goto release;
+		/* A message is an edge whatever firmware says; used as one */
+		if (!vec[i].edge)
+			pr_warn_once("%s: firmware reports MSI source %#x as level triggered, used as an edge\n",
+				     a->name, vec[i].source);
 	}
 	ret = rtas_msi_map(dom, vec, nvec, block, aff, node);
 	if (ret)
@@ -553,7 +732,6 @@ release:
 	rtas_msi_release(a, false);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(rtas_msi_get);
 
 /**
  * rtas_msi_quota - A function's share of its PE's vectors
@@ -566,8 +744,8 @@ EXPORT_SYMBOL_IF_KUNIT(rtas_msi_get);
  *
  * Return: The number of vectors the function may have, at most @want.
  */
-VISIBLE_IF_KUNIT unsigned int rtas_msi_quota(const struct rtas_msi_pe *pe,
-					     unsigned int want)
+static unsigned int rtas_msi_quota(const struct rtas_msi_pe *pe,
+				   unsigned int want)
 {
 	unsigned int share, extra;
 
@@ -579,7 +757,6 @@ VISIBLE_IF_KUNIT unsigned int rtas_msi_quota(const struct rtas_msi_pe *pe,
 	extra = (pe->spare + pe->total % pe->ndev) / (pe->over + 1);
 	return min(want, share + extra);
 }
-EXPORT_SYMBOL_IF_KUNIT(rtas_msi_quota);
 
 /* Device tree side of the quota */
 
@@ -630,38 +807,45 @@ static void *rtas_msi_count_spare(struct device_node *dn, void *data)
 	return NULL;
 }
 
+/* PE budget of firmware that predates ibm,pe-total-#msi, as upstream */
+#define RTAS_MSI_PE_DEFAULT_TOTAL	8
+
 /*
- * The vectors a function may have of what its PE offers. The PE is the
- * nearest node up the tree with ibm,pe-total-#msi; without one firmware
- * sets no budget and @want stands.
+ * The budget of the function's PE, in one walk of the device tree. The
+ * PE is the nearest node up the tree with ibm,pe-total-#msi. Old
+ * firmware has none: the PE is then taken to be the function's parent
+ * node, with RTAS_MSI_PE_DEFAULT_TOTAL vectors. Without either, @pe
+ * counts no functions, and rtas_msi_quota() applies no budget.
  */
-static unsigned int rtas_msi_dev_quota(struct pci_dev *pdev, unsigned int want)
+static void rtas_msi_dev_pe(struct pci_dev *pdev, struct rtas_msi_pe *pe)
 {
 	struct device_node *dn = pci_device_to_OF_node(pdev);
 	struct rtas_msi_count c = { .self = dn };
-	struct device_node *pe;
-	unsigned int quota;
+	struct device_node *node;
 	u32 total;
 
-	for (pe = of_node_get(dn); pe; pe = of_get_next_parent(pe)) {
-		if (!of_property_read_u32(pe, "ibm,pe-total-#msi", &total))
+	memset(pe, 0, sizeof(*pe));
+	for (node = of_node_get(dn); node; node = of_get_next_parent(node)) {
+		if (!of_property_read_u32(node, "ibm,pe-total-#msi", &total))
 			break;
 	}
-	if (!pe)
-		return want;
+	if (!node) {
+		node = dn ? of_get_parent(dn) : NULL;
+		if (!node)
+			return;
+		total = RTAS_MSI_PE_DEFAULT_TOTAL;
+	}
 
 	c.pe.total = total;
-	pci_traverse_device_nodes(pe, rtas_msi_count_dev, &c);
+	pci_traverse_device_nodes(node, rtas_msi_count_dev, &c);
 	if (c.pe.ndev) {
 		c.share = total / c.pe.ndev;
-		if (want > c.share)
-			pci_traverse_device_nodes(pe, rtas_msi_count_spare, &c);
+		pci_traverse_device_nodes(node, rtas_msi_count_spare, &c);
 	}
-	quota = rtas_msi_quota(&c.pe, want);
-	pci_dbg(pdev, "PE %pOF: %u vectors for %u functions, quota %u of %u\n",
-		pe, total, c.pe.ndev, quota, want);
-	of_node_put(pe);
-	return quota;
+	pci_dbg(pdev, "PE %pOF: %u vectors for %u functions, %u spare, %u want more\n",
+		node, total, c.pe.ndev, c.pe.spare, c.pe.over);
+	of_node_put(node);
+	*pe = c.pe;
 }
 
 /* The backend */
@@ -683,21 +867,6 @@ static const char *rtas_msi_req_prop(int type)
 	return type == PCI_CAP_ID_MSIX ? "ibm,req#msi-x" : "ibm,req#msi";
 }
 
-/*
- * What firmware offers the function: its request property, then the
- * quota of its PE. 0 when it offers nothing.
- */
-static unsigned int rtas_msi_limit(struct pci_dev *pdev, int type,
-				   unsigned int nvec)
-{
-	struct device_node *dn = pci_device_to_OF_node(pdev);
-	u32 req;
-
-	if (!dn || of_property_read_u32(dn, rtas_msi_req_prop(type), &req))
-		return 0;
-	return rtas_msi_dev_quota(pdev, min(nvec, req));
-}
-
 static bool rtas_msi_match(struct pci_dev *pdev)
 {
 	struct pci_dn *pdn = pci_get_pdn(pdev);
@@ -705,11 +874,20 @@ static bool rtas_msi_match(struct pci_dev *pdev)
 	return pdn && pdn->phb;
 }
 
+/*
+ * What firmware offers: the function's request property, then its share
+ * of the PE, worked out once per attempt. Some firmware grants MSI-X in
+ * powers of two only: the count is rounded up when the table, the
+ * request property and the quota allow it, and ->alloc() asks for that.
+ */
 static int rtas_msi_check(struct pci_dev *pdev, int type, int nvec)
 {
 	const char *kind = type == PCI_CAP_ID_MSIX ? "MSI-X" : "MSI";
 	struct device_node *dn = pci_device_to_OF_node(pdev);
-	unsigned int limit;
+	unsigned int limit, ask, up;
+	struct rtas_msi_addr a;
+	struct rtas_msi_fn *fn;
+	struct rtas_msi_pe pe;
 	u32 req;
 
 	if (!dn || of_property_read_u32(dn, rtas_msi_req_prop(type), &req)) {
@@ -717,7 +895,8 @@ static int rtas_msi_check(struct pci_dev *pdev, int type, int nvec)
 			rtas_msi_req_prop(type));
 		return -ENODEV;
 	}
-	limit = rtas_msi_limit(pdev, type, nvec);
+	rtas_msi_dev_pe(pdev, &pe);
+	limit = rtas_msi_quota(&pe, min_t(unsigned int, nvec, req));
 	if (!limit) {
 		pci_info(pdev, "no %s vectors: %s is %u, quota exhausted?\n",
 			 kind, rtas_msi_req_prop(type), req);
@@ -726,6 +905,22 @@ static int rtas_msi_check(struct pci_dev *pdev, int type, int nvec)
 	if (limit < nvec)
 		pci_dbg(pdev, "%s limited to %u of %d vectors by firmware\n",
 			kind, limit, nvec);
+
+	ask = limit;
+	up = roundup_pow_of_two(limit);
+	if (type == PCI_CAP_ID_MSIX && up != limit && up <= req &&
+	    up <= pci_msix_vec_count(pdev) && rtas_msi_quota(&pe, up) == up)
+		ask = up;
+	if (!rtas_msi_dev_addr(pdev, &a)) {
+		mutex_lock(&rtas_msi_fn_lock);
+		fn = rtas_msi_fn_find(&a, true);
+		if (fn) {
+			fn->offer_type = type;
+			fn->offer_nvec = limit;
+			fn->offer_ask = ask;
+		}
+		mutex_unlock(&rtas_msi_fn_lock);
+	}
 	return limit;
 }
 
@@ -840,23 +1035,24 @@ static struct irq_affinity_desc *rtas_msi_affinity(struct pci_dev *pdev,
 	return aff;
 }
 
-/* Some firmware grants MSI-X in powers of two only: ask so if allowed */
-static unsigned int rtas_msi_ask(struct pci_dev *pdev, int type,
+/* What ->check() found to ask firmware for, for @nvec vectors */
+static unsigned int rtas_msi_ask(const struct rtas_msi_addr *a, int type,
 				 unsigned int nvec)
 {
-	unsigned int up = roundup_pow_of_two(nvec);
+	struct rtas_msi_fn *fn;
+	unsigned int ask = nvec;
 
-	if (type == PCI_CAP_ID_MSIX && up != nvec &&
-	    up <= pci_msix_vec_count(pdev) &&
-	    rtas_msi_limit(pdev, type, up) == up)
-		return up;
-	return nvec;
+	mutex_lock(&rtas_msi_fn_lock);
+	fn = rtas_msi_fn_find(a, false);
+	if (fn && fn->offer_type == type && fn->offer_nvec == nvec)
+		ask = fn->offer_ask;
+	mutex_unlock(&rtas_msi_fn_lock);
+	return ask;
 }
 
 static int rtas_msi_alloc(struct pci_dev *pdev, int type, int nvec)
 {
 	struct irq_domain *dom = rtas_msi_domain;
-	unsigned int ask = rtas_msi_ask(pdev, type, nvec);
 	struct irq_affinity_desc *aff;
 	struct rtas_msi_vec *vec;
 	struct rtas_msi_addr a;
@@ -875,8 +1071,9 @@ static int rtas_msi_alloc(struct pci_dev *pdev, int type, int nvec)
 		goto out;
 	}
 
-	ret = rtas_msi_get(dom, &a, rtas_msi_func(pdev, type), ask, nvec, vec,
-			   aff, dev_to_node(&pdev->dev));
+	ret = rtas_msi_get(dom, &a, rtas_msi_func(pdev, type),
+			   rtas_msi_ask(&a, type, nvec), nvec, vec, aff,
+			   dev_to_node(&pdev->dev));
 	if (ret)
 		goto out;
 
@@ -963,7 +1160,7 @@ static void rtas_msi_quiesce(unsigned int virq)
  *
  * Context: Process context, not from a handler of @virq.
  */
-VISIBLE_IF_KUNIT void rtas_msi_chip_up(unsigned int virq, bool up)
+static void rtas_msi_chip_up(unsigned int virq, bool up)
 {
 	struct irq_data *d = irq_get_irq_data(virq);
 	struct irq_chip *chip = d ? d->chip : NULL;
@@ -986,18 +1183,6 @@ VISIBLE_IF_KUNIT void rtas_msi_chip_up(unsigned int virq, bool up)
 	if (started && !up)
 		rtas_msi_quiesce(virq);
 }
-EXPORT_SYMBOL_IF_KUNIT(rtas_msi_chip_up);
-
-static void rtas_msi_chip_up_all(struct pci_dev *pdev, bool up)
-{
-	struct msi_desc *desc;
-	unsigned int i;
-
-	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED) {
-		for (i = 0; i < desc->nvec_used; i++)
-			rtas_msi_chip_up(desc->irq + i, up);
-	}
-}
 
 /**
  * rtas_msi_follow() - Move a Linux interrupt to the source firmware gave it
@@ -1016,9 +1201,9 @@ static void rtas_msi_chip_up_all(struct pci_dev *pdev, bool up)
  *
  * Return: 0 or a negative errno (logged); @virq is unchanged on error.
  */
-VISIBLE_IF_KUNIT int rtas_msi_follow(struct irq_domain *dom,
-				     unsigned int virq, u32 source,
-				     struct device *owner)
+static int rtas_msi_follow(struct irq_domain *dom,
+			   unsigned int virq, u32 source,
+			   struct device *owner)
 {
 	struct rtas_msi_vec spare = { .source = source };
 	struct msi_desc *other;
@@ -1048,21 +1233,160 @@ VISIBLE_IF_KUNIT int rtas_msi_follow(struct irq_domain *dom,
 		pr_err("cannot move irq %u to source %#x: %d\n", virq, source, ret);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(rtas_msi_follow);
 
 /*
- * After a reset the device has forgotten what firmware programmed. Ask
- * firmware again for the same number of vectors. It may hand out other
- * sources than before (QEMU allocates first-fit, so a hole another
- * device left behind is taken): the Linux interrupts follow them.
+ * Does firmware still hold the @n vectors of @vec for the function,
+ * with the sources Linux has for them, and @ask vectors in all (@ask
+ * may be a power of two above @n)? Asks ibm,query-interrupt-source-number
+ * for each; a vector firmware does not hold fails the query.
+ */
+static bool rtas_msi_fw_holds(const struct rtas_msi_addr *a,
+			      const struct rtas_msi_vec *vec, unsigned int n,
+			      unsigned int ask)
+{
+	struct rtas_msi_vec v;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (rtas_msi_query_seq(a, i, &v) ||
+		    v.source != irqd_to_hwirq(irq_get_irq_data(vec[i].virq)))
+			return false;
+	}
+	if (ask > n && rtas_msi_query_seq(a, ask - 1, &v))
+		return false;
+	/* Not more than that either */
+	return rtas_msi_query_seq(a, ask, &v) != 0;
+}
+
+/**
+ * rtas_msi_reclaim - Have the vectors of a function in place again
+ * @dom:	The RTAS-MSI domain
+ * @a:		The PCI function
+ * @func:	Function code, RTAS_MSI_FN_*
+ * @ask:	Vectors the function asked firmware for, at least @n
+ * @vec:	The vectors in use, with their Linux interrupts
+ * @n:		Number of vectors in use
+ * @msgs_ok:	The device still holds the messages firmware programmed
+ * @owner:	Device of the vectors
+ *
+ * Restore runs for every pci_restore_state(), after a reset or none.
+ * When firmware still holds the function's vectors, with the same
+ * sources, and the device still has their messages, nothing is asked
+ * of firmware. Otherwise firmware is asked for @ask vectors again, in
+ * one ibm,change-msi that replaces whatever it holds for the function:
+ * the vectors are never released on the way, so no other function of
+ * the PE can take them in between. Firmware may hand out other sources
+ * (QEMU allocates the new ones before it frees the old): the Linux
+ * interrupts follow them, shut down at their chips meanwhile
+ * (rtas_msi_chip_up()), and keep their numbers, handlers and affinity.
+ *
+ * Context: Process context, the device's descriptor lock held.
+ * Return: 0 when nothing had to be done, 1 when firmware programmed
+ * the device again, or a negative errno (logged).
+ */
+static int rtas_msi_reclaim(struct irq_domain *dom,
+			    const struct rtas_msi_addr *a, u32 func,
+			    unsigned int ask, struct rtas_msi_vec *vec,
+			    unsigned int n, bool msgs_ok, struct device *owner)
+{
+	struct rtas_msi_vec v;
+	unsigned int i, moved = 0;
+	int ret;
+
+	if (rtas_msi_fw_holds(a, vec, n, ask)) {
+		if (msgs_ok)
+			return 0;
+		pr_info("%s: device lost the messages of its %u vectors, firmware programs them again\n",
+			a->name, n);
+	} else {
+		pr_info("%s: firmware no longer holds the %u vectors, asking again\n",
+			a->name, n);
+	}
+
+	for (i = 0; i < n; i++)
+		rtas_msi_chip_up(vec[i].virq, false);
+
+	ret = rtas_msi_change(a, func, ask);
+	if (ret >= 0 && ret < n) {
+		/* Firmware may hold the smaller number */
+		rtas_msi_release(a, true);
+		ret = -ENOSPC;
+	}
+	if (ret < 0) {
+		pr_err("%s: firmware did not restore %u vectors: %d\n",
+		       a->name, n, ret);
+		goto up;
+	}
+
+	ret = 0;
+	for (i = 0; i < n && !ret; i++) {
+		ret = rtas_msi_query(a, i, &v);
+		if (ret || irqd_to_hwirq(irq_get_irq_data(vec[i].virq)) ==
+			   v.source)
+			continue;
+		ret = rtas_msi_follow(dom, vec[i].virq, v.source, owner);
+		moved++;
+	}
+	if (ret)
+		pr_err("%s: vectors not restored: %d\n", a->name, ret);
+	else if (moved)
+		pr_info("%s: firmware moved %u of %u vectors to other sources, irqs follow\n",
+			a->name, moved, n);
+up:
+	/*
+	 * Whatever happened, genirq counts the requested vectors as started
+	 * and will shut them down at free_irq(): start them up again.
+	 */
+	for (i = 0; i < n; i++)
+		rtas_msi_chip_up(vec[i].virq, true);
+	return ret ?: 1;
+}
+
+/*
+ * Does the device still hold the messages firmware programmed, which
+ * rtas_msi_read_msgs() cached? A reset clears them (and MSI's Multiple
+ * Message Enable with them). Reading is all the kernel does with them.
+ */
+static bool rtas_msi_msgs_intact(struct pci_dev *pdev)
+{
+	struct msi_desc *desc;
+	struct msi_msg msg;
+	u16 flags;
+
+	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED) {
+		if (desc->pci.msi_attrib.is_virtual)
+			continue;
+		if (!desc->msg.address_lo && !desc->msg.address_hi)
+			return false;
+		__pci_read_msi_msg(desc, &msg);
+		if (msg.address_lo != desc->msg.address_lo ||
+		    msg.address_hi != desc->msg.address_hi ||
+		    msg.data != desc->msg.data)
+			return false;
+		if (desc->pci.msi_attrib.is_msix)
+			continue;
+		pci_read_config_word(pdev, pdev->msi_cap + PCI_MSI_FLAGS, &flags);
+		if (FIELD_GET(PCI_MSI_FLAGS_QSIZE, flags) <
+		    order_base_2(desc->nvec_used))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Restore after a reset, or after a resume or error recovery without
+ * one: see rtas_msi_reclaim(). On failure the core leaves MSI disabled
+ * and logs that; the line here says why.
  */
 static int rtas_msi_restore(struct pci_dev *pdev, int type)
 {
 	struct irq_domain *dom = rtas_msi_domain;
-	struct rtas_msi_vec v = { };
+	unsigned int i, n = 0, ask;
+	struct rtas_msi_vec *vec;
 	struct rtas_msi_addr a;
+	struct rtas_msi_fn *fn;
 	struct msi_desc *desc;
-	unsigned int i, n = 0, moved = 0;
+	u32 func;
 	int ret;
 
 	ret = rtas_msi_dev_addr(pdev, &a);
@@ -1074,46 +1398,50 @@ static int rtas_msi_restore(struct pci_dev *pdev, int type)
 	msi_lock_descs_assert(&pdev->dev);
 	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED)
 		n += desc->nvec_used;
-	rtas_msi_chip_up_all(pdev, false);
-
-	/* Release first, so that firmware can hand out the same sources */
-	rtas_msi_release(&a, true);
-	ret = rtas_msi_change(&a, rtas_msi_func(pdev, type),
-			      rtas_msi_ask(pdev, type, n));
-	if (ret >= 0 && ret < n)
-		ret = -ENOSPC;
-	if (ret < 0) {
-		pci_err(pdev, "firmware did not restore %u vectors: %d\n", n, ret);
-		goto out;
+	if (!n)
+		return 0;
+	vec = kcalloc(n, sizeof(*vec), GFP_KERNEL);
+	if (!vec)
+		return -ENOMEM;
+	/* MSI-X entries are contiguous from 0 (PCI_MSI_OPS_MSIX_CONTIGUOUS) */
+	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED) {
+		for (i = 0; i < desc->nvec_used; i++) {
+			if (WARN_ON_ONCE(desc->msi_index + i >= n)) {
+				ret = -EINVAL;
+				goto out;
+			}
+			vec[desc->msi_index + i].virq = desc->irq + i;
+		}
 	}
 
-	ret = 0;
+	/* What firmware granted at ->alloc(), function code and count */
+	func = rtas_msi_func(pdev, type);
+	ask = n;
+	mutex_lock(&rtas_msi_fn_lock);
+	fn = rtas_msi_fn_find(&a, false);
+	if (fn && fn->held >= n) {
+		ask = fn->held;
+		func = fn->func ?: func;
+	}
+	mutex_unlock(&rtas_msi_fn_lock);
+
+	ret = rtas_msi_reclaim(dom, &a, func, ask, vec, n,
+			       rtas_msi_msgs_intact(pdev), &pdev->dev);
+	if (ret < 0) {
+		pci_err(pdev, "MSI%s vectors not restored (%d): the device's interrupts stay off until its driver enables them again\n",
+			type == PCI_CAP_ID_MSIX ? "-X" : "", ret);
+		goto out;
+	}
+	/* A reset masked the MSI-X entries: open them again */
 	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED) {
-		for (i = 0; i < desc->nvec_used && !ret; i++) {
-			ret = rtas_msi_query(&a, desc->msi_index + i, &v);
-			if (ret || irqd_to_hwirq(irq_get_irq_data(desc->irq + i)) ==
-				   v.source)
-				continue;
-			ret = rtas_msi_follow(dom, desc->irq + i, v.source,
-					      &pdev->dev);
-			moved++;
-		}
-		if (!ret && desc->pci.msi_attrib.is_msix)
+		if (desc->pci.msi_attrib.is_msix)
 			rtas_msi_open_msix_entry(desc);
 	}
 	if (ret)
-		pci_err(pdev, "vectors not restored: %d\n", ret);
-	else if (moved)
-		pci_info(pdev, "firmware moved %u of %u vectors to other sources, irqs follow\n",
-			 moved, n);
-out:
-	/*
-	 * Whatever happened, genirq counts the requested vectors as started
-	 * and will shut them down at free_irq(): start them up again.
-	 */
-	rtas_msi_chip_up_all(pdev, true);
-	if (!ret)
 		rtas_msi_read_msgs(pdev);
+	ret = 0;
+out:
+	kfree(vec);
 	return ret;
 }
 
@@ -1140,14 +1468,24 @@ static const struct pci_msi_ops rtas_msi_ops = {
 static void rtas_msi_lsi_fixup(struct pci_dev *pdev)
 {
 	struct device_node *dn = pci_device_to_OF_node(pdev);
+	struct rtas_msi_vec v;
 	struct rtas_msi_addr a;
+	bool held;
 	u16 ctrl;
 
 	if (!dn || (!of_property_present(dn, "ibm,req#msi") &&
 		    !of_property_present(dn, "ibm,req#msi-x")))
 		return;
-	/* Fails when firmware holds nothing, the usual case */
-	if (rtas_msi_dev_addr(pdev, &a) || rtas_msi_release(&a, true))
+	if (rtas_msi_dev_addr(pdev, &a))
+		return;
+	/*
+	 * Firmware names a source for vector 0 only if it holds vectors.
+	 * Release either way, as upstream does: some firmware answers a
+	 * release of nothing with success, some with an error, so only the
+	 * query tells whether there was something to release.
+	 */
+	held = !rtas_msi_query_seq(&a, 0, &v);
+	if (rtas_msi_release(&a, !held) || !held)
 		return;
 
 	pci_info(pdev, "firmware held MSIs for it, released: INTx until a driver asks for MSIs\n");
@@ -1179,8 +1517,9 @@ static void rtas_msi_pci_fixup(struct pci_dev *pdev)
 }
 
 /*
- * Early, so that the PHBs found at core_initcall time know whether to
- * create the pSeries MSI irq domains.
+ * Early, before PCI devices are probed. The pSeries MSI irq domains are
+ * not built with this backend (a Kconfig choice), so nothing else claims
+ * the devices' MSIs.
  */
 static int __init rtas_msi_backend_init(void)
 {
@@ -1212,7 +1551,6 @@ static int __init rtas_msi_backend_init(void)
 		rtas_msi_domain = NULL;
 		return ret;
 	}
-	rtas_msi_active = true;
 
 	if (ppc_md.pci_irq_fixup)
 		pr_warn("platform has a PCI irq fixup already, PCI functions left as they are\n");
@@ -1221,3 +1559,42 @@ static int __init rtas_msi_backend_init(void)
 	return 0;
 }
 machine_early_initcall(pseries, rtas_msi_backend_init);
+
+#ifdef CONFIG_DEBUG_FS
+/* rtas_msi/held: the vectors firmware holds, per function and in all */
+static int rtas_msi_held_show(struct seq_file *m, void *v)
+{
+	struct rtas_msi_fn *fn;
+	unsigned int total = 0;
+
+	seq_puts(m, "# function buid config vectors\n");
+	mutex_lock(&rtas_msi_fn_lock);
+	list_for_each_entry(fn, &rtas_msi_fn_list, node) {
+		if (!fn->held)
+			continue;
+		seq_printf(m, "%s %#llx %#x %u\n", fn->name, fn->buid,
+			   fn->config, fn->held);
+		total += fn->held;
+	}
+	mutex_unlock(&rtas_msi_fn_lock);
+	seq_printf(m, "total %u\n", total);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(rtas_msi_held);
+
+static int __init rtas_msi_debugfs_init(void)
+{
+	struct dentry *dir;
+
+	if (!rtas_msi_domain)
+		return 0;
+	dir = debugfs_create_dir("rtas_msi", NULL);
+	debugfs_create_file("held", 0444, dir, NULL, &rtas_msi_held_fops);
+	return 0;
+}
+machine_late_initcall(pseries, rtas_msi_debugfs_init);
+#endif
+
+#ifdef CONFIG_PPC_PSERIES_MSI_RTAS_KUNIT_TEST
+#include "msi_rtas_kunit.c"
+#endif

@@ -2,6 +2,9 @@
 /*
  * KUnit tests of the pSeries RTAS MSI backend
  *
+ * Included at the end of msi_rtas.c, whose static functions it calls:
+ * the suite is built into the kernel with the backend or not at all.
+ *
  * The backend's two RTAS calls and its busy wait are redirected to a
  * simulator of ibm,change-msi and ibm,query-interrupt-source-number
  * (static stubs), and its interrupt sources belong to a small simulated
@@ -30,8 +33,6 @@
 
 #include <asm/rtas.h>
 
-#include "msi_rtas.h"
-
 #define SIM_SOURCE_BASE	0x100	/* first source number firmware hands out */
 #define SIM_HWIRQS	0x200	/* sources the test controller accepts */
 #define SIM_MAX_VEC	16
@@ -46,6 +47,11 @@ struct rtas_sim {
 	int		script[SIM_MAX_SCRIPT];	/* statuses before the answer */
 	unsigned int	nscript;
 	int		busy_forever;	/* every change-msi returns this */
+	unsigned int	busy_changes;	/* requests answered busy first */
+	unsigned int	busy_releases;	/* releases answered busy first */
+	int		busy_status;	/* ... with this status */
+	bool		competitor;	/* another function takes what is freed */
+	bool		move_sources;	/* a new grant gets new sources */
 	int		change_status;	/* change-msi (nvec > 0) fails so */
 	unsigned int	refuse_above;	/* nvec above this: parameter error */
 	u32		refuse_func;	/* this function code: parameter error */
@@ -57,6 +63,9 @@ struct rtas_sim {
 
 	/* State and call log */
 	unsigned int	held;
+	u32		base;		/* source of vector 0 */
+	unsigned int	stolen;		/* vectors the competitor took */
+	s64		now_ns;		/* the backend's clock */
 	unsigned int	changes;
 	unsigned int	releases;
 	unsigned int	delays;
@@ -118,6 +127,10 @@ static int sim_change(const struct rtas_msi_addr *a, u32 func, u32 nvec,
 		return RTAS_INVALID_PARAMETER;
 
 	if (!nvec) {
+		if (s->busy_releases) {
+			s->busy_releases--;
+			return s->busy_status;
+		}
 		s->releases++;
 		if (s->release_status)
 			return s->release_status;
@@ -129,6 +142,10 @@ static int sim_change(const struct rtas_msi_addr *a, u32 func, u32 nvec,
 			return RTAS_HARDWARE_ERROR;	/* nothing to release */
 		s->pool += s->held;
 		s->held = 0;
+		if (s->competitor) {
+			s->stolen += s->pool;
+			s->pool = 0;
+		}
 		return 0;
 	}
 
@@ -136,7 +153,7 @@ static int sim_change(const struct rtas_msi_addr *a, u32 func, u32 nvec,
 		return s->change_status;
 	if (s->refuse_above && nvec > s->refuse_above)
 		return RTAS_INVALID_PARAMETER;
-	/* A new request replaces what the function held */
+	/* A new request replaces what the function held, in one step */
 	s->pool += s->held;
 	s->held = 0;
 	grant = min3(nvec, s->pool, s->cap);
@@ -146,6 +163,13 @@ static int sim_change(const struct rtas_msi_addr *a, u32 func, u32 nvec,
 	}
 	s->held = grant;
 	s->pool -= grant;
+	if (s->move_sources)
+		s->base += SIM_MAX_VEC;
+	/* Busy: the change has begun, firmware holds the vectors already */
+	if (s->busy_changes) {
+		s->busy_changes--;
+		return s->busy_status;
+	}
 	out[0] = grant;
 	return 0;
 }
@@ -159,20 +183,36 @@ static int sim_query(const struct rtas_msi_addr *a, u32 index, int *out)
 	if (index >= s->held)
 		return RTAS_HARDWARE_ERROR;
 	out[0] = index < SIM_MAX_VEC && s->source[index] ?
-		 s->source[index] : SIM_SOURCE_BASE + index;
+		 s->source[index] : s->base + index;
 	out[1] = 1;	/* edge */
 	return 0;
 }
 
+/*
+ * No sleeping under test: the wait moves the backend's clock on instead,
+ * by what rtas_busy_delay() would sleep (a plain busy status costs it a
+ * cond_resched(), counted as 100 us here, more than it takes).
+ */
 static bool sim_busy_delay(int status)
 {
 	struct rtas_sim *s = sim_of();
 
-	if (status != RTAS_BUSY && (status < RTAS_EXTENDED_DELAY_MIN ||
-				    status > RTAS_EXTENDED_DELAY_MAX))
+	if (status == RTAS_BUSY) {
+		s->now_ns += 100 * NSEC_PER_USEC;
+	} else if (status >= RTAS_EXTENDED_DELAY_MIN &&
+		   status <= RTAS_EXTENDED_DELAY_MAX) {
+		s->now_ns += clamp(rtas_busy_delay_time(status), 1U, 1000U) *
+			     NSEC_PER_MSEC;
+	} else {
 		return false;
-	s->delays++;	/* no sleeping under test */
+	}
+	s->delays++;
 	return true;
+}
+
+static ktime_t sim_now(void)
+{
+	return ns_to_ktime(sim_of()->now_ns);
 }
 
 /*
@@ -290,6 +330,19 @@ static unsigned int count_mappings(struct irq_domain *dom)
 	return n;
 }
 
+/* What the backend's debugfs count says firmware holds for @a */
+static unsigned int held_count(const struct rtas_msi_addr *a)
+{
+	struct rtas_msi_fn *fn;
+	unsigned int n;
+
+	mutex_lock(&rtas_msi_fn_lock);
+	fn = rtas_msi_fn_find(a, false);
+	n = fn ? fn->held : 0;
+	mutex_unlock(&rtas_msi_fn_lock);
+	return n;
+}
+
 static int rtas_msi_test_init(struct kunit *test)
 {
 	struct rtas_msi_test *t;
@@ -300,6 +353,8 @@ static int rtas_msi_test_init(struct kunit *test)
 	for (i = 0; i < SIM_HWIRQS; i++)
 		t->src[i].hw = i;
 	t->sim.pool = 64;
+	t->sim.base = SIM_SOURCE_BASE;
+	t->sim.busy_status = RTAS_BUSY;
 	t->sim.cap = SIM_MAX_VEC;
 	t->addr.config = 0x800;
 	t->addr.buid = 0x800000020000000ULL;
@@ -324,6 +379,7 @@ static int rtas_msi_test_init(struct kunit *test)
 	kunit_activate_static_stub(test, rtas_msi_fw_change, sim_change);
 	kunit_activate_static_stub(test, rtas_msi_fw_query, sim_query);
 	kunit_activate_static_stub(test, rtas_msi_busy_delay, sim_busy_delay);
+	kunit_activate_static_stub(test, rtas_msi_now, sim_now);
 	return 0;
 }
 
@@ -334,6 +390,7 @@ static void rtas_msi_test_exit(struct kunit *test)
 	struct fwnode_handle *rfwnode = t->rdom->fwnode;
 
 	/* Nothing leaked by the backend, whatever the test did */
+	KUNIT_EXPECT_EQ(test, held_count(&t->addr), t->sim.held);
 	KUNIT_EXPECT_EQ(test, count_mappings(t->dom), 0);
 	KUNIT_EXPECT_EQ(test, count_mappings(t->rdom), 0);
 	KUNIT_EXPECT_EQ(test, count_irq_descs(), t->descs);
@@ -443,16 +500,91 @@ static void rtas_msi_test_busy_retries(struct kunit *test)
 	put(test, t, 2);
 }
 
+/* Firmware busy past the deadline: every call, the release's too */
 static void rtas_msi_test_busy_forever(struct kunit *test)
 {
 	struct rtas_msi_test *t = test->priv;
+	s64 limit = RTAS_MSI_BUSY_TIMEOUT_MS * NSEC_PER_MSEC;
 
 	t->sim.busy_forever = RTAS_EXTENDED_DELAY_MIN + 1;
 	KUNIT_EXPECT_EQ(test, rtas_msi_change(&t->addr, RTAS_MSI_FN_MSIX, 2),
-			-EBUSY);
-	KUNIT_EXPECT_EQ(test, t->sim.changes, RTAS_MSI_MAX_TRIES);
-	KUNIT_EXPECT_EQ(test, t->sim.delays, RTAS_MSI_MAX_TRIES - 1);
+			-ETIMEDOUT);
+	/* The change, then the release after it, each up to the deadline */
+	KUNIT_EXPECT_GE(test, t->sim.now_ns, 2 * limit);
+	KUNIT_EXPECT_LE(test, t->sim.now_ns, 2 * (limit + 10 * NSEC_PER_MSEC));
 	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+}
+
+/*
+ * A plain busy status costs firmware and rtas_busy_delay() next to no
+ * time: thousands of them are no reason to give up.
+ */
+static void rtas_msi_test_busy_many(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+
+	t->sim.busy_changes = 5000;
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 2, 2), 0);
+	KUNIT_EXPECT_EQ(test, t->sim.delays, 5000);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
+	/* The release is retried as well */
+	t->sim.busy_releases = 3000;
+	put(test, t, 2);
+	KUNIT_EXPECT_EQ(test, t->sim.busy_releases, 0);
+}
+
+/*
+ * Firmware that began a change and stays busy with it past the deadline:
+ * the backend gives up with -ETIMEDOUT, and firmware holds nothing for
+ * the function afterwards, although it had taken the vectors already.
+ */
+static void rtas_msi_test_busy_past_deadline(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	s64 limit = RTAS_MSI_BUSY_TIMEOUT_MS * NSEC_PER_MSEC;
+	unsigned int changes;
+
+	t->sim.busy_changes = UINT_MAX;
+	KUNIT_EXPECT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 2, 2), -ETIMEDOUT);
+	KUNIT_EXPECT_GE(test, t->sim.now_ns, limit);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+	KUNIT_EXPECT_EQ(test, t->sim.pool, 64);
+	KUNIT_EXPECT_GE(test, t->sim.releases, 1);
+
+	/* Extended delays: about 100 ms each, so about 100 calls */
+	t->sim.now_ns = 0;
+	changes = t->sim.changes;
+	t->sim.busy_status = RTAS_EXTENDED_DELAY_MIN + 2;
+	KUNIT_EXPECT_EQ(test, rtas_msi_change(&t->addr, RTAS_MSI_FN_MSI, 4),
+			-ETIMEDOUT);
+	KUNIT_EXPECT_GE(test, t->sim.now_ns, limit);
+	KUNIT_EXPECT_LE(test, t->sim.changes - changes, 110);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+}
+
+/*
+ * The count of firmware-held vectors (debugfs rtas_msi/held) follows
+ * firmware: grants, releases, grants that hold nothing (QEMU over a
+ * function's limit), and releases that fail with vectors left behind.
+ */
+static void rtas_msi_test_held_count(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 4, 3), 0);
+	KUNIT_EXPECT_EQ(test, held_count(&t->addr), 4);
+	rtas_msi_unmap(t->vec, 3);
+	t->sim.release_status = RTAS_HARDWARE_ERROR;
+	KUNIT_EXPECT_EQ(test, rtas_msi_release(&t->addr, false), -EIO);
+	KUNIT_EXPECT_GE(test, held_count(&t->addr), 1);
+	t->sim.release_status = 0;
+	KUNIT_EXPECT_EQ(test, rtas_msi_release(&t->addr, false), 0);
+	KUNIT_EXPECT_EQ(test, held_count(&t->addr), 0);
+
+	t->sim.cap = 2;
+	t->sim.cap_no_alloc = true;
+	KUNIT_EXPECT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 4, 4), 2);
+	KUNIT_EXPECT_EQ(test, held_count(&t->addr), 0);
 }
 
 struct rtas_msi_errcase {
@@ -500,7 +632,10 @@ static void rtas_msi_test_legacy_fallback(struct kunit *test)
 	t->sim.refuse_func = RTAS_MSI_FN_MSI;
 	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSI, 1, 1), 0);
 	KUNIT_EXPECT_EQ(test, t->sim.funcs[0], RTAS_MSI_FN_MSI);
-	KUNIT_EXPECT_EQ(test, t->sim.funcs[1], RTAS_MSI_FN_LEGACY);
+	/* The failed request is followed by a release, in both codes */
+	KUNIT_EXPECT_EQ(test, t->sim.funcs[1], RTAS_MSI_FN_MSI);
+	KUNIT_EXPECT_EQ(test, t->sim.funcs[2], RTAS_MSI_FN_LEGACY);
+	KUNIT_EXPECT_EQ(test, t->sim.funcs[3], RTAS_MSI_FN_LEGACY);
 	/* Release falls back the same way */
 	put(test, t, 1);
 }
@@ -607,7 +742,8 @@ static void rtas_msi_test_undo_release_refused(struct kunit *test)
 	t->sim.source[1] = SIM_HWIRQS;
 	t->sim.release_status = RTAS_HARDWARE_ERROR;
 	KUNIT_EXPECT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 3, 3), -EINVAL);
-	KUNIT_EXPECT_EQ(test, t->sim.releases, 1);
+	/* The explicit function code, then the legacy one, as upstream */
+	KUNIT_EXPECT_EQ(test, t->sim.releases, 2);
 	t->sim.release_status = 0;
 	KUNIT_EXPECT_EQ(test, rtas_msi_release(&t->addr, false), 0);
 }
@@ -739,6 +875,141 @@ static void rtas_msi_test_follow_exchange(struct kunit *test)
 	irq_set_msi_desc(v0, NULL);
 	irq_set_msi_desc(v1, NULL);
 	put(test, t, 2);
+}
+
+/* Vectors of a function whose interrupts were requested, for restore */
+static void restore_setup(struct kunit *test, struct rtas_msi_test *t,
+			  unsigned int n, atomic_t *count)
+{
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, n, n), 0);
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ(test, request_irq(t->vec[i].virq, follow_handler,
+						  0, "kunit", &count[i]), 0);
+}
+
+static void restore_teardown(struct kunit *test, struct rtas_msi_test *t,
+			     unsigned int n, atomic_t *count)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		free_irq(t->vec[i].virq, &count[i]);
+	put(test, t, n);
+}
+
+static int reclaim(struct rtas_msi_test *t, unsigned int n, bool msgs_ok)
+{
+	return rtas_msi_reclaim(t->rdom, &t->addr, RTAS_MSI_FN_MSIX, n, t->vec,
+				n, msgs_ok, &t->owner);
+}
+
+/*
+ * pci_restore_state() without a reset (resume, error recovery, drivers
+ * that save and restore around nothing): firmware still holds the
+ * vectors with their sources and the device their messages. Nothing is
+ * asked of firmware, so nothing can be lost to another function.
+ */
+static void rtas_msi_test_restore_kept(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	atomic_t count[2] = { ATOMIC_INIT(0), ATOMIC_INIT(0) };
+	unsigned int changes, virq0;
+
+	t->sim.pool = 2;
+	t->sim.competitor = true;
+	t->sim.move_sources = true;
+	restore_setup(test, t, 2, count);
+	changes = t->sim.changes;
+	virq0 = t->vec[0].virq;
+
+	KUNIT_EXPECT_EQ(test, reclaim(t, 2, true), 0);
+	KUNIT_EXPECT_EQ(test, t->sim.changes, changes);
+	KUNIT_EXPECT_EQ(test, t->sim.releases, 0);
+	KUNIT_EXPECT_EQ(test, t->sim.stolen, 0);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
+	KUNIT_EXPECT_EQ(test, t->vec[0].virq, virq0);
+	expect_delivered(test, t->dom, t->sim.base, virq0, &count[0]);
+	expect_delivered(test, t->dom, t->sim.base + 1, t->vec[1].virq,
+			 &count[1]);
+	restore_teardown(test, t, 2, count);
+}
+
+/*
+ * A reset cleared the device's messages, firmware still holds the
+ * vectors: it is asked to program them again without a release before,
+ * so the other function of the PE that waits for vectors gets none,
+ * and the interrupts follow the sources firmware hands out.
+ */
+static void rtas_msi_test_restore_reprogram(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	atomic_t count[2] = { ATOMIC_INIT(0), ATOMIC_INIT(0) };
+	unsigned int changes, virq0, virq1;
+
+	t->sim.pool = 2;
+	t->sim.competitor = true;
+	t->sim.move_sources = true;
+	restore_setup(test, t, 2, count);
+	changes = t->sim.changes;
+	virq0 = t->vec[0].virq;
+	virq1 = t->vec[1].virq;
+
+	KUNIT_EXPECT_EQ(test, reclaim(t, 2, false), 1);
+	KUNIT_EXPECT_EQ(test, t->sim.changes, changes + 1);
+	KUNIT_EXPECT_EQ(test, t->sim.releases, 0);
+	KUNIT_EXPECT_EQ(test, t->sim.stolen, 0);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
+	expect_delivered(test, t->dom, t->sim.base, virq0, &count[0]);
+	expect_delivered(test, t->dom, t->sim.base + 1, virq1, &count[1]);
+	restore_teardown(test, t, 2, count);
+}
+
+/*
+ * Firmware forgot the vectors (a reset of the PE, or of the partition's
+ * view of it): they are asked for again, the interrupts follow the new
+ * sources. Whether the device still shows the old messages does not
+ * matter then.
+ */
+static void rtas_msi_test_restore_after_reset(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+	atomic_t count[2] = { ATOMIC_INIT(0), ATOMIC_INIT(0) };
+	unsigned int changes, pass;
+
+	t->sim.move_sources = true;
+	restore_setup(test, t, 2, count);
+	for (pass = 0; pass < 2; pass++) {
+		/* Firmware forgets */
+		t->sim.pool += t->sim.held;
+		t->sim.held = 0;
+		changes = t->sim.changes;
+		KUNIT_EXPECT_EQ(test, reclaim(t, 2, pass), 1);
+		KUNIT_EXPECT_EQ(test, t->sim.changes, changes + 1);
+		KUNIT_EXPECT_EQ(test, t->sim.held, 2);
+		expect_delivered(test, t->dom, t->sim.base, t->vec[0].virq,
+				 &count[0]);
+		expect_delivered(test, t->dom, t->sim.base + 1, t->vec[1].virq,
+				 &count[1]);
+	}
+
+	/* Firmware holds a different number than the function asked for */
+	t->sim.held = 4;
+	changes = t->sim.changes;
+	KUNIT_EXPECT_EQ(test, reclaim(t, 2, true), 1);
+	KUNIT_EXPECT_EQ(test, t->sim.changes, changes + 1);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
+
+	/* Nothing left to give: the restore fails, firmware holds nothing */
+	t->sim.pool += t->sim.held;
+	t->sim.held = 0;
+	t->sim.pool = 1;
+	KUNIT_EXPECT_EQ(test, reclaim(t, 2, false), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+	t->sim.pool = 64;
+	KUNIT_EXPECT_EQ(test, reclaim(t, 2, false), 1);
+	restore_teardown(test, t, 2, count);
 }
 
 struct oneshot_thread {
@@ -1033,6 +1304,9 @@ static struct kunit_case rtas_msi_test_cases[] = {
 	KUNIT_CASE(rtas_msi_test_quota_exhausted),
 	KUNIT_CASE(rtas_msi_test_busy_retries),
 	KUNIT_CASE(rtas_msi_test_busy_forever),
+	KUNIT_CASE(rtas_msi_test_busy_many),
+	KUNIT_CASE(rtas_msi_test_busy_past_deadline),
+	KUNIT_CASE(rtas_msi_test_held_count),
 	KUNIT_CASE_PARAM(rtas_msi_test_error_codes, rtas_msi_err_gen_params),
 	KUNIT_CASE(rtas_msi_test_legacy_fallback),
 	KUNIT_CASE(rtas_msi_test_round_up_refused),
@@ -1045,6 +1319,9 @@ static struct kunit_case rtas_msi_test_cases[] = {
 	KUNIT_CASE(rtas_msi_test_undo_release_refused),
 	KUNIT_CASE(rtas_msi_test_follow_spare),
 	KUNIT_CASE(rtas_msi_test_follow_exchange),
+	KUNIT_CASE(rtas_msi_test_restore_kept),
+	KUNIT_CASE(rtas_msi_test_restore_reprogram),
+	KUNIT_CASE(rtas_msi_test_restore_after_reset),
 	KUNIT_CASE(rtas_msi_test_oneshot_safe),
 	KUNIT_CASE(rtas_msi_test_resend_in_progress),
 	KUNIT_CASE(rtas_msi_test_follow_running_handler),
@@ -1061,7 +1338,3 @@ static struct kunit_suite rtas_msi_test_suite = {
 };
 
 kunit_test_suite(rtas_msi_test_suite);
-
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
-MODULE_DESCRIPTION("KUnit tests of the pSeries RTAS MSI backend");
-MODULE_LICENSE("GPL");
