@@ -55,6 +55,7 @@
 #include <asm/pci-bridge.h>
 #include <asm/ppc-pci.h>
 #include <asm/rtas.h>
+#include <asm/xive.h>
 
 /* ibm,change-msi function codes (PAPR) */
 #define RTAS_MSI_FN_LEGACY	1	/* MSI or MSI-X, firmware's choice */
@@ -493,16 +494,42 @@ static void rtas_msi_irq_shutdown(struct irq_data *d)
 		parent->chip->irq_mask(parent);
 }
 
+/*
+ * Replaying an MSI that arrived while its handler ran on another CPU
+ * (IRQD_RESEND_WHEN_IN_PROGRESS). XIVE retriggers the source in
+ * hardware. XICS cannot, and genirq replays the interrupt in software,
+ * from a tasklet that may run on any CPU: xics_retrigger() pushes a
+ * dummy CPPR on this CPU for the EOI of the replay, which then pops the
+ * CPPR stack of whichever CPU runs the tasklet (an underflow WARN in
+ * icp_hv_eoi(), a stale priority here). A software replay was never
+ * taken from the presentation controller, so it has nothing to EOI
+ * there: neither push nor pop.
+ */
+static int rtas_msi_irq_retrigger(struct irq_data *d)
+{
+	if (xive_enabled())
+		return irq_chip_retrigger_hierarchy(d);
+	return 0;
+}
+
+static void rtas_msi_irq_eoi(struct irq_data *d)
+{
+	/* Interrupts taken from XICS are handled in hard interrupt context */
+	if (!xive_enabled() && !in_hardirq())
+		return;
+	irq_chip_eoi_parent(d);
+}
+
 static struct irq_chip rtas_msi_chip = {
 	.name			= "RTAS-MSI",
 	.irq_startup		= rtas_msi_irq_startup,
 	.irq_shutdown		= rtas_msi_irq_shutdown,
 	.irq_mask		= irq_chip_mask_parent,
 	.irq_unmask		= irq_chip_unmask_parent,
-	.irq_eoi		= irq_chip_eoi_parent,
+	.irq_eoi		= rtas_msi_irq_eoi,
 	.irq_set_affinity	= irq_chip_set_affinity_parent,
 	.irq_set_type		= irq_chip_set_type_parent,
-	.irq_retrigger		= irq_chip_retrigger_hierarchy,
+	.irq_retrigger		= rtas_msi_irq_retrigger,
 	/*
 	 * No IRQCHIP_SKIP_SET_WAKE: a partition cannot arm a wakeup, and
 	 * enable_irq_wake() says so (-ENXIO) as it does upstream.
