@@ -215,17 +215,12 @@ void pci_msi_ops_unbind(struct pci_dev *dev)
  */
 bool pci_msi_ops_supports(struct pci_dev *dev, unsigned int flags)
 {
-	const struct pci_msi_ops *ops;
+	const struct pci_msi_ops *ops = pci_msi_dev_ops(dev);
 	unsigned int have;
 
-	if (dev->msi_ops) {
-		have = dev->msi_ops_flags;
-	} else {
-		ops = pci_msi_resolve_ops(dev);
-		if (!ops)
-			return false;
-		have = pci_msi_ops_flags_of(ops, dev);
-	}
+	if (!ops)
+		return false;
+	have = dev->msi_ops ? dev->msi_ops_flags : pci_msi_ops_flags_of(ops, dev);
 	return (have & flags) == flags;
 }
 
@@ -548,6 +543,15 @@ static struct msi_desc *pci_msix_add_desc(struct pci_dev *dev,
 	return pci_msix_desc_at(dev, index);
 }
 
+/* Give back what ->alloc_at() and pci_msi_start_desc() set up for @desc */
+static void pci_msix_release_desc(struct pci_dev *dev, struct msi_desc *desc)
+{
+	msi_desc_destroy_sysfs(&dev->dev, desc);
+	pci_msi_stop_desc(desc);
+	dev->msi_ops->free_at(dev, desc);
+	desc->irq = 0;
+}
+
 /**
  * pci_msi_ops_alloc_at - Dynamic MSI-X allocation through the backend
  * @dev:	The PCI device, with MSI-X enabled
@@ -593,10 +597,7 @@ struct msi_map pci_msi_ops_alloc_at(struct pci_dev *dev, unsigned int index,
 		map.virq = desc->irq;
 		goto unlock;
 	}
-	msi_desc_destroy_sysfs(&dev->dev, desc);
-	pci_msi_stop_desc(desc);
-	ops->free_at(dev, desc);
-	desc->irq = 0;
+	pci_msix_release_desc(dev, desc);
 free_desc:
 	map.index = ret;
 	msi_free_msi_descs_range(&dev->dev, desc->msi_index, desc->msi_index);
@@ -625,10 +626,7 @@ void pci_msi_ops_free_at(struct pci_dev *dev, struct msi_map map)
 	msi_lock_descs(&dev->dev);
 	desc = pci_msix_desc_at(dev, map.index);
 	if (!WARN_ON_ONCE(!desc || desc->irq != map.virq)) {
-		msi_desc_destroy_sysfs(&dev->dev, desc);
-		pci_msi_stop_desc(desc);
-		dev->msi_ops->free_at(dev, desc);
-		desc->irq = 0;
+		pci_msix_release_desc(dev, desc);
 		msi_free_msi_descs_range(&dev->dev, map.index, map.index);
 	}
 	msi_unlock_descs(&dev->dev);
