@@ -19,7 +19,7 @@ else
 $(error BASE must be empty or "upstream")
 endif
 
-.PHONY: run check deps assemble build boot quilt clean distclean
+.PHONY: run check deps assemble build boot quilt series check-series clean distclean
 
 run:
 	@$(T)/job.sh run $(ARCH) $(FLAVOUR)
@@ -43,8 +43,17 @@ boot:
 quilt: deps
 	@$(T)/quilt-tree.sh
 
+# The series as git format-patch output in build/series/, and its check:
+# git am on the pristine base, identical to build/tree, checkpatch, every
+# prefix builds (see README.md).
+series: assemble
+	@$(T)/series.sh export
+
+check-series: series
+	@$(T)/series.sh check $(if $(QUICK),--quick)
+
 clean:
-	rm -rf build/out build/results build/logs build/initramfs
+	rm -rf build/out build/results build/logs build/initramfs build/series build/series.git build/sc build/sc-sparc
 
 distclean:
 	rm -rf build

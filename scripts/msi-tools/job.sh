@@ -81,6 +81,17 @@ isolation() {
 		"$T/isolation.sh" "$1" >"$B/results/$1-isolation/isolation.tap"
 }
 
+# make series, then its check without the builds of every prefix, into
+# results/static/series.tap (a failed export is a failed test there too).
+series_quick() {
+	local tap=$B/results/static/series.tap
+	if ! "$T/series.sh" export; then
+		printf 'TAP version 13\nnot ok 1 - make series\n1..1\n' > "$tap"
+		return 1
+	fi
+	"$T/series.sh" check --quick > "$tap"
+}
+
 check() {
 	local arches=${*:-x86_64 ppc64le sparc64} arch v dirs=""
 	phase "install packages" "$T/install-deps.sh" || exit 1
@@ -107,6 +118,10 @@ check() {
 	phase "static checks" sh -c "bash '$T/static/check.sh' x86_64 > '$B/results/static/static.tap'"
 	phase "static self-tests" sh -c "bash '$T/static/check.sh' --selftest x86_64 > '$B/results/static/selftest.tap'"
 	phase "harness self-tests" sh -c "python3 '$T/results.py' selftest > '$B/results/static/harness.tap'"
+	# The exported series (make series): git am on the pristine base,
+	# identical to build/tree, checkpatch of every patch; about a minute.
+	# The build of every prefix is make check-series (see README).
+	phase "series" series_quick
 	echo
 	echo "Results ($(fmt $((SECONDS - T0))) in all):"
 	# shellcheck disable=SC2086
