@@ -121,6 +121,8 @@ check() {
 	# The exported series (make series): git am on the pristine base,
 	# identical to build/tree, checkpatch of every patch; about a minute.
 	# The build of every prefix is make check-series (see README).
+	phase "coccinelle" sh -c "bash '$T/static/cocci.sh' > '$B/results/static/cocci.tap'"
+	phase "coccinelle self-tests" sh -c "bash '$T/static/cocci.sh' --selftest > '$B/results/static/cocci-selftest.tap'"
 	phase "series" series_quick
 	echo
 	echo "Results ($(fmt $((SECONDS - T0))) in all):"
