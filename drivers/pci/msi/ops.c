@@ -523,14 +523,17 @@ static struct msi_desc *pci_msix_add_desc(struct pci_dev *dev,
 
 	if (tsize < 0)
 		return ERR_PTR(tsize);
+	/* The errors of msi_insert_desc() under a per-device MSI domain */
 	if (index == MSI_ANY_INDEX) {
 		for (index = 0; index < tsize; index++) {
 			if (!pci_msix_desc_at(dev, index))
 				break;
 		}
+		if (index == tsize)
+			return ERR_PTR(-EBUSY);
 	}
 	if (index >= tsize)
-		return ERR_PTR(-ENOSPC);
+		return ERR_PTR(-ERANGE);
 	if (pci_msix_desc_at(dev, index))
 		return ERR_PTR(-EBUSY);
 
