@@ -576,23 +576,6 @@ static void conf_test_unwind(struct kunit *test)
 	}
 }
 
-/* A reset as the device sees it: enable bits and messages gone */
-static void conf_reset(struct conf *t)
-{
-	int msi = SIM_MSI_CAP;
-
-	ops_sim_set(t->sim, msi + PCI_MSI_FLAGS, 2,
-		    ops_sim_get(t->sim, msi + PCI_MSI_FLAGS, 2) &
-		    ~(PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE),
-		    PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
-	ops_sim_set(t->sim, msi + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
-	ops_sim_set(t->sim, msi + PCI_MSI_ADDRESS_HI, 4, 0, 0xffffffff);
-	ops_sim_set(t->sim, msi + PCI_MSI_DATA_64, 2, 0, 0xffff);
-	ops_sim_set(t->sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2, SIM_MSIX_VECS - 1,
-		    PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
-	ops_sim_init_table(t->sim->table);
-}
-
 /*
  * Restore after a reset: the same vectors, enabled again, the device
  * holding the messages again (or, where firmware owns them, the core
@@ -614,7 +597,7 @@ static void conf_test_restore(struct kunit *test)
 		for (j = 0; j < n; j++)
 			irqs[j] = pci_irq_vector(pdev, j);
 
-		conf_reset(t);
+		ops_sim_reset(t->sim);
 		t->sim->nr_writes = 0;
 		pci_restore_msi_state(pdev);
 		for (j = 0; j < n; j++)
