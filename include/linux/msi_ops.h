@@ -34,7 +34,12 @@ struct pci_host_bridge;
  * @PCI_MSI_OPS_MSIX_ALLOC_DYN: MSI-X vectors can be added after MSI-X was
  *				enabled; needs ->alloc_at() and ->free_at().
  * @PCI_MSI_OPS_NO_MASK:	The core must not use the per-vector mask
- *				bits of the device.
+ *				bits of the device. With
+ *				%PCI_MSI_OPS_FW_OWNS_MSG the core opens the
+ *				MSI-X entries in use instead (clears their
+ *				mask bits, after ->alloc(), ->alloc_at() and
+ *				->restore()) and never masks them: masking is
+ *				the interrupt controller's.
  * @PCI_MSI_OPS_MSI_DOMAIN:	Core adapters only: the vectors come from an
  *				MSI irq domain, which activates them, creates
  *				their sysfs entries and frees the descriptors.

@@ -17,9 +17,9 @@
  * to the interrupt controller and, like upstream's PCI/MSI chips, is
  * one-shot safe: an MSI is an edge, so a threaded handler needs no mask
  * of the source while it runs. Masking happens at the interrupt source,
- * in the XIVE or XICS; the device's own per-vector mask bits are opened
- * once when firmware has set a vector up and are left alone afterwards
- * (PCI_MSI_OPS_NO_MASK).
+ * in the XIVE or XICS; the device's own per-vector mask bits are the
+ * core's, which opens the MSI-X entries once firmware has set them up
+ * and leaves them alone afterwards (PCI_MSI_OPS_NO_MASK).
  *
  * The firmware calls sit behind two small functions that the KUnit suite
  * replaces with an RTAS simulator (msi_rtas_kunit.c).
@@ -958,22 +958,6 @@ static u32 rtas_msi_func(struct pci_dev *pdev, int type)
 	return pdev->no_64bit_msi ? RTAS_MSI_FN_MSI32 : RTAS_MSI_FN_MSI;
 }
 
-/* The MSI-X vector control word is no address/data: open it once */
-static void rtas_msi_open_msix_entry(struct msi_desc *desc)
-{
-	void __iomem *ctrl;
-	u32 val;
-
-	if (desc->pci.msi_attrib.is_virtual || !desc->pci.mask_base)
-		return;
-	ctrl = desc->pci.mask_base + desc->msi_index * PCI_MSIX_ENTRY_SIZE +
-	       PCI_MSIX_ENTRY_VECTOR_CTRL;
-	val = readl(ctrl);
-	if (val & PCI_MSIX_ENTRY_CTRL_MASKBIT)
-		writel(val & ~PCI_MSIX_ENTRY_CTRL_MASKBIT, ctrl);
-	desc->pci.msix_ctrl = val & ~PCI_MSIX_ENTRY_CTRL_MASKBIT;
-}
-
 /*
  * Firmware's message, for introspection only: the cache is what the
  * core would write back, and it never does for this backend.
@@ -1014,7 +998,6 @@ static int rtas_msi_attach(struct pci_dev *pdev, int type,
 		ret = irq_set_msi_desc(vec[desc->msi_index].virq, desc);
 		if (ret)
 			return ret;
-		rtas_msi_open_msix_entry(desc);
 	}
 	return 0;
 }
@@ -1458,11 +1441,6 @@ static int rtas_msi_restore(struct pci_dev *pdev, int type)
 		pci_err(pdev, "MSI%s vectors not restored (%d): the device's interrupts stay off until its driver enables them again\n",
 			type == PCI_CAP_ID_MSIX ? "-X" : "", ret);
 		goto out;
-	}
-	/* A reset masked the MSI-X entries: open them again */
-	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED) {
-		if (desc->pci.msi_attrib.is_msix)
-			rtas_msi_open_msix_entry(desc);
 	}
 	if (ret)
 		rtas_msi_read_msgs(pdev);

@@ -389,6 +389,28 @@ static void conf_expect_activated(struct kunit *test, struct conf *t,
 			    "irq %u, reservation mode %d", irq, reserve);
 }
 
+/*
+ * A vector can fire. Where firmware owns the message and the core does
+ * not mask at the device (%PCI_MSI_OPS_NO_MASK), masking is the interrupt
+ * controller's and the MSI-X entry itself must be open; the core's
+ * adapters leave the entries to whoever owns them (Xen).
+ */
+static void conf_expect_open(struct kunit *test, struct conf *t,
+			     struct msi_desc *desc)
+{
+	unsigned int need = PCI_MSI_OPS_FW_OWNS_MSG | PCI_MSI_OPS_NO_MASK;
+	unsigned int flags = t->pdev->msi_ops_flags;
+
+	if (!desc->pci.msi_attrib.is_msix || (flags & need) != need ||
+	    (flags & PCI_MSI_OPS_ADAPTER_MASK))
+		return;
+	KUNIT_EXPECT_FALSE_MSG(test,
+			       ops_sim_table(t->sim, desc->msi_index,
+					     PCI_MSIX_ENTRY_VECTOR_CTRL) &
+			       PCI_MSIX_ENTRY_CTRL_MASKBIT,
+			       "MSI-X entry %u masked", desc->msi_index);
+}
+
 /* What a driver sees of @n vectors of @type, and what the system has */
 static void conf_expect_vectors(struct kunit *test, struct conf *t, int type,
 				int n)
@@ -420,6 +442,7 @@ static void conf_expect_vectors(struct kunit *test, struct conf *t, int type,
 			KUNIT_EXPECT_TRUE_MSG(test, conf_sysfs_has(dir, irq),
 					      "no msi_irqs/%d", irq);
 		conf_expect_activated(test, t, irq);
+		conf_expect_open(test, t, desc);
 	}
 	kernfs_put(dir);
 	KUNIT_EXPECT_EQ(test, conf_sysfs_entries(pdev), n);

@@ -360,6 +360,49 @@ static void pci_msi_forget_irqs(struct pci_dev *dev)
 		desc->irq = 0;
 }
 
+/*
+ * A firmware backend that leaves the device's mask bits alone
+ * (%PCI_MSI_OPS_FW_OWNS_MSG with %PCI_MSI_OPS_NO_MASK) masks at the
+ * interrupt controller; firmware programs address and data but not the
+ * vector control word, and a reset sets its mask bit. Nobody else
+ * clears it: the core opens the entries in use, once they are set up
+ * and after a restore, and never masks them.
+ */
+static bool pci_msi_opens_msix(struct pci_dev *dev)
+{
+	unsigned int need = PCI_MSI_OPS_FW_OWNS_MSG | PCI_MSI_OPS_NO_MASK;
+
+	return dev->msix_enabled && dev->msi_ops &&
+	       (dev->msi_ops_flags & need) == need &&
+	       !(dev->msi_ops_flags & PCI_MSI_OPS_ADAPTER_MASK);
+}
+
+/* Clear the per-vector mask bit of @desc's entry, nothing else */
+static void pci_msix_open_entry(struct msi_desc *desc)
+{
+	void __iomem *ctrl;
+	u32 val;
+
+	if (!desc->pci.msi_attrib.is_msix || desc->pci.msi_attrib.is_virtual ||
+	    !desc->pci.mask_base)
+		return;
+	ctrl = pci_msix_desc_addr(desc) + PCI_MSIX_ENTRY_VECTOR_CTRL;
+	val = readl(ctrl);
+	if (val & PCI_MSIX_ENTRY_CTRL_MASKBIT)
+		writel(val & ~PCI_MSIX_ENTRY_CTRL_MASKBIT, ctrl);
+	desc->pci.msix_ctrl = val & ~PCI_MSIX_ENTRY_CTRL_MASKBIT;
+}
+
+static void pci_msix_open_entries(struct pci_dev *dev)
+{
+	struct msi_desc *desc;
+
+	if (!pci_msi_opens_msix(dev))
+		return;
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_ASSOCIATED)
+		pci_msix_open_entry(desc);
+}
+
 /* Give back everything ->alloc() and pci_msi_setup_msi_irqs() set up */
 static void pci_msi_release(struct pci_dev *dev, int type)
 {
@@ -412,8 +455,10 @@ int pci_msi_setup_msi_irqs(struct pci_dev *dev, int type, int nvec)
 			goto free;
 	}
 	ret = msi_device_populate_sysfs(&dev->dev);
-	if (!ret)
+	if (!ret) {
+		pci_msix_open_entries(dev);
 		return 0;
+	}
 free:
 	pci_msi_release(dev, type);
 	return ret;
@@ -476,6 +521,9 @@ int pci_msi_ops_restore(struct pci_dev *dev, int type)
 
 	msi_lock_descs(&dev->dev);
 	ret = ops->restore(dev, type);
+	/* A reset masked the entries that the core keeps open */
+	if (ret >= 0 && type == PCI_CAP_ID_MSIX)
+		pci_msix_open_entries(dev);
 	msi_unlock_descs(&dev->dev);
 	if (ret < 0)
 		pci_err(dev, "%s: restoring %s failed (%d), left disabled\n",
@@ -593,6 +641,8 @@ struct msi_map pci_msi_ops_alloc_at(struct pci_dev *dev, unsigned int index,
 	if (!ret)
 		ret = msi_device_populate_sysfs(&dev->dev);
 	if (!ret) {
+		if (pci_msi_opens_msix(dev))
+			pci_msix_open_entry(desc);
 		map.index = desc->msi_index;
 		map.virq = desc->irq;
 		goto unlock;
