@@ -692,9 +692,9 @@ static const char *rtas_msi_fn_name(u32 func)
  * @node:	NUMA node of the device
  *
  * Some firmware only grants powers of two: @ask may round @nvec up, and
- * when firmware refuses @ask, @nvec is tried. When firmware grants fewer
- * than @nvec, whatever it granted is released: the caller retries with
- * that number.
+ * when firmware refuses @ask or grants fewer, @nvec is asked for. When
+ * firmware grants fewer than @nvec, whatever it granted is released: the
+ * caller retries with that number.
  *
  * Return: 0, the positive number of vectors firmware can grant, or a
  * negative errno. Firmware holds nothing for the function unless 0 is
@@ -718,7 +718,12 @@ static int rtas_msi_get(struct irq_domain *dom,
 		func = RTAS_MSI_FN_LEGACY;
 		got = rtas_msi_change(a, func, ask);
 	}
-	if (got < 0 && ask != nvec)
+	/*
+	 * The power of two refused, or answered with fewer (QEMU answers a
+	 * function's limit and holds nothing): ask for @nvec, which
+	 * replaces whatever firmware holds for the function.
+	 */
+	if (got < (int)ask && ask != nvec)
 		got = rtas_msi_change(a, func, nvec);
 	if (got < 0) {
 		pr_err("%s: ibm,change-msi for %u %s vectors failed: %d\n",
