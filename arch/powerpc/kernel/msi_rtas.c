@@ -181,6 +181,19 @@ static ktime_t rtas_msi_now(void)
 	return ktime_get();
 }
 
+/**
+ * rtas_msi_irq_domain - The RTAS-MSI irq domain the backend maps into
+ *
+ * Return: rtas_msi_domain; the KUnit suite's simulated interrupt
+ * controller has one of its own.
+ */
+static struct irq_domain *rtas_msi_irq_domain(void)
+{
+	KUNIT_STATIC_STUB_REDIRECT(rtas_msi_irq_domain);
+
+	return rtas_msi_domain;
+}
+
 static bool rtas_msi_is_busy(int status)
 {
 	return status == RTAS_BUSY ||
@@ -1067,7 +1080,7 @@ static unsigned int rtas_msi_ask(const struct rtas_msi_addr *a, int type,
 
 static int rtas_msi_alloc(struct pci_dev *pdev, int type, int nvec)
 {
-	struct irq_domain *dom = rtas_msi_domain;
+	struct irq_domain *dom = rtas_msi_irq_domain();
 	struct irq_affinity_desc *aff;
 	struct rtas_msi_vec *vec;
 	struct rtas_msi_addr a;
@@ -1395,7 +1408,7 @@ static bool rtas_msi_msgs_intact(struct pci_dev *pdev)
  */
 static int rtas_msi_restore(struct pci_dev *pdev, int type)
 {
-	struct irq_domain *dom = rtas_msi_domain;
+	struct irq_domain *dom = rtas_msi_irq_domain();
 	unsigned int i, n = 0, ask;
 	struct rtas_msi_vec *vec;
 	struct rtas_msi_addr a;
