@@ -29,14 +29,11 @@
 #include <linux/bitfield.h>
 #include <linux/cache.h>
 #include <linux/debugfs.h>
-#include <linux/delay.h>
 #include <linux/init.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
-#include <linux/irqdesc.h>
 #include <linux/irqdomain.h>
 #include <linux/irqnr.h>
-#include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
@@ -1142,81 +1139,11 @@ static void rtas_msi_free(struct pci_dev *pdev, int type)
 		rtas_msi_release(&a, false);
 }
 
-/*
- * Wait until no handler of a vector shut down at its chip runs any more,
- * and the interrupt controller has no interrupt of it on the way to a
- * CPU (XIVE: in a CPU's event queue; XICS cannot tell). The fasteoi flow
- * EOIs at the end of the handler: that must reach the source that raised
- * the interrupt, not the one the vector is about to move to. Unlike
- * synchronize_irq(), threaded handlers are not waited for: the chip is
- * one-shot safe, so they never touch it, and they may need the MSI
- * descriptor lock that the caller holds. An interrupt that the controller
- * still reports after a second is given up on: it was dropped (a CPU went
- * offline) and will not be handled any more.
- */
-static void rtas_msi_quiesce(unsigned int virq)
-{
-	unsigned long end = jiffies + HZ;
-	bool active;
-
-	for (;;) {
-		synchronize_hardirq(virq);
-		if (irq_get_irqchip_state(virq, IRQCHIP_STATE_ACTIVE, &active) ||
-		    !active)
-			return;
-		if (time_after(jiffies, end))
-			break;
-		usleep_range(100, 1000);
-	}
-	pr_warn("irq %u: the interrupt controller still has one in flight, moving on\n",
-		virq);
-}
-
-/**
- * rtas_msi_chip_up - Start a requested vector up at its chip, or shut it down
- * @virq:	Linux interrupt of the vector
- * @up:		Start up, or shut down
- *
- * Firmware that hands a source out anew may reset its state in the
- * interrupt controller with it: QEMU, for one, leaves a re-claimed XIVE
- * source masked until the partition configures it again. So a vector in
- * use is shut down at its chip before firmware is asked again and started
- * up after, as free_irq() and request_irq() would, on whatever source it
- * has then: target, priority and mask are set up afresh, and a vector
- * that was masked stays masked. Shutting down returns once no handler of
- * the vector runs and none is on its way (rtas_msi_quiesce()).
- *
- * Context: Process context, not from a handler of @virq.
- */
-static void rtas_msi_chip_up(unsigned int virq, bool up)
-{
-	struct irq_data *d = irq_get_irq_data(virq);
-	struct irq_chip *chip = d ? d->chip : NULL;
-	unsigned long flags;
-	bool started;
-
-	if (!chip)
-		return;
-	raw_spin_lock_irqsave(&irq_data_to_desc(d)->lock, flags);
-	/* Not requested: the chip learns of it at request_irq() */
-	started = irqd_is_started(d);
-	if (started && !up) {
-		chip->irq_shutdown(d);
-	} else if (started) {
-		chip->irq_startup(d);
-		if (irqd_irq_masked(d))
-			chip->irq_mask(d);
-	}
-	raw_spin_unlock_irqrestore(&irq_data_to_desc(d)->lock, flags);
-	if (started && !up)
-		rtas_msi_quiesce(virq);
-}
-
 /**
  * rtas_msi_follow() - Move a Linux interrupt to the source firmware gave it
  * @dom:	The RTAS-MSI domain
  * @virq:	Linux interrupt of the vector, shut down at its chip
- *		(rtas_msi_chip_up()) if it was requested
+ *		(pci_msi_quiesce_vectors()) if it was requested
  * @source:	Interrupt source the vector has now
  * @owner:	Device of the vector; only its interrupts may give way
  *
@@ -1295,7 +1222,7 @@ static bool rtas_msi_fw_holds(const struct rtas_msi_addr *a,
  * @vec:	The vectors in use, with their Linux interrupts
  * @n:		Number of vectors in use
  * @msgs_ok:	The device still holds the messages firmware programmed
- * @owner:	Device of the vectors
+ * @pdev:	The PCI device of the vectors
  *
  * Restore runs for every pci_restore_state(), after a reset or none.
  * When firmware still holds the function's vectors, with the same
@@ -1305,8 +1232,12 @@ static bool rtas_msi_fw_holds(const struct rtas_msi_addr *a,
  * the vectors are never released on the way, so no other function of
  * the PE can take them in between. Firmware may hand out other sources
  * (QEMU allocates the new ones before it frees the old): the Linux
- * interrupts follow them, shut down at their chips meanwhile
- * (rtas_msi_chip_up()), and keep their numbers, handlers and affinity.
+ * interrupts follow them, and keep their numbers, handlers and affinity.
+ * Meanwhile the core keeps the requested ones shut down at their chips
+ * (pci_msi_quiesce_vectors()): firmware that hands a source out anew may
+ * reset its state in the interrupt controller (QEMU leaves a re-claimed
+ * XIVE source masked until it is configured again), and an interrupt
+ * must end at the source that raised it.
  *
  * Context: Process context, the device's descriptor lock held.
  * Return: 0 when nothing had to be done, 1 when firmware programmed
@@ -1315,7 +1246,7 @@ static bool rtas_msi_fw_holds(const struct rtas_msi_addr *a,
 static int rtas_msi_reclaim(struct irq_domain *dom,
 			    const struct rtas_msi_addr *a, u32 func,
 			    unsigned int ask, struct rtas_msi_vec *vec,
-			    unsigned int n, bool msgs_ok, struct device *owner)
+			    unsigned int n, bool msgs_ok, struct pci_dev *pdev)
 {
 	struct rtas_msi_vec v;
 	unsigned int i, moved = 0;
@@ -1331,8 +1262,7 @@ static int rtas_msi_reclaim(struct irq_domain *dom,
 			a->name, n);
 	}
 
-	for (i = 0; i < n; i++)
-		rtas_msi_chip_up(vec[i].virq, false);
+	pci_msi_quiesce_vectors(pdev);
 
 	ret = rtas_msi_change(a, func, ask);
 	if (ret >= 0 && ret < n) {
@@ -1352,7 +1282,7 @@ static int rtas_msi_reclaim(struct irq_domain *dom,
 		if (ret || irqd_to_hwirq(irq_get_irq_data(vec[i].virq)) ==
 			   v.source)
 			continue;
-		ret = rtas_msi_follow(dom, vec[i].virq, v.source, owner);
+		ret = rtas_msi_follow(dom, vec[i].virq, v.source, &pdev->dev);
 		moved++;
 	}
 	if (ret)
@@ -1361,12 +1291,8 @@ static int rtas_msi_reclaim(struct irq_domain *dom,
 		pr_info("%s: firmware moved %u of %u vectors to other sources, irqs follow\n",
 			a->name, moved, n);
 up:
-	/*
-	 * Whatever happened, genirq counts the requested vectors as started
-	 * and will shut them down at free_irq(): start them up again.
-	 */
-	for (i = 0; i < n; i++)
-		rtas_msi_chip_up(vec[i].virq, true);
+	/* Whatever happened: genirq counts the requested ones as started */
+	pci_msi_reactivate_vectors(pdev);
 	return ret ?: 1;
 }
 
@@ -1454,7 +1380,7 @@ static int rtas_msi_restore(struct pci_dev *pdev, int type)
 	mutex_unlock(&rtas_msi_fn_lock);
 
 	ret = rtas_msi_reclaim(dom, &a, func, ask, vec, n,
-			       rtas_msi_msgs_intact(pdev), &pdev->dev);
+			       rtas_msi_msgs_intact(pdev), pdev);
 	if (ret < 0) {
 		pci_err(pdev, "MSI%s vectors not restored (%d): the device's interrupts stay off until its driver enables them again\n",
 			type == PCI_CAP_ID_MSIX ? "-X" : "", ret);

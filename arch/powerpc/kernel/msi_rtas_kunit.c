@@ -908,141 +908,6 @@ static void rtas_msi_test_follow_exchange(struct kunit *test)
 	put(test, t, 2);
 }
 
-/* Vectors of a function whose interrupts were requested, for restore */
-static void restore_setup(struct kunit *test, struct rtas_msi_test *t,
-			  unsigned int n, atomic_t *count)
-{
-	unsigned int i;
-
-	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, n, n), 0);
-	for (i = 0; i < n; i++)
-		KUNIT_ASSERT_EQ(test, request_irq(t->vec[i].virq, follow_handler,
-						  0, "kunit", &count[i]), 0);
-}
-
-static void restore_teardown(struct kunit *test, struct rtas_msi_test *t,
-			     unsigned int n, atomic_t *count)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		free_irq(t->vec[i].virq, &count[i]);
-	put(test, t, n);
-}
-
-static int reclaim(struct rtas_msi_test *t, unsigned int n, bool msgs_ok)
-{
-	return rtas_msi_reclaim(t->rdom, &t->addr, RTAS_MSI_FN_MSIX, n, t->vec,
-				n, msgs_ok, &t->owner);
-}
-
-/*
- * pci_restore_state() without a reset (resume, error recovery, drivers
- * that save and restore around nothing): firmware still holds the
- * vectors with their sources and the device their messages. Nothing is
- * asked of firmware, so nothing can be lost to another function.
- */
-static void rtas_msi_test_restore_kept(struct kunit *test)
-{
-	struct rtas_msi_test *t = test->priv;
-	atomic_t count[2] = { ATOMIC_INIT(0), ATOMIC_INIT(0) };
-	unsigned int changes, virq0;
-
-	t->sim.pool = 2;
-	t->sim.competitor = true;
-	t->sim.move_sources = true;
-	restore_setup(test, t, 2, count);
-	changes = t->sim.changes;
-	virq0 = t->vec[0].virq;
-
-	KUNIT_EXPECT_EQ(test, reclaim(t, 2, true), 0);
-	KUNIT_EXPECT_EQ(test, t->sim.changes, changes);
-	KUNIT_EXPECT_EQ(test, t->sim.releases, 0);
-	KUNIT_EXPECT_EQ(test, t->sim.stolen, 0);
-	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
-	KUNIT_EXPECT_EQ(test, t->vec[0].virq, virq0);
-	expect_delivered(test, t->dom, t->sim.base, virq0, &count[0]);
-	expect_delivered(test, t->dom, t->sim.base + 1, t->vec[1].virq,
-			 &count[1]);
-	restore_teardown(test, t, 2, count);
-}
-
-/*
- * A reset cleared the device's messages, firmware still holds the
- * vectors: it is asked to program them again without a release before,
- * so the other function of the PE that waits for vectors gets none,
- * and the interrupts follow the sources firmware hands out.
- */
-static void rtas_msi_test_restore_reprogram(struct kunit *test)
-{
-	struct rtas_msi_test *t = test->priv;
-	atomic_t count[2] = { ATOMIC_INIT(0), ATOMIC_INIT(0) };
-	unsigned int changes, virq0, virq1;
-
-	t->sim.pool = 2;
-	t->sim.competitor = true;
-	t->sim.move_sources = true;
-	restore_setup(test, t, 2, count);
-	changes = t->sim.changes;
-	virq0 = t->vec[0].virq;
-	virq1 = t->vec[1].virq;
-
-	KUNIT_EXPECT_EQ(test, reclaim(t, 2, false), 1);
-	KUNIT_EXPECT_EQ(test, t->sim.changes, changes + 1);
-	KUNIT_EXPECT_EQ(test, t->sim.releases, 0);
-	KUNIT_EXPECT_EQ(test, t->sim.stolen, 0);
-	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
-	expect_delivered(test, t->dom, t->sim.base, virq0, &count[0]);
-	expect_delivered(test, t->dom, t->sim.base + 1, virq1, &count[1]);
-	restore_teardown(test, t, 2, count);
-}
-
-/*
- * Firmware forgot the vectors (a reset of the PE, or of the partition's
- * view of it): they are asked for again, the interrupts follow the new
- * sources. Whether the device still shows the old messages does not
- * matter then.
- */
-static void rtas_msi_test_restore_after_reset(struct kunit *test)
-{
-	struct rtas_msi_test *t = test->priv;
-	atomic_t count[2] = { ATOMIC_INIT(0), ATOMIC_INIT(0) };
-	unsigned int changes, pass;
-
-	t->sim.move_sources = true;
-	restore_setup(test, t, 2, count);
-	for (pass = 0; pass < 2; pass++) {
-		/* Firmware forgets */
-		t->sim.pool += t->sim.held;
-		t->sim.held = 0;
-		changes = t->sim.changes;
-		KUNIT_EXPECT_EQ(test, reclaim(t, 2, pass), 1);
-		KUNIT_EXPECT_EQ(test, t->sim.changes, changes + 1);
-		KUNIT_EXPECT_EQ(test, t->sim.held, 2);
-		expect_delivered(test, t->dom, t->sim.base, t->vec[0].virq,
-				 &count[0]);
-		expect_delivered(test, t->dom, t->sim.base + 1, t->vec[1].virq,
-				 &count[1]);
-	}
-
-	/* Firmware holds a different number than the function asked for */
-	t->sim.held = 4;
-	changes = t->sim.changes;
-	KUNIT_EXPECT_EQ(test, reclaim(t, 2, true), 1);
-	KUNIT_EXPECT_EQ(test, t->sim.changes, changes + 1);
-	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
-
-	/* Nothing left to give: the restore fails, firmware holds nothing */
-	t->sim.pool += t->sim.held;
-	t->sim.held = 0;
-	t->sim.pool = 1;
-	KUNIT_EXPECT_EQ(test, reclaim(t, 2, false), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
-	t->sim.pool = 64;
-	KUNIT_EXPECT_EQ(test, reclaim(t, 2, false), 1);
-	restore_teardown(test, t, 2, count);
-}
-
 struct oneshot_thread {
 	struct completion	done;
 	unsigned int		runs;
@@ -1197,64 +1062,6 @@ static void slow_raise(struct work_struct *work)
 	local_irq_enable();
 }
 
-/*
- * Restore, a handler of the vector still runs on another CPU while the
- * vector is shut down and moved to the source firmware gave it: the move
- * waits for the handler, whose flow handler ends the interrupt (EOI) on
- * the source that raised it. Moved under the running handler, the EOI
- * would reach the new source and leave the old one presented (XICS) or
- * pending (XIVE) when it goes back to firmware.
- */
-static void rtas_msi_test_follow_running_handler(struct kunit *test)
-{
-	struct rtas_msi_test *t = test->priv;
-	u32 old = SIM_SOURCE_BASE, new = SIM_SOURCE_BASE + 0x30;
-	struct slow_irq s = { .dom = t->dom, .hw = old };
-	unsigned int virq, eoi_old, eoi_new, cpu;
-	int in_progress, left_at_down, ret;
-	atomic_t count = ATOMIC_INIT(0);
-
-	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
-	if (cpu >= nr_cpu_ids)
-		kunit_skip(test, "needs a second CPU");
-
-	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 1, 1), 0);
-	virq = t->vec[0].virq;
-	KUNIT_ASSERT_EQ(test, request_irq(virq, slow_handler, 0, "kunit", &s), 0);
-	init_completion(&s.entered);
-	INIT_WORK_ONSTACK(&s.work, slow_raise);
-	eoi_old = t->src[old].eoi;
-	eoi_new = t->src[new].eoi;
-
-	queue_work_on(cpu, system_highpri_wq, &s.work);
-	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&s.entered, 5 * HZ), 0);
-	/* The race window: the handler runs when the move begins */
-	in_progress = irqd_irq_inprogress(irq_get_irq_data(virq));
-	rtas_msi_chip_up(virq, false);
-	left_at_down = atomic_read(&s.left);
-	ret = rtas_msi_follow(t->rdom, virq, new, &t->owner);
-	rtas_msi_chip_up(virq, true);
-	flush_work(&s.work);
-	destroy_work_on_stack(&s.work);
-	kunit_info(test, "handler in progress when the move began: %d\n",
-		   in_progress);
-
-	KUNIT_EXPECT_EQ(test, in_progress, 1);
-	KUNIT_EXPECT_EQ(test, s.raised, 0);
-	KUNIT_EXPECT_EQ(test, left_at_down, 1);
-	KUNIT_EXPECT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ(test, t->src[old].eoi, eoi_old + 1);
-	KUNIT_EXPECT_EQ(test, t->src[new].eoi, eoi_new);
-
-	free_irq(virq, &s);
-	/* The vector works on its new source */
-	KUNIT_ASSERT_EQ(test, request_irq(virq, follow_handler, 0, "kunit",
-					  &count), 0);
-	expect_delivered(test, t->dom, new, virq, &count);
-	free_irq(virq, &count);
-	put(test, t, 1);
-}
-
 struct in_flight {
 	struct delayed_work	work;
 	struct sim_src		*src;
@@ -1266,39 +1073,6 @@ static void in_flight_done(struct work_struct *work)
 					   struct in_flight, work);
 
 	WRITE_ONCE(f->src->in_flight, false);
-}
-
-/*
- * XIVE: an interrupt already in a CPU's queue when its vector is shut
- * down is still to be handled and ended there. Shutting a vector down
- * for a move waits until the interrupt controller has none in flight.
- */
-static void rtas_msi_test_chip_down_in_flight(struct kunit *test)
-{
-	struct rtas_msi_test *t = test->priv;
-	struct in_flight f;
-	unsigned int virq;
-	bool in_flight_at_down;
-	atomic_t count = ATOMIC_INIT(0);
-
-	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 1, 1), 0);
-	virq = t->vec[0].virq;
-	f.src = &t->src[t->vec[0].source];
-	KUNIT_ASSERT_EQ(test, request_irq(virq, follow_handler, 0, "kunit",
-					  &count), 0);
-	INIT_DELAYED_WORK_ONSTACK(&f.work, in_flight_done);
-
-	WRITE_ONCE(f.src->in_flight, true);
-	schedule_delayed_work(&f.work, msecs_to_jiffies(50));
-	rtas_msi_chip_up(virq, false);
-	in_flight_at_down = READ_ONCE(f.src->in_flight);
-	rtas_msi_chip_up(virq, true);
-	flush_delayed_work(&f.work);
-	destroy_delayed_work_on_stack(&f.work);
-
-	KUNIT_EXPECT_FALSE(test, in_flight_at_down);
-	free_irq(virq, &count);
-	put(test, t, 1);
 }
 
 static void rtas_msi_test_quota(struct kunit *test)
@@ -1350,13 +1124,8 @@ static struct kunit_case rtas_msi_test_cases[] = {
 	KUNIT_CASE(rtas_msi_test_undo_release_refused),
 	KUNIT_CASE(rtas_msi_test_follow_spare),
 	KUNIT_CASE(rtas_msi_test_follow_exchange),
-	KUNIT_CASE(rtas_msi_test_restore_kept),
-	KUNIT_CASE(rtas_msi_test_restore_reprogram),
-	KUNIT_CASE(rtas_msi_test_restore_after_reset),
 	KUNIT_CASE(rtas_msi_test_oneshot_safe),
 	KUNIT_CASE(rtas_msi_test_resend_in_progress),
-	KUNIT_CASE(rtas_msi_test_follow_running_handler),
-	KUNIT_CASE(rtas_msi_test_chip_down_in_flight),
 	KUNIT_CASE(rtas_msi_test_quota),
 	{}
 };
@@ -1819,6 +1588,258 @@ static void rtas_dev_test_restore(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
 }
 
+/*
+ * pci_restore_state() without a reset (resume, error recovery, drivers
+ * that save and restore around nothing), while another function of the
+ * PE waits for vectors: firmware still holds them with their sources and
+ * the device has their messages, so nothing is asked of firmware and
+ * nothing can be lost to the other function.
+ */
+static void rtas_dev_test_restore_kept(struct kunit *test)
+{
+	static const struct rtas_dt dt = { 64, 8, 8 };
+	struct rtas_msi_test *t = rtas_dev(test, &dt);
+	atomic_t count[2] = { ATOMIC_INIT(0), ATOMIC_INIT(0) };
+	unsigned int i, changes, virq[2];
+
+	t->sim.pool = 2;
+	t->sim.competitor = true;
+	t->sim.move_sources = true;
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(t->pdev, 2, 2, PCI_IRQ_MSIX),
+			2);
+	for (i = 0; i < 2; i++) {
+		virq[i] = pci_irq_vector(t->pdev, i);
+		KUNIT_ASSERT_EQ(test, request_irq(virq[i], follow_handler, 0,
+						  "kunit", &count[i]), 0);
+	}
+	changes = t->sim.changes;
+
+	pci_restore_msi_state(t->pdev);
+	KUNIT_EXPECT_EQ(test, t->sim.changes, changes);
+	KUNIT_EXPECT_EQ(test, t->sim.releases, 0);
+	KUNIT_EXPECT_EQ(test, t->sim.stolen, 0);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_EQ(test, pci_irq_vector(t->pdev, i), virq[i]);
+		expect_delivered(test, t->dom, t->sim.base + i, virq[i],
+				 &count[i]);
+		free_irq(virq[i], &count[i]);
+	}
+}
+
+/*
+ * A reset cleared the device's messages (MSI here: the simulated
+ * firmware does not program the device, so only MSI's empty message
+ * shows a loss), firmware still holds the vectors: it is asked to program
+ * them again without a release before, so the other function of the PE
+ * that waits for vectors gets none, and the interrupts follow the
+ * sources firmware hands out.
+ */
+static void rtas_dev_test_restore_reprogram(struct kunit *test)
+{
+	static const struct rtas_dt dt = { 64, 8, 8 };
+	struct rtas_msi_test *t = rtas_dev(test, &dt);
+	atomic_t count[2] = { ATOMIC_INIT(0), ATOMIC_INIT(0) };
+	unsigned int i, changes, virq[2];
+
+	t->sim.pool = 2;
+	t->sim.competitor = true;
+	t->sim.move_sources = true;
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(t->pdev, 2, 2, PCI_IRQ_MSI), 2);
+	for (i = 0; i < 2; i++) {
+		virq[i] = pci_irq_vector(t->pdev, i);
+		KUNIT_ASSERT_EQ(test, request_irq(virq[i], follow_handler, 0,
+						  "kunit", &count[i]), 0);
+	}
+	changes = t->sim.changes;
+
+	pci_msi_kunit_device_reset(t->pdev);
+	pci_restore_msi_state(t->pdev);
+	KUNIT_EXPECT_EQ(test, t->sim.changes, changes + 1);
+	KUNIT_EXPECT_EQ(test, t->sim.releases, 0);
+	KUNIT_EXPECT_EQ(test, t->sim.stolen, 0);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
+	KUNIT_EXPECT_TRUE(test, t->pdev->msi_enabled);
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_EQ(test, pci_irq_vector(t->pdev, i), virq[i]);
+		expect_delivered(test, t->dom, t->sim.base + i, virq[i],
+				 &count[i]);
+		free_irq(virq[i], &count[i]);
+	}
+}
+
+/*
+ * Firmware holds a different number than the function asked for: asked
+ * again for what was granted. A restore that failed is tried again by
+ * the next pci_restore_msi_state(), and MSI-X is back on when firmware
+ * has the vectors again.
+ */
+static void rtas_dev_test_restore_again(struct kunit *test)
+{
+	static const struct rtas_dt dt = { 64, 8, 8 };
+	struct rtas_msi_test *t = rtas_dev(test, &dt);
+	atomic_t count[2] = { ATOMIC_INIT(0), ATOMIC_INIT(0) };
+	unsigned int i, changes, virq[2];
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(t->pdev, 2, 2, PCI_IRQ_MSIX),
+			2);
+	for (i = 0; i < 2; i++) {
+		virq[i] = pci_irq_vector(t->pdev, i);
+		KUNIT_ASSERT_EQ(test, request_irq(virq[i], follow_handler, 0,
+						  "kunit", &count[i]), 0);
+	}
+
+	t->sim.held = 4;
+	changes = t->sim.changes;
+	pci_restore_msi_state(t->pdev);
+	KUNIT_EXPECT_EQ(test, t->sim.changes, changes + 1);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
+
+	pci_msi_kunit_device_reset(t->pdev);
+	t->sim.pool += t->sim.held;
+	t->sim.held = 0;
+	t->sim.pool = 1;
+	pci_restore_msi_state(t->pdev);
+	KUNIT_EXPECT_FALSE(test, rtas_dev_msix_on(t->pdev));
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+
+	t->sim.pool = 64;
+	t->sim.move_sources = true;
+	pci_restore_msi_state(t->pdev);
+	KUNIT_EXPECT_TRUE(test, rtas_dev_msix_on(t->pdev));
+	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
+	KUNIT_EXPECT_EQ(test, rtas_dev_msix_open(t->pdev), 2);
+	for (i = 0; i < 2; i++) {
+		expect_delivered(test, t->dom, t->sim.base + i, virq[i],
+				 &count[i]);
+		free_irq(virq[i], &count[i]);
+	}
+}
+
+/*
+ * Restore, a handler of the vector still runs on another CPU when the
+ * core stops the vector (pci_msi_quiesce_vectors()) for firmware to move
+ * it to another source: the stop waits for the handler, whose flow
+ * handler ends the interrupt (EOI) on the source that raised it. Moved
+ * under the running handler, the EOI would reach the new source and
+ * leave the old one presented (XICS) or pending (XIVE) when it goes back
+ * to firmware.
+ */
+static void rtas_dev_test_follow_running_handler(struct kunit *test)
+{
+	static const struct rtas_dt dt = { 64, 8, 8 };
+	u32 old, new = SIM_SOURCE_BASE + 0x30;
+	struct rtas_msi_test *t;
+	struct slow_irq s = { };
+	unsigned int virq, eoi_old, eoi_new, cpu;
+	int in_progress, left_at_down, ret;
+	atomic_t count = ATOMIC_INIT(0);
+
+	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	if (cpu >= nr_cpu_ids)
+		kunit_skip(test, "needs a second CPU");
+
+	t = rtas_dev(test, &dt);
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(t->pdev, 1, 1, PCI_IRQ_MSIX),
+			1);
+	virq = pci_irq_vector(t->pdev, 0);
+	old = irqd_to_hwirq(irq_get_irq_data(virq));
+	s.dom = t->dom;
+	s.hw = old;
+	KUNIT_ASSERT_EQ(test, request_irq(virq, slow_handler, 0, "kunit", &s), 0);
+	init_completion(&s.entered);
+	INIT_WORK_ONSTACK(&s.work, slow_raise);
+	eoi_old = t->src[old].eoi;
+	eoi_new = t->src[new].eoi;
+
+	queue_work_on(cpu, system_highpri_wq, &s.work);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&s.entered, 5 * HZ), 0);
+	/* The race window: the handler runs when the move begins */
+	in_progress = irqd_irq_inprogress(irq_get_irq_data(virq));
+	msi_lock_descs(&t->pdev->dev);
+	pci_msi_quiesce_vectors(t->pdev);
+	left_at_down = atomic_read(&s.left);
+	ret = rtas_msi_follow(t->rdom, virq, new, &t->pdev->dev);
+	pci_msi_reactivate_vectors(t->pdev);
+	msi_unlock_descs(&t->pdev->dev);
+	flush_work(&s.work);
+	destroy_work_on_stack(&s.work);
+	kunit_info(test, "handler in progress when the move began: %d\n",
+		   in_progress);
+
+	KUNIT_EXPECT_EQ(test, in_progress, 1);
+	KUNIT_EXPECT_EQ(test, s.raised, 0);
+	KUNIT_EXPECT_EQ(test, left_at_down, 1);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, t->src[old].eoi, eoi_old + 1);
+	KUNIT_EXPECT_EQ(test, t->src[new].eoi, eoi_new);
+
+	free_irq(virq, &s);
+	/* The vector works on its new source */
+	KUNIT_ASSERT_EQ(test, request_irq(virq, follow_handler, 0, "kunit",
+					  &count), 0);
+	expect_delivered(test, t->dom, new, virq, &count);
+	free_irq(virq, &count);
+}
+
+/*
+ * XIVE: an interrupt already in a CPU's queue when its vector is stopped
+ * is still to be handled and ended there. pci_msi_quiesce_vectors()
+ * waits until the interrupt controller has none in flight; the vector is
+ * started up again, unmasked, by pci_msi_reactivate_vectors(), and one
+ * that was disabled stays masked.
+ */
+static void rtas_dev_test_chip_down_in_flight(struct kunit *test)
+{
+	static const struct rtas_dt dt = { 64, 8, 8 };
+	struct rtas_msi_test *t = rtas_dev(test, &dt);
+	struct in_flight f;
+	struct sim_src *src;
+	unsigned int virq, mask, unmask;
+	bool in_flight_at_down;
+	atomic_t count = ATOMIC_INIT(0);
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(t->pdev, 1, 1, PCI_IRQ_MSIX),
+			1);
+	virq = pci_irq_vector(t->pdev, 0);
+	src = &t->src[irqd_to_hwirq(irq_get_irq_data(virq))];
+	f.src = src;
+	KUNIT_ASSERT_EQ(test, request_irq(virq, follow_handler, 0, "kunit",
+					  &count), 0);
+	INIT_DELAYED_WORK_ONSTACK(&f.work, in_flight_done);
+
+	WRITE_ONCE(src->in_flight, true);
+	schedule_delayed_work(&f.work, msecs_to_jiffies(50));
+	msi_lock_descs(&t->pdev->dev);
+	pci_msi_quiesce_vectors(t->pdev);
+	in_flight_at_down = READ_ONCE(src->in_flight);
+	unmask = src->unmask;
+	pci_msi_reactivate_vectors(t->pdev);
+	msi_unlock_descs(&t->pdev->dev);
+	flush_delayed_work(&f.work);
+	destroy_delayed_work_on_stack(&f.work);
+	KUNIT_EXPECT_FALSE(test, in_flight_at_down);
+	KUNIT_EXPECT_EQ(test, src->unmask, unmask + 1);
+
+	/* Disabled (and masked) by its driver: started up, masked again */
+	irq_set_status_flags(virq, IRQ_DISABLE_UNLAZY);
+	disable_irq(virq);
+	KUNIT_EXPECT_TRUE(test, irqd_irq_masked(irq_get_irq_data(virq)));
+	mask = src->mask;
+	unmask = src->unmask;
+	msi_lock_descs(&t->pdev->dev);
+	pci_msi_quiesce_vectors(t->pdev);
+	pci_msi_reactivate_vectors(t->pdev);
+	msi_unlock_descs(&t->pdev->dev);
+	/* Shutdown masks, startup unmasks, and the mask comes last */
+	KUNIT_EXPECT_EQ(test, src->unmask, unmask + 1);
+	KUNIT_EXPECT_EQ(test, src->mask, mask + 2);
+	enable_irq(virq);
+	irq_clear_status_flags(virq, IRQ_DISABLE_UNLAZY);
+	expect_delivered(test, t->dom, src->hw, virq, &count);
+	free_irq(virq, &count);
+}
+
 static struct kunit_case rtas_dev_test_cases[] = {
 	KUNIT_CASE_PARAM(rtas_dev_test_quota, rtas_quota_gen_params),
 	KUNIT_CASE(rtas_dev_test_pow2),
@@ -1827,6 +1848,11 @@ static struct kunit_case rtas_dev_test_cases[] = {
 	KUNIT_CASE(rtas_dev_test_partial),
 	KUNIT_CASE_PARAM(rtas_dev_test_fw_error, rtas_msi_err_gen_params),
 	KUNIT_CASE(rtas_dev_test_restore),
+	KUNIT_CASE(rtas_dev_test_restore_kept),
+	KUNIT_CASE(rtas_dev_test_restore_reprogram),
+	KUNIT_CASE(rtas_dev_test_restore_again),
+	KUNIT_CASE(rtas_dev_test_follow_running_handler),
+	KUNIT_CASE(rtas_dev_test_chip_down_in_flight),
 	{}
 };
 

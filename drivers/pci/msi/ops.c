@@ -9,10 +9,14 @@
 #define pr_fmt(fmt) "PCI/MSI: " fmt
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/init.h>
+#include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/irqdesc.h>
 #include <linux/irqdomain.h>
+#include <linux/jiffies.h>
 #include <linux/msi_ops.h>
 #include <linux/seq_file.h>
 
@@ -530,6 +534,121 @@ int pci_msi_ops_restore(struct pci_dev *dev, int type)
 			ops->name, type == PCI_CAP_ID_MSIX ? "MSI-X" : "MSI", ret);
 	return ret;
 }
+
+/*
+ * Wait until no hard handler of @virq runs any more and the interrupt
+ * controller has no interrupt of it on the way to a CPU (XIVE: in a
+ * CPU's event queue). Unlike synchronize_irq(), threaded handlers are not
+ * waited for: the chips of backends are one-shot safe, so they never
+ * touch them, and they may need the descriptor lock that ->restore()
+ * holds. An interrupt still reported after a second was dropped (its
+ * CPU went offline) and will not be handled any more.
+ */
+static void pci_msi_irq_wait_idle(unsigned int virq)
+{
+	unsigned long end = jiffies + HZ;
+	bool active;
+
+	for (;;) {
+		synchronize_hardirq(virq);
+		if (irq_get_irqchip_state(virq, IRQCHIP_STATE_ACTIVE, &active) ||
+		    !active)
+			return;
+		if (time_after(jiffies, end))
+			break;
+		usleep_range(100, 1000);
+	}
+	pr_warn("irq %u: the interrupt controller still has one in flight, moving on\n",
+		virq);
+}
+
+/*
+ * Shut a requested vector down at its chip, or start it up again, as
+ * free_irq() and request_irq() would, without genirq forgetting that it
+ * is requested: its handler, affinity, disable depth and mask state stay.
+ * A vector nobody requested is left alone; its chip learns of it at
+ * request_irq().
+ */
+static void pci_msi_irq_chip_up(unsigned int virq, bool up)
+{
+	struct irq_data *d = irq_get_irq_data(virq);
+	struct irq_chip *chip = d ? d->chip : NULL;
+	unsigned long flags;
+	bool started;
+
+	if (!chip)
+		return;
+	raw_spin_lock_irqsave(&irq_data_to_desc(d)->lock, flags);
+	started = irqd_is_started(d);
+	if (started && !up) {
+		if (chip->irq_shutdown)
+			chip->irq_shutdown(d);
+		else if (chip->irq_mask)
+			chip->irq_mask(d);
+	} else if (started) {
+		if (chip->irq_startup)
+			chip->irq_startup(d);
+		else if (chip->irq_unmask)
+			chip->irq_unmask(d);
+		if (irqd_irq_masked(d) && chip->irq_mask)
+			chip->irq_mask(d);
+	}
+	raw_spin_unlock_irqrestore(&irq_data_to_desc(d)->lock, flags);
+	if (started && !up)
+		pci_msi_irq_wait_idle(virq);
+}
+
+static void pci_msi_chip_up_all(struct pci_dev *dev, bool up)
+{
+	struct msi_desc *desc;
+	unsigned int i;
+
+	msi_lock_descs_assert(&dev->dev);
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_ASSOCIATED) {
+		for (i = 0; i < desc->nvec_used; i++)
+			pci_msi_irq_chip_up(desc->irq + i, up);
+	}
+}
+
+/**
+ * pci_msi_quiesce_vectors - Stop a device's vectors before firmware
+ *	programs it again
+ * @dev:	The PCI device, in its backend's ->restore()
+ *
+ * Firmware that programs a device again may hand its vectors other
+ * interrupt sources, or reset the sources' state in the interrupt
+ * controller. A backend whose ->restore() asks that of firmware calls
+ * this first: every requested vector of @dev is shut down at its irq
+ * chip, and the call returns once no hard handler of them runs and the
+ * interrupt controller reports none in flight (at most a second per
+ * vector, then a warning), so that the end of an interrupt reaches the
+ * source that raised it. pci_msi_reactivate_vectors() undoes it.
+ *
+ * Context: Process context, from ->restore(): descriptor lock held.
+ */
+void pci_msi_quiesce_vectors(struct pci_dev *dev)
+{
+	pci_msi_chip_up_all(dev, false);
+}
+EXPORT_SYMBOL_GPL(pci_msi_quiesce_vectors);
+
+/**
+ * pci_msi_reactivate_vectors - Start a device's vectors up again
+ * @dev:	The PCI device, after pci_msi_quiesce_vectors()
+ *
+ * Every requested vector of @dev is started up at its irq chip, on
+ * whatever interrupt source it has now: target, priority and mask are
+ * set up afresh, and a vector that was masked stays masked. Call it
+ * whether or not firmware succeeded: genirq counts the vectors as
+ * started and shuts them down at free_irq().
+ *
+ * Context: Process context, from ->restore(): descriptor lock held.
+ */
+void pci_msi_reactivate_vectors(struct pci_dev *dev)
+{
+	pci_msi_chip_up_all(dev, true);
+}
+EXPORT_SYMBOL_GPL(pci_msi_reactivate_vectors);
 
 /**
  * pci_msi_ops_fw_owns_msg - May the core write a device's MSI messages?
