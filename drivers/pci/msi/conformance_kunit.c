@@ -389,6 +389,28 @@ static void conf_expect_activated(struct kunit *test, struct conf *t,
 			    "irq %u, reservation mode %d", irq, reserve);
 }
 
+/*
+ * A vector can fire. Where firmware owns the message and the core does
+ * not mask at the device (%PCI_MSI_OPS_NO_MASK), masking is the interrupt
+ * controller's and the MSI-X entry itself must be open; the core's
+ * adapters leave the entries to whoever owns them (Xen).
+ */
+static void conf_expect_open(struct kunit *test, struct conf *t,
+			     struct msi_desc *desc)
+{
+	unsigned int need = PCI_MSI_OPS_FW_OWNS_MSG | PCI_MSI_OPS_NO_MASK;
+	unsigned int flags = t->pdev->msi_ops_flags;
+
+	if (!desc->pci.msi_attrib.is_msix || (flags & need) != need ||
+	    (flags & PCI_MSI_OPS_ADAPTER_MASK))
+		return;
+	KUNIT_EXPECT_FALSE_MSG(test,
+			       ops_sim_table(t->sim, desc->msi_index,
+					     PCI_MSIX_ENTRY_VECTOR_CTRL) &
+			       PCI_MSIX_ENTRY_CTRL_MASKBIT,
+			       "MSI-X entry %u masked", desc->msi_index);
+}
+
 /* What a driver sees of @n vectors of @type, and what the system has */
 static void conf_expect_vectors(struct kunit *test, struct conf *t, int type,
 				int n)
@@ -420,6 +442,7 @@ static void conf_expect_vectors(struct kunit *test, struct conf *t, int type,
 			KUNIT_EXPECT_TRUE_MSG(test, conf_sysfs_has(dir, irq),
 					      "no msi_irqs/%d", irq);
 		conf_expect_activated(test, t, irq);
+		conf_expect_open(test, t, desc);
 	}
 	kernfs_put(dir);
 	KUNIT_EXPECT_EQ(test, conf_sysfs_entries(pdev), n);
@@ -576,23 +599,6 @@ static void conf_test_unwind(struct kunit *test)
 	}
 }
 
-/* A reset as the device sees it: enable bits and messages gone */
-static void conf_reset(struct conf *t)
-{
-	int msi = SIM_MSI_CAP;
-
-	ops_sim_set(t->sim, msi + PCI_MSI_FLAGS, 2,
-		    ops_sim_get(t->sim, msi + PCI_MSI_FLAGS, 2) &
-		    ~(PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE),
-		    PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
-	ops_sim_set(t->sim, msi + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
-	ops_sim_set(t->sim, msi + PCI_MSI_ADDRESS_HI, 4, 0, 0xffffffff);
-	ops_sim_set(t->sim, msi + PCI_MSI_DATA_64, 2, 0, 0xffff);
-	ops_sim_set(t->sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2, SIM_MSIX_VECS - 1,
-		    PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
-	ops_sim_init_table(t->sim->table);
-}
-
 /*
  * Restore after a reset: the same vectors, enabled again, the device
  * holding the messages again (or, where firmware owns them, the core
@@ -614,7 +620,7 @@ static void conf_test_restore(struct kunit *test)
 		for (j = 0; j < n; j++)
 			irqs[j] = pci_irq_vector(pdev, j);
 
-		conf_reset(t);
+		ops_sim_reset(t->sim);
 		t->sim->nr_writes = 0;
 		pci_restore_msi_state(pdev);
 		for (j = 0; j < n; j++)

@@ -9,10 +9,14 @@
 #define pr_fmt(fmt) "PCI/MSI: " fmt
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/init.h>
+#include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/irqdesc.h>
 #include <linux/irqdomain.h>
+#include <linux/jiffies.h>
 #include <linux/msi_ops.h>
 #include <linux/seq_file.h>
 
@@ -360,6 +364,49 @@ static void pci_msi_forget_irqs(struct pci_dev *dev)
 		desc->irq = 0;
 }
 
+/*
+ * A firmware backend that leaves the device's mask bits alone
+ * (%PCI_MSI_OPS_FW_OWNS_MSG with %PCI_MSI_OPS_NO_MASK) masks at the
+ * interrupt controller; firmware programs address and data but not the
+ * vector control word, and a reset sets its mask bit. Nobody else
+ * clears it: the core opens the entries in use, once they are set up
+ * and after a restore, and never masks them.
+ */
+static bool pci_msi_opens_msix(struct pci_dev *dev)
+{
+	unsigned int need = PCI_MSI_OPS_FW_OWNS_MSG | PCI_MSI_OPS_NO_MASK;
+
+	return dev->msix_enabled && dev->msi_ops &&
+	       (dev->msi_ops_flags & need) == need &&
+	       !(dev->msi_ops_flags & PCI_MSI_OPS_ADAPTER_MASK);
+}
+
+/* Clear the per-vector mask bit of @desc's entry, nothing else */
+static void pci_msix_open_entry(struct msi_desc *desc)
+{
+	void __iomem *ctrl;
+	u32 val;
+
+	if (!desc->pci.msi_attrib.is_msix || desc->pci.msi_attrib.is_virtual ||
+	    !desc->pci.mask_base)
+		return;
+	ctrl = pci_msix_desc_addr(desc) + PCI_MSIX_ENTRY_VECTOR_CTRL;
+	val = readl(ctrl);
+	if (val & PCI_MSIX_ENTRY_CTRL_MASKBIT)
+		writel(val & ~PCI_MSIX_ENTRY_CTRL_MASKBIT, ctrl);
+	desc->pci.msix_ctrl = val & ~PCI_MSIX_ENTRY_CTRL_MASKBIT;
+}
+
+static void pci_msix_open_entries(struct pci_dev *dev)
+{
+	struct msi_desc *desc;
+
+	if (!pci_msi_opens_msix(dev))
+		return;
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_ASSOCIATED)
+		pci_msix_open_entry(desc);
+}
+
 /* Give back everything ->alloc() and pci_msi_setup_msi_irqs() set up */
 static void pci_msi_release(struct pci_dev *dev, int type)
 {
@@ -412,8 +459,10 @@ int pci_msi_setup_msi_irqs(struct pci_dev *dev, int type, int nvec)
 			goto free;
 	}
 	ret = msi_device_populate_sysfs(&dev->dev);
-	if (!ret)
+	if (!ret) {
+		pci_msix_open_entries(dev);
 		return 0;
+	}
 free:
 	pci_msi_release(dev, type);
 	return ret;
@@ -476,12 +525,130 @@ int pci_msi_ops_restore(struct pci_dev *dev, int type)
 
 	msi_lock_descs(&dev->dev);
 	ret = ops->restore(dev, type);
+	/* A reset masked the entries that the core keeps open */
+	if (ret >= 0 && type == PCI_CAP_ID_MSIX)
+		pci_msix_open_entries(dev);
 	msi_unlock_descs(&dev->dev);
 	if (ret < 0)
 		pci_err(dev, "%s: restoring %s failed (%d), left disabled\n",
 			ops->name, type == PCI_CAP_ID_MSIX ? "MSI-X" : "MSI", ret);
 	return ret;
 }
+
+/*
+ * Wait until no hard handler of @virq runs any more and the interrupt
+ * controller has no interrupt of it on the way to a CPU (XIVE: in a
+ * CPU's event queue). Unlike synchronize_irq(), threaded handlers are not
+ * waited for: the chips of backends are one-shot safe, so they never
+ * touch them, and they may need the descriptor lock that ->restore()
+ * holds. An interrupt still reported after a second was dropped (its
+ * CPU went offline) and will not be handled any more.
+ */
+static void pci_msi_irq_wait_idle(unsigned int virq)
+{
+	unsigned long end = jiffies + HZ;
+	bool active;
+
+	for (;;) {
+		synchronize_hardirq(virq);
+		if (irq_get_irqchip_state(virq, IRQCHIP_STATE_ACTIVE, &active) ||
+		    !active)
+			return;
+		if (time_after(jiffies, end))
+			break;
+		usleep_range(100, 1000);
+	}
+	pr_warn("irq %u: the interrupt controller still has one in flight, moving on\n",
+		virq);
+}
+
+/*
+ * Shut a requested vector down at its chip, or start it up again, as
+ * free_irq() and request_irq() would, without genirq forgetting that it
+ * is requested: its handler, affinity, disable depth and mask state stay.
+ * A vector nobody requested is left alone; its chip learns of it at
+ * request_irq().
+ */
+static void pci_msi_irq_chip_up(unsigned int virq, bool up)
+{
+	struct irq_data *d = irq_get_irq_data(virq);
+	struct irq_chip *chip = d ? d->chip : NULL;
+	unsigned long flags;
+	bool started;
+
+	if (!chip)
+		return;
+	raw_spin_lock_irqsave(&irq_data_to_desc(d)->lock, flags);
+	started = irqd_is_started(d);
+	if (started && !up) {
+		if (chip->irq_shutdown)
+			chip->irq_shutdown(d);
+		else if (chip->irq_mask)
+			chip->irq_mask(d);
+	} else if (started) {
+		if (chip->irq_startup)
+			chip->irq_startup(d);
+		else if (chip->irq_unmask)
+			chip->irq_unmask(d);
+		if (irqd_irq_masked(d) && chip->irq_mask)
+			chip->irq_mask(d);
+	}
+	raw_spin_unlock_irqrestore(&irq_data_to_desc(d)->lock, flags);
+	if (started && !up)
+		pci_msi_irq_wait_idle(virq);
+}
+
+static void pci_msi_chip_up_all(struct pci_dev *dev, bool up)
+{
+	struct msi_desc *desc;
+	unsigned int i;
+
+	msi_lock_descs_assert(&dev->dev);
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_ASSOCIATED) {
+		for (i = 0; i < desc->nvec_used; i++)
+			pci_msi_irq_chip_up(desc->irq + i, up);
+	}
+}
+
+/**
+ * pci_msi_quiesce_vectors - Stop a device's vectors before firmware
+ *	programs it again
+ * @dev:	The PCI device, in its backend's ->restore()
+ *
+ * Firmware that programs a device again may hand its vectors other
+ * interrupt sources, or reset the sources' state in the interrupt
+ * controller. A backend whose ->restore() asks that of firmware calls
+ * this first: every requested vector of @dev is shut down at its irq
+ * chip, and the call returns once no hard handler of them runs and the
+ * interrupt controller reports none in flight (at most a second per
+ * vector, then a warning), so that the end of an interrupt reaches the
+ * source that raised it. pci_msi_reactivate_vectors() undoes it.
+ *
+ * Context: Process context, from ->restore(): descriptor lock held.
+ */
+void pci_msi_quiesce_vectors(struct pci_dev *dev)
+{
+	pci_msi_chip_up_all(dev, false);
+}
+EXPORT_SYMBOL_GPL(pci_msi_quiesce_vectors);
+
+/**
+ * pci_msi_reactivate_vectors - Start a device's vectors up again
+ * @dev:	The PCI device, after pci_msi_quiesce_vectors()
+ *
+ * Every requested vector of @dev is started up at its irq chip, on
+ * whatever interrupt source it has now: target, priority and mask are
+ * set up afresh, and a vector that was masked stays masked. Call it
+ * whether or not firmware succeeded: genirq counts the vectors as
+ * started and shuts them down at free_irq().
+ *
+ * Context: Process context, from ->restore(): descriptor lock held.
+ */
+void pci_msi_reactivate_vectors(struct pci_dev *dev)
+{
+	pci_msi_chip_up_all(dev, true);
+}
+EXPORT_SYMBOL_GPL(pci_msi_reactivate_vectors);
 
 /**
  * pci_msi_ops_fw_owns_msg - May the core write a device's MSI messages?
@@ -596,6 +763,8 @@ struct msi_map pci_msi_ops_alloc_at(struct pci_dev *dev, unsigned int index,
 	if (!ret)
 		ret = msi_device_populate_sysfs(&dev->dev);
 	if (!ret) {
+		if (pci_msi_opens_msix(dev))
+			pci_msix_open_entry(desc);
 		map.index = desc->msi_index;
 		map.virq = desc->irq;
 		goto unlock;
