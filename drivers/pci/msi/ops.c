@@ -45,12 +45,6 @@ static u32 fail_pci_msi_points = PCI_MSI_FAIL_POINTS;
 static bool fail_pci_msi_fewer;
 static u64 fail_pci_msi_dev;		/* pci_msi_fail_id(), 0: any */
 
-static int __init fail_pci_msi_ops_setup(char *str)
-{
-	return setup_fault_attr(&fail_pci_msi_ops, str);
-}
-__setup("fail_pci_msi_ops=", fail_pci_msi_ops_setup);
-
 static u64 pci_msi_fail_id(int domain, int bus, int devfn)
 {
 	return BIT_ULL(40) | (u64)domain << 16 | bus << 8 | devfn;
@@ -78,13 +72,14 @@ static ssize_t fail_pci_msi_dev_read(struct file *file, char __user *ubuf,
 				     size_t count, loff_t *ppos)
 {
 	u64 id = READ_ONCE(fail_pci_msi_dev);
+	unsigned int devfn = id & 0xff;
 	char buf[24] = "\n";
 
 	if (id)
-		snprintf(buf, sizeof(buf), "%04x:%02x:%02x.%d\n",
+		snprintf(buf, sizeof(buf), "%04x:%02x:%02x.%u\n",
 			 (unsigned int)(id >> 16) & 0xffff,
 			 (unsigned int)(id >> 8) & 0xff,
-			 PCI_SLOT(id & 0xff), PCI_FUNC(id & 0xff));
+			 PCI_SLOT(devfn), PCI_FUNC(devfn));
 	return simple_read_from_buffer(ubuf, count, ppos, buf, strlen(buf));
 }
 
