@@ -11,6 +11,7 @@
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/fault-inject.h>
 #include <linux/init.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
@@ -24,6 +25,125 @@
 #include "msi.h"
 
 static const struct pci_msi_ops *pci_msi_platform_ops __ro_after_init;
+
+/*
+ * Steps that fault injection (CONFIG_FAIL_PCI_MSI_OPS) can make fail,
+ * as bits of debugfs fail_pci_msi_ops/points
+ */
+#define PCI_MSI_FAIL_CHECK	BIT(0)	/* ->check(): -ENOSPC, or fewer */
+#define PCI_MSI_FAIL_ALLOC	BIT(1)	/* ->alloc(): -ENOSPC, or fewer */
+#define PCI_MSI_FAIL_AFTER	BIT(2)	/* the core, after ->alloc(): -ENOMEM */
+#define PCI_MSI_FAIL_RESTORE	BIT(3)	/* ->restore(): -EIO */
+#define PCI_MSI_FAIL_ALLOC_AT	BIT(4)	/* ->alloc_at(): -ENOSPC */
+#define PCI_MSI_FAIL_POINTS	GENMASK(4, 0)
+
+#ifdef CONFIG_FAIL_PCI_MSI_OPS
+/*
+ * The generic fault_attr controls decide how often; "points" which
+ * steps, "fewer" whether ->check() and ->alloc() grant half the vectors
+ * instead of failing, and "device" (domain:bus:dev.fn) limits it to one
+ * device.
+ */
+static DECLARE_FAULT_ATTR(fail_pci_msi_ops);
+static u32 fail_pci_msi_points = PCI_MSI_FAIL_POINTS;
+static bool fail_pci_msi_fewer;
+static u64 fail_pci_msi_dev;		/* pci_msi_fail_id(), 0: any */
+
+static u64 pci_msi_fail_id(int domain, int bus, int devfn)
+{
+	return BIT_ULL(40) | (u64)domain << 16 | bus << 8 | devfn;
+}
+
+static bool pci_msi_should_fail(struct pci_dev *dev, unsigned int point)
+{
+	u64 only = READ_ONCE(fail_pci_msi_dev);
+
+	if (!(READ_ONCE(fail_pci_msi_points) & point))
+		return false;
+	if (only && only != pci_msi_fail_id(pci_domain_nr(dev->bus),
+					    dev->bus->number, dev->devfn))
+		return false;
+	return should_fail(&fail_pci_msi_ops, 1);
+}
+
+/* What an injected failure of ->check() or ->alloc() answers */
+static int pci_msi_injected(int nvec)
+{
+	return READ_ONCE(fail_pci_msi_fewer) && nvec > 1 ? nvec / 2 : -ENOSPC;
+}
+
+static ssize_t fail_pci_msi_dev_read(struct file *file, char __user *ubuf,
+				     size_t count, loff_t *ppos)
+{
+	u64 id = READ_ONCE(fail_pci_msi_dev);
+	unsigned int devfn = id & 0xff;
+	char buf[24] = "\n";
+
+	if (id)
+		snprintf(buf, sizeof(buf), "%04x:%02x:%02x.%u\n",
+			 (unsigned int)(id >> 16) & 0xffff,
+			 (unsigned int)(id >> 8) & 0xff,
+			 PCI_SLOT(devfn), PCI_FUNC(devfn));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, strlen(buf));
+}
+
+/* "domain:bus:dev.fn" limits injection to that device, "" lifts it */
+static ssize_t fail_pci_msi_dev_write(struct file *file,
+				      const char __user *ubuf, size_t count,
+				      loff_t *ppos)
+{
+	unsigned int domain, bus, slot, fn;
+	char buf[24] = { };
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	if (!strim(buf)[0]) {
+		WRITE_ONCE(fail_pci_msi_dev, 0);
+		return count;
+	}
+	if (sscanf(strim(buf), "%x:%x:%x.%x", &domain, &bus, &slot, &fn) != 4 ||
+	    domain > 0xffff || bus > 0xff || slot > 0x1f || fn > 7)
+		return -EINVAL;
+	WRITE_ONCE(fail_pci_msi_dev,
+		   pci_msi_fail_id(domain, bus, PCI_DEVFN(slot, fn)));
+	return count;
+}
+
+static const struct file_operations fail_pci_msi_dev_fops = {
+	.owner	= THIS_MODULE,
+	.read	= fail_pci_msi_dev_read,
+	.write	= fail_pci_msi_dev_write,
+	.llseek	= default_llseek,
+};
+
+static int __init fail_pci_msi_ops_debugfs(void)
+{
+	struct dentry *dir;
+
+	dir = fault_create_debugfs_attr("fail_pci_msi_ops", NULL,
+					&fail_pci_msi_ops);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	debugfs_create_x32("points", 0600, dir, &fail_pci_msi_points);
+	debugfs_create_bool("fewer", 0600, dir, &fail_pci_msi_fewer);
+	debugfs_create_file("device", 0600, dir, NULL, &fail_pci_msi_dev_fops);
+	return 0;
+}
+late_initcall(fail_pci_msi_ops_debugfs);
+#else
+static inline bool pci_msi_should_fail(struct pci_dev *dev,
+				       unsigned int point)
+{
+	return false;
+}
+
+static inline int pci_msi_injected(int nvec)
+{
+	return -ENOSPC;
+}
+#endif
 
 static bool pci_msi_ops_valid(const struct pci_msi_ops *ops)
 {
@@ -245,6 +365,8 @@ int pci_msi_ops_check(struct pci_dev *dev, int type, int nvec)
 
 	if (WARN_ON_ONCE(!ops))
 		return -ENODEV;
+	if (pci_msi_should_fail(dev, PCI_MSI_FAIL_CHECK))
+		return pci_msi_injected(nvec);
 	if (!ops->check)
 		return nvec;
 
@@ -445,10 +567,16 @@ int pci_msi_setup_msi_irqs(struct pci_dev *dev, int type, int nvec)
 	if (WARN_ON_ONCE(!ops))
 		return -ENODEV;
 
+	if (pci_msi_should_fail(dev, PCI_MSI_FAIL_ALLOC))
+		return pci_msi_injected(nvec);
 	ret = ops->alloc(dev, type, nvec);
 	if (ret) {
 		pci_msi_forget_irqs(dev);
 		return ret;
+	}
+	if (pci_msi_should_fail(dev, PCI_MSI_FAIL_AFTER)) {
+		ret = -ENOMEM;
+		goto free;
 	}
 	if (flags & PCI_MSI_OPS_MSI_DOMAIN)
 		return 0;
@@ -524,7 +652,10 @@ int pci_msi_ops_restore(struct pci_dev *dev, int type)
 		return PCI_MSI_RESTORE_REWRITE;
 
 	msi_lock_descs(&dev->dev);
-	ret = ops->restore(dev, type);
+	if (pci_msi_should_fail(dev, PCI_MSI_FAIL_RESTORE))
+		ret = -EIO;
+	else
+		ret = ops->restore(dev, type);
 	/* A reset masked the entries that the core keeps open */
 	if (ret >= 0 && type == PCI_CAP_ID_MSIX)
 		pci_msix_open_entries(dev);
@@ -744,6 +875,10 @@ struct msi_map pci_msi_ops_alloc_at(struct pci_dev *dev, unsigned int index,
 
 	if (WARN_ON_ONCE(!ops))
 		return map;
+	if (pci_msi_should_fail(dev, PCI_MSI_FAIL_ALLOC_AT)) {
+		map.index = -ENOSPC;
+		return map;
+	}
 	if (dev->msi_ops_flags & PCI_MSI_OPS_MSI_DOMAIN)
 		return msi_domain_alloc_irq_at(&dev->dev, MSI_DEFAULT_DOMAIN,
 					       index, affdesc, NULL);
