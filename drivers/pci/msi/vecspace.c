@@ -257,6 +257,37 @@ void msi_vecspace_free(struct msi_vecspace *vs, u32 hwvec, unsigned int nvec)
 		  nvec, hwvec, ERR_PTR(err));
 }
 
+/**
+ * msi_vecspace_retire() - Take an allocated block out of use for good
+ * @vs:		The vector space
+ * @hwvec:	First hardware vector of the block
+ * @nvec:	Number of vectors, as passed to msi_vecspace_alloc()
+ *
+ * For a block the caller cannot free because the hardware may still
+ * deliver on it (the platform refused to disable it): its vectors
+ * become reserved, as if msi_vecspace_reserve() had taken them, so that
+ * no other device ever gets them and msi_vecspace_destroy() is not kept
+ * from succeeding. Its vectors must have been unmapped. Retiring
+ * anything else is a bug: warn once and leave the vector space
+ * unchanged.
+ *
+ * Context: Process context, does not sleep. Takes @vs->lock.
+ */
+void msi_vecspace_retire(struct msi_vecspace *vs, u32 hwvec, unsigned int nvec)
+{
+	int err;
+
+	spin_lock(&vs->lock);
+	err = vecspace_check_free(vs, hwvec, nvec);
+	if (!err)
+		bitmap_set(vs->reserved, hwvec - vs->base,
+			   roundup_pow_of_two(nvec));
+	spin_unlock(&vs->lock);
+
+	WARN_ONCE(err, "msi_vecspace: bad retire of %u at %u: %pe\n",
+		  nvec, hwvec, ERR_PTR(err));
+}
+
 /* Is @hwvec allocated by msi_vecspace_alloc()? */
 static bool vecspace_allocated(struct msi_vecspace *vs, u32 hwvec)
 {
