@@ -35,13 +35,18 @@
  *
  * Every hypervisor call goes through the seam (struct sun4v_msi_hv_ops),
  * so that KUnit can run the backend against a simulated hypervisor
- * under QEMU sun4u, where a hypervisor trap is fatal. The backend is
- * not installed on any PBM yet: PBMs keep today's path through the
- * arch-legacy adapter (pci_msi.c).
+ * under QEMU sun4u, where a hypervisor trap is fatal.
+ *
+ * pci_sun4v.c brings the backend up on each sun4v PBM whose properties
+ * describe MSI (sun4v_msi_pbm_init()) and pci_scan_one_pbm() installs
+ * it on the PBM's host bridge before the bus is scanned. PBMs where
+ * that fails, and sun4u PBMs (Fire, Oberon, Psycho, Sabre, Schizo),
+ * keep the path through the arch-legacy adapter (pci_msi.c).
  *
  * Copyright (C) 2026 msi-ops maintainers
  */
 
+#include <linux/debugfs.h>
 #include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/interrupt.h>
@@ -52,7 +57,9 @@
 #include <linux/msi.h>
 #include <linux/of.h>
 #include <linux/pci.h>
+#include <linux/platform_device.h>
 #include <linux/printk.h>
+#include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/types.h>
@@ -60,6 +67,7 @@
 #include <asm/irq.h>
 #include <asm/page.h>
 
+#include "pci_impl.h"
 #include "pci_sun4v.h"
 #include "msi_sun4v.h"
 
@@ -995,4 +1003,105 @@ int sun4v_msi_exit(struct sun4v_msi *m)
 	m->eqs = NULL;
 	m->vecs = NULL;
 	return 0;
+}
+
+/**
+ * sun4v_msi_vectors_show - The MSI numbers in use, for debugfs
+ * @s:		The seq_file; its private data is the PBM's &struct sun4v_msi
+ * @unused:	Unused
+ *
+ * One line per MSI number that has a Linux interrupt or is routed at
+ * the hypervisor: the number, its EQ, the EQ's devino, the Linux
+ * interrupt (0 for a number retired because the hypervisor kept it
+ * valid) and the devino's Linux interrupt.
+ *
+ * Return: 0.
+ */
+int sun4v_msi_vectors_show(struct seq_file *s, void *unused)
+{
+	struct sun4v_msi *m = s->private;
+	struct sun4v_msi_vec *vec;
+	struct sun4v_msi_eq *eq;
+	unsigned int virq;
+	u32 i, msi;
+
+	seq_puts(s, "msi eq devino irq eq_irq\n");
+	for (i = 0; i < m->props.msi_num; i++) {
+		msi = m->props.msi_first + i;
+		vec = &m->vecs[i];
+		virq = msi_vecspace_find(&m->vs, msi);
+		if (!vec->live)
+			continue;
+		eq = &m->eqs[vec->eq];
+		seq_printf(s, "%u %u %u %u %u\n", msi, eq->msiqid, eq->devino,
+			   virq, eq->irq);
+	}
+	return 0;
+}
+
+/**
+ * sun4v_msi_stats_show - What the EQ interrupt handlers saw, for debugfs
+ * @s:		The seq_file; its private data is the PBM's &struct sun4v_msi
+ * @unused:	Unused
+ *
+ * Return: 0.
+ */
+int sun4v_msi_stats_show(struct seq_file *s, void *unused)
+{
+	struct sun4v_msi *m = s->private;
+	struct sun4v_msi_stats *st = &m->stats;
+
+	seq_printf(s, "dispatched %ld\nbad_type %ld\nbad_range %ld\nunmapped %ld\nstale %ld\noverflows %ld\nhv_errors %ld\n",
+		   atomic_long_read(&st->dispatched),
+		   atomic_long_read(&st->bad_type),
+		   atomic_long_read(&st->bad_range),
+		   atomic_long_read(&st->unmapped),
+		   atomic_long_read(&st->stale),
+		   atomic_long_read(&st->overflows),
+		   atomic_long_read(&st->hv_errors));
+	return 0;
+}
+
+DEFINE_SHOW_ATTRIBUTE(sun4v_msi_vectors);
+DEFINE_SHOW_ATTRIBUTE(sun4v_msi_stats);
+
+/* /sys/kernel/debug/sun4v_msi/<PBM>/{vectors,stats} */
+static void sun4v_msi_debugfs(struct sun4v_msi *m)
+{
+	static struct dentry *root;
+	struct dentry *dir;
+
+	if (!root)
+		root = debugfs_create_dir("sun4v_msi", NULL);
+	dir = debugfs_create_dir(m->name, root);
+	debugfs_create_file("vectors", 0444, dir, m, &sun4v_msi_vectors_fops);
+	debugfs_create_file("stats", 0444, dir, m, &sun4v_msi_stats_fops);
+}
+
+/**
+ * sun4v_msi_pbm_init - Bring the backend up on a sun4v PBM
+ * @pbm:	The PBM, its devhandle and firmware node set
+ *
+ * When the PBM's properties describe MSI and its EQs come up, the
+ * backend is ready to be installed on the PBM's host bridge.
+ *
+ * Context: Process context, at PBM probe.
+ * Return: The PBM's backend, or NULL to keep the arch-legacy path.
+ */
+const struct pci_msi_ops *sun4v_msi_pbm_init(struct pci_pbm_info *pbm)
+{
+	struct sun4v_msi *m = kzalloc(sizeof(*m), GFP_KERNEL);
+
+	if (!m)
+		return NULL;
+	m->name = pbm->name;
+	m->devhandle = pbm->devhandle;
+	m->hv = &sun4v_msi_hv;
+	if (sun4v_msi_parse(pbm->op->dev.of_node, pbm->name, &m->props) ||
+	    sun4v_msi_init(m)) {
+		kfree(m);
+		return NULL;
+	}
+	sun4v_msi_debugfs(m);
+	return &m->ops;
 }

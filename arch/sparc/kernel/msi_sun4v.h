@@ -15,6 +15,8 @@
 
 struct device_node;
 struct pci_dev;
+struct pci_pbm_info;
+struct seq_file;
 struct sun4v_msi;
 
 /* Size of one event queue record */
@@ -264,5 +266,8 @@ void sun4v_msi_free(struct pci_dev *dev, int type);
 int sun4v_msi_exit(struct sun4v_msi *m);
 irqreturn_t sun4v_msi_eq_interrupt(int irq, void *data);
 unsigned int sun4v_msi_quarantine(struct sun4v_msi *m, u32 msi);
+int sun4v_msi_vectors_show(struct seq_file *s, void *unused);
+int sun4v_msi_stats_show(struct seq_file *s, void *unused);
+const struct pci_msi_ops *sun4v_msi_pbm_init(struct pci_pbm_info *pbm);
 
 #endif /* _SPARC64_MSI_SUN4V_H */

@@ -30,6 +30,7 @@
 #include <linux/of.h>
 #include <linux/page_ref.h>
 #include <linux/pci.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/hypervisor.h>
@@ -1714,6 +1715,54 @@ static void sun4v_msi_test_restore(struct kunit *test)
 	pci_free_irq_vectors(pdev);
 }
 
+/* debugfs: MSI number, EQ, devino and interrupts per vector; counters */
+static void sun4v_msi_test_debugfs(struct kunit *test)
+{
+	struct sun4v_fix *fix = sun4v_fix(test);
+	struct pci_dev *pdev = fix->dev->pdev;
+	struct hvsim *sim = fix->sim;
+	struct seq_file sf = { };
+	char *buf, line[64];
+	struct hvsim_msi *hm;
+	unsigned int i;
+	u32 msi;
+
+	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	sf.buf = buf;
+	sf.size = PAGE_SIZE;
+	sf.private = fix->m;
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSIX), 2);
+	KUNIT_EXPECT_EQ(test, sun4v_msi_vectors_show(&sf, NULL), 0);
+	KUNIT_EXPECT_EQ(test, strncmp(buf, "msi eq devino irq eq_irq\n", 25), 0);
+	for (i = 0; i < 2; i++) {
+		msi = sun4v_fix_msi(fix, i);
+		hm = hvsim_msi(sim, msi);
+		snprintf(line, sizeof(line), "\n%u %lu %lu %d %u\n", msi,
+			 hm->msiqid,
+			 hm->msiqid - HVSIM_EQ_FIRST + HVSIM_DEVINO_FIRST,
+			 pci_irq_vector(pdev, i),
+			 sim->eq[hm->msiqid - HVSIM_EQ_FIRST].irq);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, line), "%s in %s",
+					  line, buf);
+	}
+
+	/* Freed numbers are gone */
+	pci_free_irq_vectors(pdev);
+	memset(buf, 0, PAGE_SIZE);
+	sf.count = 0;
+	KUNIT_EXPECT_EQ(test, sun4v_msi_vectors_show(&sf, NULL), 0);
+	KUNIT_EXPECT_STREQ(test, buf, "msi eq devino irq eq_irq\n");
+
+	memset(buf, 0, PAGE_SIZE);
+	sf.count = 0;
+	atomic_long_set(&fix->m->stats.stale, 3);
+	KUNIT_EXPECT_EQ(test, sun4v_msi_stats_show(&sf, NULL), 0);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\nstale 3\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "dispatched 0\n"));
+}
+
 /*
  * The backend under the core's conformance suite, on a simulated
  * hypervisor of its own: the suite's device is created with the ops of
@@ -1813,6 +1862,7 @@ static struct kunit_case sun4v_msi_test_cases[] = {
 	KUNIT_CASE(sun4v_msi_test_overflow),
 	KUNIT_CASE(sun4v_msi_test_teardown_pending),
 	KUNIT_CASE(sun4v_msi_test_restore),
+	KUNIT_CASE(sun4v_msi_test_debugfs),
 	{}
 };
 
