@@ -595,23 +595,27 @@ static bool sun4v_msi_unroute(struct sun4v_msi *m, u32 msi)
 }
 
 /*
- * Give MSI number @msi back. When the hypervisor still routes it, the
- * number is retired instead: no other device may get it.
+ * Give the block of @n MSI numbers from @msi back, as
+ * msi_vecspace_alloc() gave it. When the hypervisor still routes one of
+ * them, the block is retired instead: no other device may get it.
  */
-static void sun4v_msi_put(struct sun4v_msi *m, u32 msi)
+static void sun4v_msi_put(struct sun4v_msi *m, u32 msi, unsigned int n)
 {
 	bool ok = true;
+	unsigned int i;
 
-	if (sun4v_msi_vec(m, msi)->live)
-		ok = sun4v_msi_unroute(m, msi);
-	msi_vecspace_unmap(&m->vs, msi);
+	for (i = 0; i < n; i++) {
+		if (sun4v_msi_vec(m, msi + i)->live)
+			ok &= sun4v_msi_unroute(m, msi + i);
+		msi_vecspace_unmap(&m->vs, msi + i);
+	}
 	if (ok) {
-		msi_vecspace_free(&m->vs, msi, 1);
+		msi_vecspace_free(&m->vs, msi, n);
 		return;
 	}
-	pr_err("%s: MSI %u still valid at the hypervisor: not used again\n",
-	       m->name, msi);
-	msi_vecspace_retire(&m->vs, msi, 1);
+	pr_err("%s: MSIs %u..%u still valid at the hypervisor: not used again\n",
+	       m->name, msi, msi + n - 1);
+	msi_vecspace_retire(&m->vs, msi, n);
 }
 
 static struct sun4v_msi *sun4v_msi_of(struct pci_dev *dev)
@@ -619,31 +623,40 @@ static struct sun4v_msi *sun4v_msi_of(struct pci_dev *dev)
 	return container_of(pci_msi_dev_ops(dev), struct sun4v_msi, ops);
 }
 
-/* One MSI number, its interrupt, its routing and the message */
+/*
+ * The MSI numbers of one descriptor (a block for multi-MSI, aligned to
+ * its size rounded up to a power of two, all of which is reserved so
+ * that the device cannot reach a neighbour's number), their consecutive
+ * interrupts, their routing and the message.
+ */
 static int sun4v_msi_alloc_desc(struct sun4v_msi *m, struct pci_dev *dev,
 				struct msi_desc *desc)
 {
 	bool msi64 = m->props.msi64_len && !dev->no_64bit_msi &&
 		     (desc->pci.msi_attrib.is_msix || desc->pci.msi_attrib.is_64);
+	unsigned int i, n = desc->nvec_used;
 	struct msi_msg msg = { };
 	int hw, virq, ret;
 	u64 addr;
 
-	hw = msi_vecspace_alloc(&m->vs, 1);
+	hw = msi_vecspace_alloc(&m->vs, n);
 	if (hw < 0)
 		return hw;
-	virq = msi_vecspace_map(&m->vs, hw);
+	virq = msi_vecspace_map_block(&m->vs, hw, n);
 	if (virq < 0) {
-		msi_vecspace_free(&m->vs, hw, 1);
+		msi_vecspace_free(&m->vs, hw, n);
 		return virq;
 	}
-	ret = sun4v_msi_route(m, hw, sun4v_msi_pick_eq(m), msi64);
-	if (ret) {
-		sun4v_msi_put(m, hw);
-		return ret;
+	for (i = 0; i < n; i++) {
+		ret = sun4v_msi_route(m, hw + i, sun4v_msi_pick_eq(m), msi64);
+		if (ret) {
+			sun4v_msi_put(m, hw, n);
+			return ret;
+		}
 	}
 
-	irq_set_msi_desc(virq, desc);
+	for (i = 0; i < n; i++)
+		irq_set_msi_desc_off(virq, i, desc);
 	/* The OS's message: the PBM's MSI window, the MSI number as data */
 	addr = msi64 ? m->props.msi64_start : m->props.msi32_start;
 	msg.address_hi = upper_32_bits(addr);
@@ -669,17 +682,19 @@ void sun4v_msi_free(struct pci_dev *dev, int type)
 	struct sun4v_msi *m = sun4v_msi_of(dev);
 	struct msi_desc *desc;
 	struct irq_data *d;
-	unsigned int virq;
+	unsigned int virq, i;
 
 	msi_for_each_desc(desc, &dev->dev, MSI_DESC_ASSOCIATED) {
 		virq = desc->irq;
 		d = irq_get_irq_data(virq);
 		if (WARN_ON_ONCE(!d || irq_data_get_irq_chip(d) != &sun4v_msi_chip))
 			continue;
-		irq_set_msi_desc(virq, NULL);
+		for (i = 0; i < desc->nvec_used; i++)
+			irq_set_msi_desc_off(virq, i, NULL);
 		desc->irq = 0;
 		sun4v_msi_put(m, msi_vecspace_hwirq_to_vec(&m->vs,
-							   irqd_to_hwirq(d)));
+							   irqd_to_hwirq(d)),
+			      desc->nvec_used);
 	}
 }
 
@@ -705,10 +720,6 @@ int sun4v_msi_alloc(struct pci_dev *dev, int type, int nvec)
 	int done = 0, ret = 0;
 
 	msi_for_each_desc(desc, &dev->dev, MSI_DESC_NOTASSOCIATED) {
-		if (desc->nvec_used != 1) {
-			ret = -EINVAL;
-			break;
-		}
 		ret = sun4v_msi_alloc_desc(m, dev, desc);
 		if (ret)
 			break;
@@ -730,8 +741,11 @@ int sun4v_msi_alloc(struct pci_dev *dev, int type, int nvec)
  * @type:	%PCI_CAP_ID_MSI or %PCI_CAP_ID_MSIX
  * @nvec:	Vectors asked for
  *
- * Return: One vector for MSI, @nvec for MSI-X, -EOPNOTSUPP for MSI-X
- * when the PBM's MSI-X data is 16 bits wide.
+ * Multi-MSI gets its block from the vector space, at most
+ * %MSI_VECSPACE_MAX_BLOCK numbers (a function has at most 32 messages).
+ *
+ * Return: @nvec, -EOPNOTSUPP for MSI-X when the PBM's MSI-X data is 16
+ * bits wide.
  */
 int sun4v_msi_check(struct pci_dev *dev, int type, int nvec)
 {
@@ -742,7 +756,7 @@ int sun4v_msi_check(struct pci_dev *dev, int type, int nvec)
 			return -EOPNOTSUPP;
 		return nvec;
 	}
-	return 1;
+	return min(nvec, MSI_VECSPACE_MAX_BLOCK);
 }
 
 static void sun4v_msi_log_rec(struct sun4v_msi *m, struct sun4v_msi_eq *eq,
@@ -901,7 +915,7 @@ int sun4v_msi_init(struct sun4v_msi *m)
 {
 	struct sun4v_msi_props *p = &m->props;
 	unsigned long qbytes = sun4v_msi_qbytes(m);
-	unsigned int flags = 0;
+	unsigned int flags = PCI_MSI_OPS_MULTI_MSI;
 	int ret;
 	u32 i;
 

@@ -1096,7 +1096,8 @@ static void sun4v_msi_test_bringup(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, sun4v_msi_parse(&p->np, "kunit", &m->props), 0);
 	KUNIT_ASSERT_EQ(test, sun4v_msi_init(m), 0);
 	KUNIT_EXPECT_STREQ(test, m->ops.name, "sun4v");
-	KUNIT_EXPECT_EQ(test, m->ops.flags, (unsigned int)PCI_MSI_OPS_MSIX);
+	KUNIT_EXPECT_EQ(test, m->ops.flags,
+			(unsigned int)(PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MULTI_MSI));
 	KUNIT_EXPECT_FALSE(test, m->ops.flags & PCI_MSI_OPS_FW_OWNS_MSG);
 
 	KUNIT_EXPECT_EQ(test, sim->nr_log, 5 * HVSIM_EQS);
@@ -1136,7 +1137,7 @@ static void sun4v_msi_test_bringup(struct kunit *test)
 	p->width = 16;
 	KUNIT_ASSERT_EQ(test, sun4v_msi_parse(&p->np, "kunit", &m->props), 0);
 	KUNIT_ASSERT_EQ(test, sun4v_msi_init(m), 0);
-	KUNIT_EXPECT_EQ(test, m->ops.flags, 0);
+	KUNIT_EXPECT_EQ(test, m->ops.flags, (unsigned int)PCI_MSI_OPS_MULTI_MSI);
 	KUNIT_EXPECT_EQ(test, sun4v_msi_exit(m), 0);
 }
 
@@ -1715,6 +1716,67 @@ static void sun4v_msi_test_restore(struct kunit *test)
 	pci_free_irq_vectors(pdev);
 }
 
+/*
+ * Multi-MSI: 3 messages take an aligned block of 4 numbers, on the
+ * absolute number; the 4th is reserved but not routed, so that the
+ * device cannot reach a neighbour; consecutive Linux interrupts.
+ */
+static void sun4v_msi_test_multi_msi(struct kunit *test)
+{
+	struct sun4v_fix *fix = sun4v_fix(test);
+	struct pci_dev *pdev = fix->dev->pdev;
+	struct ops_sim *dev = fix->dev;
+	struct hvsim *sim = fix->sim;
+	struct sun4v_msi *m = fix->m;
+	int i, irq0, other[4];
+	u32 msi;
+
+	/* Another device holds the first number */
+	other[0] = msi_vecspace_alloc(&m->vs, 1);
+	KUNIT_ASSERT_EQ(test, other[0], HVSIM_MSI_FIRST);
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 3, 3, PCI_IRQ_MSI), 3);
+	sun4v_fix_request(test, fix, 3);
+	msi = sun4v_fix_msi(fix, 0);
+	KUNIT_EXPECT_EQ(test, msi, HVSIM_MSI_FIRST + 4);
+	KUNIT_EXPECT_EQ(test, ops_sim_get(dev, SIM_MSI_CAP + PCI_MSI_DATA_64, 2),
+			msi);
+	/* Multiple Message Enable: 4 */
+	KUNIT_EXPECT_EQ(test, (ops_sim_get(dev, SIM_MSI_CAP + PCI_MSI_FLAGS, 2) &
+			       PCI_MSI_FLAGS_QSIZE) >> 4, 2);
+	irq0 = pci_irq_vector(pdev, 0);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, pci_irq_vector(pdev, i), irq0 + i);
+		KUNIT_EXPECT_EQ(test, sun4v_fix_msi(fix, i), msi + i);
+		KUNIT_EXPECT_EQ(test, hvsim_msi(sim, msi + i)->valid,
+				HV_MSIVALID_VALID);
+	}
+	KUNIT_EXPECT_EQ(test, hvsim_msi(sim, msi + 3)->valid, HV_MSIVALID_INVALID);
+	KUNIT_EXPECT_EQ(test, hvsim_nr_valid_msis(sim), 3);
+
+	/* The 3rd message reaches the 3rd handler; the 4th number nothing */
+	KUNIT_ASSERT_NOT_NULL(test, hvsim_signal(sim, msi + 2, true));
+	KUNIT_EXPECT_EQ(test, atomic_read(&fix->v[2].hits), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fix->v[0].hits), 0);
+	KUNIT_EXPECT_NULL(test, hvsim_signal(sim, msi + 3, true));
+
+	/* The whole block is taken: singles go around it */
+	for (i = 1; i < 4; i++) {
+		other[i] = msi_vecspace_alloc(&m->vs, 1);
+		KUNIT_EXPECT_EQ(test, other[i], HVSIM_MSI_FIRST + i);
+	}
+	KUNIT_EXPECT_EQ(test, msi_vecspace_alloc(&m->vs, 1), HVSIM_MSI_FIRST + 8);
+	msi_vecspace_free(&m->vs, HVSIM_MSI_FIRST + 8, 1);
+
+	sun4v_fix_free_irqs(fix);
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_EQ(test, hvsim_nr_valid_msis(sim), 0);
+	KUNIT_EXPECT_EQ(test, msi_vecspace_alloc(&m->vs, 4), msi);
+	msi_vecspace_free(&m->vs, msi, 4);
+	for (i = 0; i < 4; i++)
+		msi_vecspace_free(&m->vs, other[i], 1);
+}
+
 /* debugfs: MSI number, EQ, devino and interrupts per vector; counters */
 static void sun4v_msi_test_debugfs(struct kunit *test)
 {
@@ -1771,7 +1833,7 @@ static void sun4v_msi_test_debugfs(struct kunit *test)
 static struct hvsim sun4v_conf_sim = {
 	.m.ops = {
 		.name	= "sun4v",
-		.flags	= PCI_MSI_OPS_MSIX,
+		.flags	= PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MULTI_MSI,
 		.check	= sun4v_msi_check,
 		.alloc	= sun4v_msi_alloc,
 		.free	= sun4v_msi_free,
@@ -1863,6 +1925,7 @@ static struct kunit_case sun4v_msi_test_cases[] = {
 	KUNIT_CASE(sun4v_msi_test_teardown_pending),
 	KUNIT_CASE(sun4v_msi_test_restore),
 	KUNIT_CASE(sun4v_msi_test_debugfs),
+	KUNIT_CASE(sun4v_msi_test_multi_msi),
 	{}
 };
 
