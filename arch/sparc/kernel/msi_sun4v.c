@@ -311,6 +311,15 @@ static unsigned int hv_build_irq(struct sun4v_msi *m, unsigned int devino)
 	return sun4v_build_irq(m->devhandle, devino);
 }
 
+/* sparc64's irq layer targets one CPU of the devino interrupt's affinity */
+static const struct cpumask *hv_devino_affinity(struct sun4v_msi *m,
+						unsigned int irq)
+{
+	struct irq_data *d = irq_get_irq_data(irq);
+
+	return d ? irq_data_get_affinity_mask(d) : NULL;
+}
+
 const struct sun4v_msi_hv_ops sun4v_msi_hv = {
 	.msiq_conf	= hv_msiq_conf,
 	.msiq_info	= hv_msiq_info,
@@ -328,6 +337,7 @@ const struct sun4v_msi_hv_ops sun4v_msi_hv = {
 	.msi_getstate	= hv_msi_getstate,
 	.msi_setstate	= hv_msi_setstate,
 	.build_irq	= hv_build_irq,
+	.devino_affinity = hv_devino_affinity,
 };
 
 /* The backend */
@@ -446,11 +456,81 @@ static void sun4v_msi_eqs_down(struct sun4v_msi *m)
 	m->queues = NULL;
 }
 
+static struct sun4v_msi_vec *sun4v_msi_vec(struct sun4v_msi *m, u32 msi)
+{
+	return &m->vecs[msi - m->props.msi_first];
+}
+
+/* Is every CPU that EQ @eq's devino may interrupt in @mask? */
+static bool sun4v_msi_eq_serves(struct sun4v_msi *m, struct sun4v_msi_eq *eq,
+				const struct cpumask *mask)
+{
+	const struct cpumask *target = m->hv->devino_affinity(m, eq->irq);
+
+	return target && !cpumask_empty(target) &&
+	       cpumask_subset(target, mask);
+}
+
+/*
+ * Affinity of an MSI: an MSI interrupts where its EQ's devino does, so
+ * moving it means binding it to an EQ whose devino targets only CPUs of
+ * @mask (the least used one), with MSI_SETMSIQ on the live MSI. Records
+ * it already queued stay in the old EQ, whose handler still walks them:
+ * none is lost, and the old EQ's walk makes the MSI idle as usual.
+ *
+ * Context: irq_desc::lock held, interrupts off.
+ */
+static int sun4v_msi_set_affinity(struct irq_data *d,
+				  const struct cpumask *mask, bool force)
+{
+	struct sun4v_msi *m = irq_data_get_irq_chip_data(d);
+	u32 msi = msi_vecspace_hwirq_to_vec(&m->vs, irqd_to_hwirq(d));
+	struct sun4v_msi_vec *vec = sun4v_msi_vec(m, msi);
+	unsigned int i, best = UINT_MAX;
+	const struct cpumask *target;
+	int least = INT_MAX, used;
+	unsigned long err;
+
+	if (!vec->live)
+		return -EINVAL;
+	if (sun4v_msi_eq_serves(m, &m->eqs[vec->eq], mask))
+		best = vec->eq;
+	for (i = 0; best == UINT_MAX && i < m->props.msiq_num; i++) {
+		if (!sun4v_msi_eq_serves(m, &m->eqs[i], mask))
+			continue;
+		used = atomic_read(&m->eqs[i].nr_msis);
+		if (used < least) {
+			least = used;
+			best = i;
+		}
+	}
+	if (best == UINT_MAX) {
+		pr_warn_ratelimited("%s: MSI %u: no EQ interrupts on CPUs %*pbl only, affinity unchanged\n",
+				    m->name, msi, cpumask_pr_args(mask));
+		return -EINVAL;
+	}
+
+	if (best != vec->eq) {
+		err = m->hv->msi_setmsiq(m, msi, m->eqs[best].msiqid,
+					 vec->msi64 ? HV_MSITYPE_MSI64 :
+						      HV_MSITYPE_MSI32);
+		if (err)
+			return sun4v_msi_hverr(m, "MSI_SETMSIQ", msi, err);
+		atomic_dec(&m->eqs[vec->eq].nr_msis);
+		atomic_inc(&m->eqs[best].nr_msis);
+		vec->eq = best;
+	}
+	target = m->hv->devino_affinity(m, m->eqs[best].irq);
+	irq_data_update_effective_affinity(d, target);
+	return IRQ_SET_MASK_OK;
+}
+
 static struct irq_chip sun4v_msi_chip = {
-	.name		= "sun4v-MSI",
-	.irq_mask	= pci_msi_mask_irq,
-	.irq_unmask	= pci_msi_unmask_irq,
-	.flags		= IRQCHIP_SKIP_SET_WAKE | IRQCHIP_ONESHOT_SAFE,
+	.name			= "sun4v-MSI",
+	.irq_mask		= pci_msi_mask_irq,
+	.irq_unmask		= pci_msi_unmask_irq,
+	.irq_set_affinity	= sun4v_msi_set_affinity,
+	.flags			= IRQCHIP_SKIP_SET_WAKE | IRQCHIP_ONESHOT_SAFE,
 };
 
 static int sun4v_msi_domain_map(struct irq_domain *d, unsigned int virq,
@@ -472,11 +552,6 @@ static const struct irq_domain_ops sun4v_msi_domain_ops = {
 	.map	= sun4v_msi_domain_map,
 	.unmap	= sun4v_msi_domain_unmap,
 };
-
-static struct sun4v_msi_vec *sun4v_msi_vec(struct sun4v_msi *m, u32 msi)
-{
-	return &m->vecs[msi - m->props.msi_first];
-}
 
 /* The EQ for a new MSI: the least used one, ties taken round robin */
 static unsigned int sun4v_msi_pick_eq(struct sun4v_msi *m)
@@ -521,6 +596,7 @@ static int sun4v_msi_route(struct sun4v_msi *m, u32 msi, unsigned int eqi,
 		return sun4v_msi_hverr(m, "MSI_SETVALID", msi, err);
 
 	vec->eq = eqi;
+	vec->msi64 = msi64;
 	vec->live = true;
 	atomic_inc(&eq->nr_msis);
 	return 0;
@@ -535,32 +611,37 @@ static int sun4v_msi_route(struct sun4v_msi *m, u32 msi, unsigned int eqi,
  *
  * Records for @msi still in its EQ would reach whoever gets the number
  * next. Their type becomes %SUN4V_MSIQ_TYPE_STALE, which the queue walk
- * consumes and counts without dispatching. The whole ring is scanned,
- * under the EQ's lock: consumed slots have type 0 and are skipped.
+ * consumes and counts without dispatching. Every ring is scanned, since
+ * an affinity change may have left records in an EQ the number was
+ * bound to before, each under its EQ's lock: consumed slots have type 0
+ * and are skipped.
  *
- * Context: Process context; takes the EQ's lock with interrupts off.
+ * Context: Process context; takes the EQs' locks with interrupts off.
  * Return: The number of records quarantined.
  */
 unsigned int sun4v_msi_quarantine(struct sun4v_msi *m, u32 msi)
 {
-	struct sun4v_msi_eq *eq = &m->eqs[sun4v_msi_vec(m, msi)->eq];
-	u32 i, n = m->props.msiq_ent_count;
+	u32 i, q, n = m->props.msiq_ent_count;
+	struct sun4v_msi_eq *eq;
 	unsigned int nr = 0;
 	unsigned long flags;
 	u64 type;
 
-	raw_spin_lock_irqsave(&eq->lock, flags);
-	for (i = 0; i < n; i++) {
-		type = READ_ONCE(eq->recs[i].type);
-		if ((type & 0xff) != SUN4V_MSIQ_TYPE_MSI32 &&
-		    (type & 0xff) != SUN4V_MSIQ_TYPE_MSI64)
-			continue;
-		if ((u32)READ_ONCE(eq->recs[i].data) != msi)
-			continue;
-		WRITE_ONCE(eq->recs[i].type, SUN4V_MSIQ_TYPE_STALE);
-		nr++;
+	for (q = 0; q < m->props.msiq_num; q++) {
+		eq = &m->eqs[q];
+		raw_spin_lock_irqsave(&eq->lock, flags);
+		for (i = 0; i < n; i++) {
+			type = READ_ONCE(eq->recs[i].type);
+			if ((type & 0xff) != SUN4V_MSIQ_TYPE_MSI32 &&
+			    (type & 0xff) != SUN4V_MSIQ_TYPE_MSI64)
+				continue;
+			if ((u32)READ_ONCE(eq->recs[i].data) != msi)
+				continue;
+			WRITE_ONCE(eq->recs[i].type, SUN4V_MSIQ_TYPE_STALE);
+			nr++;
+		}
+		raw_spin_unlock_irqrestore(&eq->lock, flags);
 	}
-	raw_spin_unlock_irqrestore(&eq->lock, flags);
 	return nr;
 }
 

@@ -13,6 +13,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+struct cpumask;
 struct device_node;
 struct pci_dev;
 struct pci_pbm_info;
@@ -123,6 +124,9 @@ int sun4v_msi_parse(struct device_node *dp, const char *name,
  *			(sun4v_build_irq(), which makes hypervisor calls
  *			of its own); 0 on failure. Building it again
  *			returns the same interrupt.
+ * @devino_affinity:	The CPUs that the devino interrupt @irq may be
+ *			delivered to (the hypervisor targets one of them);
+ *			NULL or empty when unknown
  */
 struct sun4v_msi_hv_ops {
 	unsigned long (*msiq_conf)(struct sun4v_msi *m, unsigned long msiqid,
@@ -170,6 +174,8 @@ struct sun4v_msi_hv_ops {
 				      unsigned long msinum,
 				      unsigned long state);
 	unsigned int (*build_irq)(struct sun4v_msi *m, unsigned int devino);
+	const struct cpumask *(*devino_affinity)(struct sun4v_msi *m,
+						 unsigned int irq);
 };
 
 /* The real hypervisor */
@@ -221,10 +227,12 @@ struct sun4v_msi_eq {
  * struct sun4v_msi_vec - Backend state of one MSI number
  * @eq:		Index of the EQ it is bound to
  * @live:	Routed at the hypervisor (bound, idle, valid)
+ * @msi64:	Bound as HV_MSITYPE_MSI64, else MSI32
  */
 struct sun4v_msi_vec {
 	u16	eq;
 	bool	live;
+	bool	msi64;
 };
 
 /**

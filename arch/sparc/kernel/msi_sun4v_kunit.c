@@ -94,6 +94,8 @@ struct hvsim_eq {
 	unsigned long	head;
 	unsigned long	tail;
 	unsigned int	irq;
+	/* Where the devino interrupts; NULL: CPU 0 */
+	const struct cpumask *cpus;
 };
 
 struct hvsim_msi {
@@ -199,10 +201,12 @@ static unsigned long sim_msiq_conf(struct sun4v_msi *m, unsigned long msiqid,
 	if (!eq)
 		return hvsim_ret(sim, HV_EINVAL);
 	if (!ra && !nentries) {
+		const struct cpumask *cpus = eq->cpus;
 		unsigned int irq = eq->irq;
 
 		memset(eq, 0, sizeof(*eq));
 		eq->irq = irq;
+		eq->cpus = cpus;
 		return HV_EOK;
 	}
 	if (nentries != HVSIM_EQ_SIZE)
@@ -511,6 +515,19 @@ static unsigned int sim_build_irq(struct sun4v_msi *m, unsigned int devino)
 	return irq;
 }
 
+static const struct cpumask *sim_devino_affinity(struct sun4v_msi *m,
+						 unsigned int irq)
+{
+	struct hvsim *sim = hvsim_of(m);
+	unsigned int i;
+
+	for (i = 0; i < HVSIM_EQS; i++) {
+		if (sim->eq[i].irq && sim->eq[i].irq == irq)
+			return sim->eq[i].cpus ?: cpumask_of(0);
+	}
+	return NULL;
+}
+
 static const struct sun4v_msi_hv_ops hvsim_ops = {
 	.msiq_conf	= sim_msiq_conf,
 	.msiq_info	= sim_msiq_info,
@@ -528,6 +545,7 @@ static const struct sun4v_msi_hv_ops hvsim_ops = {
 	.msi_getstate	= sim_msi_getstate,
 	.msi_setstate	= sim_msi_setstate,
 	.build_irq	= sim_build_irq,
+	.devino_affinity = sim_devino_affinity,
 };
 
 static struct hvsim *hvsim_create(struct kunit *test)
@@ -1777,6 +1795,74 @@ static void sun4v_msi_test_multi_msi(struct kunit *test)
 		msi_vecspace_free(&m->vs, other[i], 1);
 }
 
+/*
+ * Affinity: the MSI moves to the EQ whose devino targets the wanted CPU,
+ * with a record in flight on the old EQ, which is not lost; with no such
+ * EQ nothing changes; a record left on the old EQ is still quarantined
+ * at teardown.
+ */
+static void sun4v_msi_test_affinity(struct kunit *test)
+{
+	struct sun4v_fix *fix = sun4v_fix(test);
+	struct pci_dev *pdev = fix->dev->pdev;
+	struct hvsim *sim = fix->sim;
+	struct sun4v_msi *m = fix->m;
+	struct hvsim_eq *old, *eq;
+	unsigned int i, target;
+	int irq;
+	u32 msi;
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX), 1);
+	sun4v_fix_request(test, fix, 1);
+	irq = pci_irq_vector(pdev, 0);
+	msi = sun4v_fix_msi(fix, 0);
+	old = hvsim_eq(sim, hvsim_msi(sim, msi)->msiqid);
+	KUNIT_ASSERT_NOT_NULL(test, old);
+	target = (old - sim->eq + 2) % HVSIM_EQS;
+
+	/* In flight: queued on the old EQ, the MSI delivered */
+	KUNIT_ASSERT_PTR_EQ(test, hvsim_signal(sim, msi, false), old);
+
+	/* Only EQ "target" interrupts CPU 0, the others CPUs not asked for */
+	for (i = 0; i < HVSIM_EQS; i++)
+		sim->eq[i].cpus = i == target ? cpumask_of(0) : cpu_none_mask;
+	hvsim_log_reset(sim);
+	KUNIT_EXPECT_EQ(test, irq_set_affinity(irq, cpumask_of(0)), 0);
+	KUNIT_ASSERT_EQ(test, sim->nr_log, 1);
+	hvsim_expect_call(test, sim, 0, HVSIM_MSI_SETMSIQ, msi,
+			  HVSIM_EQ_FIRST + target, HV_MSITYPE_MSI64);
+	KUNIT_EXPECT_EQ(test, hvsim_msi(sim, msi)->msiqid, HVSIM_EQ_FIRST + target);
+	KUNIT_EXPECT_EQ(test, hvsim_msi(sim, msi)->valid, HV_MSIVALID_VALID);
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->eqs[target].nr_msis), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->eqs[old - sim->eq].nr_msis), 0);
+
+	/* The old EQ still delivers what it holds */
+	KUNIT_EXPECT_EQ(test, atomic_read(&fix->v[0].hits), 0);
+	hvsim_raise(sim, old);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fix->v[0].hits), 1);
+	KUNIT_EXPECT_EQ(test, hvsim_msi(sim, msi)->state, HV_MSISTATE_IDLE);
+
+	/* New messages go to the new EQ */
+	eq = hvsim_signal(sim, msi, true);
+	KUNIT_EXPECT_PTR_EQ(test, eq, &sim->eq[target]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fix->v[0].hits), 2);
+
+	/* No EQ interrupts CPU 0 only: refused, nothing changes */
+	sim->eq[target].cpus = cpu_none_mask;
+	hvsim_log_reset(sim);
+	KUNIT_EXPECT_LT(test, irq_set_affinity(irq, cpumask_of(0)), 0);
+	KUNIT_EXPECT_EQ(test, sim->nr_log, 0);
+	KUNIT_EXPECT_EQ(test, hvsim_msi(sim, msi)->msiqid, HVSIM_EQ_FIRST + target);
+
+	/* A record that reached the old EQ before the move: quarantined */
+	KUNIT_ASSERT_TRUE(test, hvsim_put(old, SUN4V_MSIQ_TYPE_MSI64, msi, 0));
+	sun4v_fix_free_irqs(fix);
+	pci_free_irq_vectors(pdev);
+	hvsim_raise(sim, old);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&m->stats.stale), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fix->v[0].hits), 2);
+}
+
 /* debugfs: MSI number, EQ, devino and interrupts per vector; counters */
 static void sun4v_msi_test_debugfs(struct kunit *test)
 {
@@ -1926,6 +2012,7 @@ static struct kunit_case sun4v_msi_test_cases[] = {
 	KUNIT_CASE(sun4v_msi_test_restore),
 	KUNIT_CASE(sun4v_msi_test_debugfs),
 	KUNIT_CASE(sun4v_msi_test_multi_msi),
+	KUNIT_CASE(sun4v_msi_test_affinity),
 	{}
 };
 
