@@ -760,23 +760,48 @@ static int sun4v_msi_alloc_desc(struct sun4v_msi *m, struct pci_dev *dev,
  */
 void sun4v_msi_free(struct pci_dev *dev, int type)
 {
-	struct sun4v_msi *m = sun4v_msi_of(dev);
 	struct msi_desc *desc;
-	struct irq_data *d;
-	unsigned int virq, i;
 
-	msi_for_each_desc(desc, &dev->dev, MSI_DESC_ASSOCIATED) {
-		virq = desc->irq;
-		d = irq_get_irq_data(virq);
-		if (WARN_ON_ONCE(!d || irq_data_get_irq_chip(d) != &sun4v_msi_chip))
-			continue;
-		for (i = 0; i < desc->nvec_used; i++)
-			irq_set_msi_desc_off(virq, i, NULL);
-		desc->irq = 0;
-		sun4v_msi_put(m, msi_vecspace_hwirq_to_vec(&m->vs,
-							   irqd_to_hwirq(d)),
-			      desc->nvec_used);
-	}
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_ASSOCIATED)
+		sun4v_msi_free_at(dev, desc);
+}
+
+/**
+ * sun4v_msi_free_at - Release one descriptor's MSIs (&pci_msi_ops.free_at)
+ * @dev:	The PCI device
+ * @desc:	The descriptor, with its interrupts deactivated
+ *
+ * As sun4v_msi_free() for one descriptor, also while MSI-X stays on.
+ *
+ * Context: Process context, descriptor lock held.
+ */
+void sun4v_msi_free_at(struct pci_dev *dev, struct msi_desc *desc)
+{
+	struct sun4v_msi *m = sun4v_msi_of(dev);
+	unsigned int virq = desc->irq, i;
+	struct irq_data *d;
+
+	d = irq_get_irq_data(virq);
+	if (WARN_ON_ONCE(!d || irq_data_get_irq_chip(d) != &sun4v_msi_chip))
+		return;
+	for (i = 0; i < desc->nvec_used; i++)
+		irq_set_msi_desc_off(virq, i, NULL);
+	desc->irq = 0;
+	sun4v_msi_put(m, msi_vecspace_hwirq_to_vec(&m->vs, irqd_to_hwirq(d)),
+		      desc->nvec_used);
+}
+
+/**
+ * sun4v_msi_alloc_at - One more MSI-X vector (&pci_msi_ops.alloc_at)
+ * @dev:	The PCI device, MSI-X enabled
+ * @desc:	The new descriptor, masked
+ *
+ * Context: Process context, descriptor lock held.
+ * Return: 0, or a negative errno with nothing left allocated.
+ */
+int sun4v_msi_alloc_at(struct pci_dev *dev, struct msi_desc *desc)
+{
+	return sun4v_msi_alloc_desc(sun4v_msi_of(dev), dev, desc);
 }
 
 /**
@@ -1001,7 +1026,7 @@ int sun4v_msi_init(struct sun4v_msi *m)
 	u32 i;
 
 	if (p->msix_data_width == 32)
-		flags |= PCI_MSI_OPS_MSIX;
+		flags |= PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MSIX_ALLOC_DYN;
 	m->ops = (struct pci_msi_ops) {
 		.name	= "sun4v",
 		.flags	= flags,
@@ -1009,6 +1034,8 @@ int sun4v_msi_init(struct sun4v_msi *m)
 		.alloc	= sun4v_msi_alloc,
 		.free	= sun4v_msi_free,
 		/* ->restore: none, the core rewrites the messages */
+		.alloc_at = sun4v_msi_alloc_at,
+		.free_at = sun4v_msi_free_at,
 	};
 	memset(&m->stats, 0, sizeof(m->stats));
 	atomic_set(&m->rotor, -1);

@@ -15,6 +15,7 @@
 
 struct cpumask;
 struct device_node;
+struct msi_desc;
 struct pci_dev;
 struct pci_pbm_info;
 struct seq_file;
@@ -271,6 +272,8 @@ int sun4v_msi_init(struct sun4v_msi *m);
 int sun4v_msi_check(struct pci_dev *dev, int type, int nvec);
 int sun4v_msi_alloc(struct pci_dev *dev, int type, int nvec);
 void sun4v_msi_free(struct pci_dev *dev, int type);
+int sun4v_msi_alloc_at(struct pci_dev *dev, struct msi_desc *desc);
+void sun4v_msi_free_at(struct pci_dev *dev, struct msi_desc *desc);
 int sun4v_msi_exit(struct sun4v_msi *m);
 irqreturn_t sun4v_msi_eq_interrupt(int irq, void *data);
 unsigned int sun4v_msi_quarantine(struct sun4v_msi *m, u32 msi);

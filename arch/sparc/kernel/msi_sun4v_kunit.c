@@ -1115,7 +1115,8 @@ static void sun4v_msi_test_bringup(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, sun4v_msi_init(m), 0);
 	KUNIT_EXPECT_STREQ(test, m->ops.name, "sun4v");
 	KUNIT_EXPECT_EQ(test, m->ops.flags,
-			(unsigned int)(PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MULTI_MSI));
+			(unsigned int)(PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MULTI_MSI |
+				       PCI_MSI_OPS_MSIX_ALLOC_DYN));
 	KUNIT_EXPECT_FALSE(test, m->ops.flags & PCI_MSI_OPS_FW_OWNS_MSG);
 
 	KUNIT_EXPECT_EQ(test, sim->nr_log, 5 * HVSIM_EQS);
@@ -1863,6 +1864,32 @@ static void sun4v_msi_test_affinity(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&fix->v[0].hits), 2);
 }
 
+/* Dynamic MSI-X: one more vector on an enabled table, and back */
+static void sun4v_msi_test_msix_dyn(struct kunit *test)
+{
+	struct sun4v_fix *fix = sun4v_fix(test);
+	struct pci_dev *pdev = fix->dev->pdev;
+	struct hvsim *sim = fix->sim;
+	struct msi_map map;
+	u32 msi;
+
+	KUNIT_ASSERT_TRUE(test, pci_msix_can_alloc_dyn(pdev));
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX), 1);
+	map = pci_msix_alloc_irq_at(pdev, MSI_ANY_INDEX, NULL);
+	KUNIT_ASSERT_GT(test, map.virq, 0);
+	KUNIT_EXPECT_EQ(test, map.index, 1);
+	msi = sun4v_fix_msi(fix, 1);
+	KUNIT_EXPECT_EQ(test, msi, HVSIM_MSI_FIRST + 1);
+	KUNIT_EXPECT_EQ(test, hvsim_msi(sim, msi)->valid, HV_MSIVALID_VALID);
+	KUNIT_EXPECT_EQ(test, ops_sim_table(fix->dev, 1, PCI_MSIX_ENTRY_DATA), msi);
+
+	pci_msix_free_irq(pdev, map);
+	KUNIT_EXPECT_EQ(test, hvsim_msi(sim, msi)->valid, HV_MSIVALID_INVALID);
+	KUNIT_EXPECT_EQ(test, hvsim_nr_valid_msis(sim), 1);
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_EQ(test, hvsim_nr_valid_msis(sim), 0);
+}
+
 /* debugfs: MSI number, EQ, devino and interrupts per vector; counters */
 static void sun4v_msi_test_debugfs(struct kunit *test)
 {
@@ -1919,10 +1946,13 @@ static void sun4v_msi_test_debugfs(struct kunit *test)
 static struct hvsim sun4v_conf_sim = {
 	.m.ops = {
 		.name	= "sun4v",
-		.flags	= PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MULTI_MSI,
+		.flags	= PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MULTI_MSI |
+			  PCI_MSI_OPS_MSIX_ALLOC_DYN,
 		.check	= sun4v_msi_check,
 		.alloc	= sun4v_msi_alloc,
 		.free	= sun4v_msi_free,
+		.alloc_at = sun4v_msi_alloc_at,
+		.free_at = sun4v_msi_free_at,
 	},
 };
 
@@ -2013,6 +2043,7 @@ static struct kunit_case sun4v_msi_test_cases[] = {
 	KUNIT_CASE(sun4v_msi_test_debugfs),
 	KUNIT_CASE(sun4v_msi_test_multi_msi),
 	KUNIT_CASE(sun4v_msi_test_affinity),
+	KUNIT_CASE(sun4v_msi_test_msix_dyn),
 	{}
 };
 
