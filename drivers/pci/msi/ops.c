@@ -193,23 +193,27 @@ int __init pci_msi_set_platform_ops(const struct pci_msi_ops *ops)
 
 /**
  * pci_host_bridge_set_msi_ops - Give a host bridge its own MSI backend
- * @bridge:	The host bridge, not registered yet
+ * @bridge:	The host bridge, not registered yet, or registered with a
+ *		root bus that has no devices yet
  * @ops:	The backend; must outlive the bridge
  *
  * For host bridges whose MSIs work differently from the rest of the
- * platform. Must be called before the bridge is registered, so that no
- * device below it can have vectors from another backend.
+ * platform. Must be called before any device below the bridge is
+ * added, so that none can have vectors from another backend: before the
+ * bridge is registered, or, for platforms that create the root bus with
+ * pci_create_root_bus() and scan it themselves (sparc64 scans the
+ * firmware tree), between the two.
  *
- * Context: Process context.
+ * Context: Process context, by the code that scans the bridge.
  * Return: 0 on success, -EINVAL if @ops is incomplete, -EBUSY if the
- * bridge is registered already.
+ * bridge has devices already.
  */
 int pci_host_bridge_set_msi_ops(struct pci_host_bridge *bridge,
 				const struct pci_msi_ops *ops)
 {
 	if (!pci_msi_ops_valid(ops))
 		return -EINVAL;
-	if (bridge->bus)
+	if (bridge->bus && !list_empty(&bridge->bus->devices))
 		return -EBUSY;
 	bridge->msi_ops = ops;
 	return 0;

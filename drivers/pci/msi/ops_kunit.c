@@ -870,7 +870,7 @@ static void sim_free_bridge(void *data)
 	pci_free_host_bridge(data);
 }
 
-/* Incomplete backends and registered bridges are refused */
+/* Incomplete backends and bridges with devices are refused */
 static void ops_test_set_bridge_ops(struct kunit *test)
 {
 	static const struct pci_msi_ops * const bad[] = {
@@ -883,6 +883,7 @@ static void ops_test_set_bridge_ops(struct kunit *test)
 		&bad_dyn_no_alloc_at_ops,
 	};
 	struct pci_host_bridge *bridge;
+	struct pci_bus *bus;
 	struct ops_sim *sim;
 	unsigned int i;
 
@@ -902,6 +903,15 @@ static void ops_test_set_bridge_ops(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, bridge->msi_ops, &mock_dyn_ops);
 	KUNIT_EXPECT_EQ(test, pci_host_bridge_set_msi_ops(bridge, &mock_fw_ops), 0);
 	KUNIT_EXPECT_PTR_EQ(test, bridge->msi_ops, &mock_fw_ops);
+
+	/* A root bus without devices yet: its scan has not started */
+	bus = kunit_kzalloc(test, sizeof(*bus), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, bus);
+	INIT_LIST_HEAD(&bus->devices);
+	bridge->bus = bus;
+	KUNIT_EXPECT_EQ(test, pci_host_bridge_set_msi_ops(bridge, &mock_raw_ops), 0);
+	KUNIT_EXPECT_PTR_EQ(test, bridge->msi_ops, &mock_raw_ops);
+	bridge->bus = NULL;
 
 	/* Registered: the devices below keep their backend */
 	sim = ops_sim_create(test, &mock_raw_ops);
