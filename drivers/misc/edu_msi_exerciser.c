@@ -638,7 +638,7 @@ static int edu_msi_dma_run(struct edu_msi *edu, u64 src, u64 dst, u32 cmd)
 	while (readq(edu->regs + EDU_REG_DMA_CMD) & EDU_DMA_START) {
 		if (waited >= EDU_DMA_TIMEOUT_MS || READ_ONCE(edu->stopping))
 			return -ETIMEDOUT;
-		msleep(5);
+		usleep_range(5000, 10000);
 		waited += 5;
 	}
 	return 0;

@@ -327,10 +327,14 @@ static void msi_raw_move_split(struct irq_data *d, const struct irq_cfg *from,
 
 	/* irq_desc::lock is held and interrupts are off: IRR is stable */
 	for (i = 0; i < nr; i++) {
-		if (lapic_vector_set_in_irr(to->vector + i)) {
-			atomic_long_inc(&msi_raw_stats.caught);
-			irq_chip_retrigger_hierarchy(blk ? irq_domain_get_irq_data(msi_raw_domain, irq + i) : d);
-		}
+		if (!lapic_vector_set_in_irr(to->vector + i))
+			continue;
+		atomic_long_inc(&msi_raw_stats.caught);
+		if (blk)
+			irq_chip_retrigger_hierarchy(irq_domain_get_irq_data(msi_raw_domain,
+									     irq + i));
+		else
+			irq_chip_retrigger_hierarchy(d);
 	}
 }
 
