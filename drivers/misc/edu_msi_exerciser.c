@@ -32,6 +32,20 @@
  *   stats     (read)  all of the above on one line, plus the bursts of
  *                     the free-running source and those of them whose
  *                     last interrupt never arrived
+ *   dma_write (write) "ADDR DATA": with dma_msi=1 only, have the device
+ *                     write the 32-bit DATA at bus address ADDR with its
+ *                     DMA engine (see below)
+ *
+ * A device's MSI is nothing but a memory write of the message data to
+ * the message address, so the edu DMA engine can send any message, to
+ * any vector: edu_msi_dma_write() copies the data word into the
+ * device's buffer and has the device write it to the address, which is
+ * how the tests of multi-MSI raise vector k of a block (data | k). The
+ * device must be started with dma_mask=0xffffffff: by default QEMU
+ * clamps its DMA addresses to 28 bits, and a write meant for the MSI
+ * window at 0xfee00000 would land in RAM at 0x0ee00000. Since that
+ * cannot be detected from inside the guest, it is off unless the
+ * parameter dma_msi says the device was started so.
  *
  * The free-running source does not wait for each interrupt, so device
  * writes keep landing while the interrupt is being moved between CPUs.
@@ -47,8 +61,12 @@
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/edu_msi.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
@@ -72,6 +90,17 @@
 #define EDU_REG_IRQ_RAISE	0x60
 #define EDU_REG_IRQ_ACK		0x64
 
+/* DMA engine: source, destination, count, command; the device's buffer */
+#define EDU_REG_DMA_SRC		0x80
+#define EDU_REG_DMA_DST		0x88
+#define EDU_REG_DMA_COUNT	0x90
+#define EDU_REG_DMA_CMD		0x98
+#define EDU_DMA_START		BIT(0)
+#define EDU_DMA_TO_RAM		BIT(1)
+#define EDU_DMA_BUF		0x40000
+/* QEMU runs one DMA transfer 100 ms (virtual) after the command */
+#define EDU_DMA_TIMEOUT_MS	2000
+
 /* Status bit used for raising; the handler acknowledges whatever is set. */
 #define EDU_IRQ_TEST		BIT(0)
 
@@ -86,7 +115,18 @@ module_param(timeout_ms, uint, 0644);
 MODULE_PARM_DESC(timeout_ms,
 		 "Time to wait for each raised interrupt in ms (default: 1000)");
 
+static bool dma_msi;
+module_param(dma_msi, bool, 0444);
+MODULE_PARM_DESC(dma_msi,
+		 "The edu devices run with dma_mask=0xffffffff: allow DMA writes of MSI messages (default: off)");
+
 static struct dentry *edu_msi_debugfs_root;
+
+static struct pci_driver edu_msi_driver;
+
+/* The first bound device that can send DMA writes, for edu_msi_dma_get() */
+static DEFINE_MUTEX(edu_msi_dma_lock);
+static struct pci_dev *edu_msi_dma_dev;
 
 /**
  * struct edu_msi - per device state
@@ -111,6 +151,9 @@ static struct dentry *edu_msi_debugfs_root;
  * @thr_raised: interrupts raised in the last threaded run
  * @thr_handled: of those, handled by the thread function
  * @thr_lost: of those, not handled within the timeout
+ * @dma_buf: one word of coherent memory, the source of DMA writes
+ * @dma_handle: its bus address
+ * @dma_writes: DMA writes the device carried out
  */
 struct edu_msi {
 	struct pci_dev *pdev;
@@ -134,6 +177,9 @@ struct edu_msi {
 	unsigned int thr_raised;
 	unsigned int thr_handled;
 	unsigned int thr_lost;
+	__le32 *dma_buf;
+	dma_addr_t dma_handle;
+	atomic64_t dma_writes;
 };
 
 /*
@@ -581,6 +627,140 @@ static int edu_msi_stats_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(edu_msi_stats);
 
+/* Run one DMA transfer and wait until the device reports it done */
+static int edu_msi_dma_run(struct edu_msi *edu, u64 src, u64 dst, u32 cmd)
+{
+	unsigned int waited = 0;
+
+	writeq(src, edu->regs + EDU_REG_DMA_SRC);
+	writeq(dst, edu->regs + EDU_REG_DMA_DST);
+	writeq(sizeof(*edu->dma_buf), edu->regs + EDU_REG_DMA_COUNT);
+	writeq(cmd | EDU_DMA_START, edu->regs + EDU_REG_DMA_CMD);
+	while (readq(edu->regs + EDU_REG_DMA_CMD) & EDU_DMA_START) {
+		if (waited >= EDU_DMA_TIMEOUT_MS || READ_ONCE(edu->stopping))
+			return -ETIMEDOUT;
+		usleep_range(5000, 10000);
+		waited += 5;
+	}
+	return 0;
+}
+
+/**
+ * edu_msi_dma_write() - have an edu device write one word by DMA
+ * @pdev: an edu device bound to this driver with dma_msi set
+ * @addr: bus address to write, e.g. an MSI message address
+ * @val: the 32-bit word, e.g. an MSI message's data
+ *
+ * The word goes from memory into the device's buffer and from there to
+ * @addr, as two transfers of the device's DMA engine; the second is a
+ * memory write of the device like any other, so a message address and
+ * data make it an MSI.
+ *
+ * Context: Process context; sleeps for the transfers (about 200 ms).
+ * Return: 0 once the device wrote @val, -ENODEV when @pdev cannot do
+ * this, -ETIMEDOUT when a transfer did not complete.
+ */
+int edu_msi_dma_write(struct pci_dev *pdev, u32 addr, u32 val)
+{
+	struct edu_msi *edu;
+	int ret;
+
+	if (!pdev || pdev->driver != &edu_msi_driver)
+		return -ENODEV;
+	edu = pci_get_drvdata(pdev);
+	if (!edu || !edu->dma_buf)
+		return -ENODEV;
+
+	if (mutex_lock_killable(&edu->lock))
+		return -EINTR;
+	WRITE_ONCE(*edu->dma_buf, cpu_to_le32(val));
+	ret = edu_msi_dma_run(edu, edu->dma_handle, EDU_DMA_BUF, 0);
+	if (!ret)
+		ret = edu_msi_dma_run(edu, EDU_DMA_BUF, addr, EDU_DMA_TO_RAM);
+	if (!ret)
+		atomic64_inc(&edu->dma_writes);
+	else
+		dev_err(&pdev->dev, "DMA write of %#x to %#x: %d\n", val, addr, ret);
+	mutex_unlock(&edu->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(edu_msi_dma_write);
+
+/**
+ * edu_msi_dma_get() - an edu device that can send DMA writes
+ *
+ * Return: A referenced device for edu_msi_dma_write(), to be put with
+ * pci_dev_put(), or NULL when none is bound or dma_msi is off.
+ */
+struct pci_dev *edu_msi_dma_get(void)
+{
+	struct pci_dev *pdev;
+
+	mutex_lock(&edu_msi_dma_lock);
+	pdev = pci_dev_get(edu_msi_dma_dev);
+	mutex_unlock(&edu_msi_dma_lock);
+	return pdev;
+}
+EXPORT_SYMBOL_GPL(edu_msi_dma_get);
+
+static ssize_t edu_msi_dma_write_write(struct file *file,
+				       const char __user *buf, size_t len,
+				       loff_t *ppos)
+{
+	struct edu_msi *edu = file->private_data;
+	char kbuf[32];
+	u32 addr, val;
+	int ret;
+
+	if (len >= sizeof(kbuf))
+		return -EINVAL;
+	if (copy_from_user(kbuf, buf, len))
+		return -EFAULT;
+	kbuf[len] = '\0';
+	if (sscanf(kbuf, "%x %x", &addr, &val) != 2)
+		return -EINVAL;
+	ret = edu_msi_dma_write(edu->pdev, addr, val);
+	return ret ? ret : len;
+}
+
+static const struct file_operations edu_msi_dma_write_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= edu_msi_dma_write_write,
+	.llseek	= noop_llseek,
+};
+
+/* With dma_msi: 32-bit DMA and the word it writes from */
+static void edu_msi_dma_init(struct edu_msi *edu)
+{
+	struct device *dev = &edu->pdev->dev;
+
+	if (!dma_msi)
+		return;
+	if (dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32))) {
+		dev_warn(dev, "no 32-bit DMA: no DMA writes\n");
+		return;
+	}
+	edu->dma_buf = dmam_alloc_coherent(dev, sizeof(*edu->dma_buf),
+					   &edu->dma_handle, GFP_KERNEL);
+	if (!edu->dma_buf) {
+		dev_warn(dev, "no DMA buffer: no DMA writes\n");
+		return;
+	}
+	mutex_lock(&edu_msi_dma_lock);
+	if (!edu_msi_dma_dev)
+		edu_msi_dma_dev = edu->pdev;
+	mutex_unlock(&edu_msi_dma_lock);
+}
+
+static void edu_msi_dma_exit(struct edu_msi *edu)
+{
+	mutex_lock(&edu_msi_dma_lock);
+	if (edu_msi_dma_dev == edu->pdev)
+		edu_msi_dma_dev = NULL;
+	mutex_unlock(&edu_msi_dma_lock);
+}
+
 static void edu_msi_debugfs_init(struct edu_msi *edu)
 {
 	struct dentry *dir;
@@ -602,6 +782,13 @@ static void edu_msi_debugfs_init(struct edu_msi *edu)
 				   &edu_msi_counter_fops);
 	debugfs_create_u32("irq", 0444, dir, &edu->irq);
 	debugfs_create_file("stats", 0444, dir, edu, &edu_msi_stats_fops);
+	if (edu->dma_buf) {
+		debugfs_create_file("dma_write", 0200, dir, edu,
+				    &edu_msi_dma_write_fops);
+		debugfs_create_file_unsafe("dma_writes", 0444, dir,
+					   &edu->dma_writes,
+					   &edu_msi_counter_fops);
+	}
 }
 
 static int edu_msi_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -646,6 +833,7 @@ static int edu_msi_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	edu->irq_requested = true;
 
 	pci_set_drvdata(pdev, edu);
+	edu_msi_dma_init(edu);
 	edu_msi_debugfs_init(edu);
 
 	dev_info(dev, "%s vector on irq %u\n",
@@ -662,6 +850,7 @@ static void edu_msi_remove(struct pci_dev *pdev)
 	struct edu_msi *edu = pci_get_drvdata(pdev);
 
 	/* End a running raise loop; debugfs removal waits for it to return. */
+	edu_msi_dma_exit(edu);
 	WRITE_ONCE(edu->stopping, true);
 	wake_up_all(&edu->wait);
 	debugfs_remove_recursive(edu->dir);

@@ -71,14 +71,18 @@ case "$arch" in
 x86_64)
 	# edu alone behind a PCIe-to-PCI bridge: the bridge's secondary bus
 	# reset gives it the reset method it lacks on the root complex.
-	EDU_DEVICE="-device pcie-pci-bridge,id=br0 -device edu,bus=br0,addr=1"
+	# dma_mask: its DMA engine reaches the MSI window at 0xfee00000,
+	# so that tests can send any MSI message with it (dma_msi=1 tells
+	# the exerciser; QEMU clamps to 28 bits otherwise).
+	EDU_DEVICE="-device pcie-pci-bridge,id=br0
+		    -device edu,bus=br0,addr=1,dma_mask=0xffffffff"
 	# A multi-MSI device (16 MSI vectors, no MSI-X) with a keyboard on it
 	MULTI_MSI="-device nec-usb-xhci,id=xhci2,msi=on,msix=off
 		   -device usb-kbd,bus=xhci2.0"
 	qemu="qemu-system-x86_64 -M q35 -smp 4 -m 512
 	      -kernel $kernel -initrd $("$T/initramfs.sh" "$arch" "$out")
 	      $(pci_devices) $MULTI_MSI"
-	cmdline="console=ttyS0 $cmdline"
+	cmdline="console=ttyS0 edu_msi_exerciser.dma_msi=1 $cmdline"
 	# The series serves every q35 device with the raw backend.
 	[ "$flavour" = upstream ] || cmdline="msitest.backend=raw $cmdline"
 	cmdline="msitest.timeout=600 $cmdline"
