@@ -183,7 +183,7 @@ def breakdown(series, upstream, n):
     for name, d in (('series', series), ('upstream', upstream)):
         for fn, p in ((d or {}).get('prof', {}).get(n, {})).items():
             e = fns.setdefault(fn, {'fn': fn, 'what': p['what']})
-            e[name] = {'calls': p['calls'] / n, 'ns': p['ns'] / n,
+            e[name] = {'calls': p['calls'], 'ns': p['ns'] / n,
                        'bytes': p['bytes'] / n}
     order = sorted(fns.values(), key=lambda e: (e['what'].split(':')[0],
                                                 e['what'], e['fn']))
@@ -191,8 +191,8 @@ def breakdown(series, upstream, n):
 
 
 def render_breakdown(bd, n, have_up, mems):
-    out = [f'Per-vector breakdown at N={n} (probed run; inclusive guest ns '
-           f'less the probes\' own cost; net slab bytes allocated inside):']
+    out = [f'Breakdown at N={n} (probed run): calls in all; per vector: inclusive '
+           f'guest ns less the probes\' own cost, net slab bytes allocated inside']
     head = f'{"what":<24} {"function":<32} {"s calls":>7} {"s ns":>8} {"s bytes":>8}'
     if have_up:
         head += f' {"u calls":>7} {"u ns":>8} {"u bytes":>8}'
@@ -203,7 +203,7 @@ def render_breakdown(bd, n, have_up, mems):
         for k in ('series', 'upstream') if have_up else ('series',):
             v = e.get(k)
             if v:
-                line += f' {v["calls"]:>7.2f} {v["ns"]:>8.0f} {v["bytes"]:>8.0f}'
+                line += f' {v["calls"]:>7} {v["ns"]:>8.0f} {v["bytes"]:>8.0f}'
             else:
                 line += f' {"-":>7} {"-":>8} {"-":>8}'
         out.append(line)
@@ -229,14 +229,17 @@ def plot(outdir, series, upstream):
     dat = os.path.join(outdir, 'bench-pervector.dat')
     with open(dat, 'w') as f:
         f.write('# N  s_alloc s_request s_release s_allocfree  '
-                'u_alloc u_request u_release u_allocfree (us per vector)\n')
+                'u_alloc u_request u_release u_allocfree (us per vector; '
+                'request per requested vector)\n')
         for n in sorted(series['msix']):
             vals = []
             for d in (series, upstream):
                 m = (d or {}).get('msix', {}).get(n, {})
                 for k in ('alloc', 'request', 'release', 'allocfree'):
                     v = m.get(k)
-                    vals.append('NaN' if v is None else f'{v / n / 1000:.3f}')
+                    # request_irq() per vector it requested
+                    per = max(m.get('requested', n), 1) if k == 'request' else n
+                    vals.append('NaN' if v is None else f'{v / per / 1000:.3f}')
             f.write(f'{n} {" ".join(vals)}\n')
     png = os.path.join(outdir, 'bench.png')
     title = 'MSI-X setup/teardown time per vector (guest us, -icount shift=0)'
