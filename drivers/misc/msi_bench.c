@@ -214,7 +214,8 @@ enum msi_bench_kind {
  * @on: @krp is registered
  * @calls: calls by the benchmarking task
  * @ns: inclusive guest time of those calls, probe cost included
- * @hits: probes that fired inside those calls, weighted (see below)
+ * @full_hits: entry-and-return probes that fired inside those calls
+ * @entry_hits: entry-only probes that fired inside those calls
  * @bytes: net slab bytes allocated inside those calls
  */
 struct msi_bench_probe {
