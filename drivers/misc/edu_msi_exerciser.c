@@ -23,6 +23,10 @@
  *                     interrupts one after the other, then go back to
  *                     the normal handler
  *             (read)  the outcome of the last such run
+ *   rtt       (write) measure N round trips, each raise, delivery,
+ *                     handler with its acknowledgment and return, on one
+ *                     CPU that the interrupt is aimed at, in guest ns
+ *             (read)  "count= min= median= max= lost=" of the last run
  *   reset     (write) zero the counters
  *   raised    (read)  interrupts requested from the device
  *   received  (read)  interrupts handled (status was non-zero)
@@ -70,6 +74,7 @@
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -78,9 +83,11 @@
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #define EDU_VENDOR_ID		0x1234
 #define EDU_DEVICE_ID		0x11e8
@@ -106,6 +113,9 @@
 
 /* Upper bound for a single write to the raise or threaded file. */
 #define EDU_MSI_MAX_RAISE	10000000U
+
+/* Upper bound for a single write to the rtt file. */
+#define EDU_MSI_MAX_RTT		100000U
 
 /* Upper bound for the burst length of the free-running source. */
 #define EDU_MSI_MAX_BURST	65536U
@@ -154,6 +164,11 @@ static struct pci_dev *edu_msi_dma_dev;
  * @dma_buf: one word of coherent memory, the source of DMA writes
  * @dma_handle: its bus address
  * @dma_writes: DMA writes the device carried out
+ * @rtt_count: round trips measured in the last rtt run
+ * @rtt_min: the shortest of them, in ns
+ * @rtt_median: their median, in ns
+ * @rtt_max: the longest of them, in ns
+ * @rtt_lost: raises of the last rtt run whose interrupt did not arrive
  */
 struct edu_msi {
 	struct pci_dev *pdev;
@@ -180,6 +195,11 @@ struct edu_msi {
 	__le32 *dma_buf;
 	dma_addr_t dma_handle;
 	atomic64_t dma_writes;
+	unsigned int rtt_count;
+	u64 rtt_min;
+	u64 rtt_median;
+	u64 rtt_max;
+	unsigned int rtt_lost;
 };
 
 /*
@@ -578,6 +598,163 @@ static const struct file_operations edu_msi_threaded_fops = {
 	.release	= single_release,
 };
 
+/**
+ * struct edu_msi_rtt - one round-trip measurement
+ * @edu: the device
+ * @count: round trips to make
+ * @ns: their times
+ * @done: round trips that completed
+ * @lost: raises whose interrupt did not arrive within the timeout
+ */
+struct edu_msi_rtt {
+	struct edu_msi *edu;
+	unsigned int count;
+	u64 *ns;
+	unsigned int done;
+	unsigned int lost;
+};
+
+/*
+ * Runs on the CPU the interrupt is aimed at, with preemption off and
+ * interrupts on: from the raise to the moment the handler's count moves
+ * is the device write, the delivery, the handler with its reads and its
+ * acknowledgment, and the return to this loop.
+ */
+static long edu_msi_rtt_fn(void *data)
+{
+	struct edu_msi_rtt *r = data;
+	struct edu_msi *edu = r->edu;
+	u64 limit = (u64)READ_ONCE(timeout_ms) * NSEC_PER_MSEC;
+	u64 t0, t;
+	unsigned int i;
+	s64 seen;
+
+	for (i = 0; i < r->count && !READ_ONCE(edu->stopping); i++) {
+		atomic64_inc(&edu->raised);
+		preempt_disable();
+		seen = atomic64_read(&edu->received);
+		t0 = ktime_get_ns();
+		writel(EDU_IRQ_TEST, edu->regs + EDU_REG_IRQ_RAISE);
+		do {
+			t = ktime_get_ns() - t0;
+			if (atomic64_read(&edu->received) != seen)
+				break;
+			cpu_relax();
+		} while (t < limit);
+		preempt_enable();
+		if (atomic64_read(&edu->received) == seen) {
+			atomic64_inc(&edu->lost);
+			r->lost++;
+		} else {
+			r->ns[r->done++] = t;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+static int edu_msi_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Aim the interrupt at the first online CPU and time @count round trips */
+static int edu_msi_rtt(struct edu_msi *edu, unsigned int count)
+{
+	struct edu_msi_rtt r = { .edu = edu, .count = count };
+	unsigned int cpu = cpumask_first(cpu_online_mask);
+	int ret;
+
+	r.ns = kvmalloc_array(count, sizeof(*r.ns), GFP_KERNEL);
+	if (!r.ns)
+		return -ENOMEM;
+	if (mutex_lock_killable(&edu->lock)) {
+		kvfree(r.ns);
+		return -EINTR;
+	}
+	if (edu->flood || !edu->irq_requested) {
+		ret = -EBUSY;
+		goto out;
+	}
+	ret = irq_set_affinity(edu->irq, cpumask_of(cpu));
+	if (ret) {
+		dev_err(&edu->pdev->dev, "rtt: cannot aim irq %u at CPU %u: %d\n",
+			edu->irq, cpu, ret);
+		goto out;
+	}
+	/* A few round trips first: the move completes with an interrupt */
+	r.count = min(count, 16U);
+	work_on_cpu(cpu, edu_msi_rtt_fn, &r);
+	r.count = count;
+	r.done = 0;
+	r.lost = 0;
+	work_on_cpu(cpu, edu_msi_rtt_fn, &r);
+
+	edu->rtt_count = r.done;
+	edu->rtt_lost = r.lost;
+	edu->rtt_min = 0;
+	edu->rtt_median = 0;
+	edu->rtt_max = 0;
+	if (r.done) {
+		sort(r.ns, r.done, sizeof(*r.ns), edu_msi_cmp_u64, NULL);
+		edu->rtt_min = r.ns[0];
+		edu->rtt_median = r.ns[r.done / 2];
+		edu->rtt_max = r.ns[r.done - 1];
+	}
+	ret = 0;
+out:
+	mutex_unlock(&edu->lock);
+	kvfree(r.ns);
+	return ret;
+}
+
+static ssize_t edu_msi_rtt_write(struct file *file, const char __user *buf,
+				 size_t len, loff_t *ppos)
+{
+	struct seq_file *m = file->private_data;	/* single_open() */
+	struct edu_msi *edu = m->private;
+	unsigned int count;
+	int ret;
+
+	ret = kstrtouint_from_user(buf, len, 10, &count);
+	if (ret)
+		return ret;
+	if (!count || count > EDU_MSI_MAX_RTT)
+		return -EINVAL;
+
+	ret = edu_msi_rtt(edu, count);
+	return ret ? ret : len;
+}
+
+static int edu_msi_rtt_show(struct seq_file *m, void *unused)
+{
+	struct edu_msi *edu = m->private;
+
+	if (mutex_lock_killable(&edu->lock))
+		return -EINTR;
+	seq_printf(m, "count=%u min=%llu median=%llu max=%llu lost=%u\n",
+		   edu->rtt_count, edu->rtt_min, edu->rtt_median, edu->rtt_max,
+		   edu->rtt_lost);
+	mutex_unlock(&edu->lock);
+	return 0;
+}
+
+static int edu_msi_rtt_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, edu_msi_rtt_show, inode->i_private);
+}
+
+static const struct file_operations edu_msi_rtt_fops = {
+	.owner		= THIS_MODULE,
+	.open		= edu_msi_rtt_open,
+	.read		= seq_read,
+	.write		= edu_msi_rtt_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
 static ssize_t edu_msi_reset_write(struct file *file, const char __user *buf,
 				   size_t len, loff_t *ppos)
 {
@@ -771,6 +948,7 @@ static void edu_msi_debugfs_init(struct edu_msi *edu)
 	debugfs_create_file("raise", 0200, dir, edu, &edu_msi_raise_fops);
 	debugfs_create_file("flood", 0200, dir, edu, &edu_msi_flood_fops);
 	debugfs_create_file("threaded", 0600, dir, edu, &edu_msi_threaded_fops);
+	debugfs_create_file("rtt", 0600, dir, edu, &edu_msi_rtt_fops);
 	debugfs_create_file("reset", 0200, dir, edu, &edu_msi_reset_fops);
 	debugfs_create_file_unsafe("raised", 0444, dir, &edu->raised,
 				   &edu_msi_counter_fops);
