@@ -4,6 +4,7 @@
 #
 #   make run [ARCH=x86_64|ppc64le|sparc64] [BASE=upstream]
 #   make check
+#   make bench [ARCH=x86_64|ppc64le]
 #
 # See README.md. Everything built goes to build/ (ignored by git).
 
@@ -19,13 +20,16 @@ else
 $(error BASE must be empty or "upstream")
 endif
 
-.PHONY: run check deps assemble build boot quilt series check-series clean distclean
+.PHONY: run check bench deps assemble build boot quilt series check-series clean distclean
 
 run:
 	@$(T)/job.sh run $(ARCH) $(FLAVOUR)
 
 check:
 	@$(T)/job.sh check $(CHECK_ARCHES)
+
+bench:
+	@$(T)/job.sh bench $(ARCH)
 
 deps:
 	@$(T)/install-deps.sh

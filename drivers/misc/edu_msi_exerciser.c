@@ -23,6 +23,10 @@
  *                     interrupts one after the other, then go back to
  *                     the normal handler
  *             (read)  the outcome of the last such run
+ *   rtt       (write) measure N round trips, each raise, delivery,
+ *                     handler with its acknowledgment and return, on one
+ *                     CPU that the interrupt is aimed at, in guest ns
+ *             (read)  "count= min= median= max= lost=" of the last run
  *   reset     (write) zero the counters
  *   raised    (read)  interrupts requested from the device
  *   received  (read)  interrupts handled (status was non-zero)
@@ -32,6 +36,20 @@
  *   stats     (read)  all of the above on one line, plus the bursts of
  *                     the free-running source and those of them whose
  *                     last interrupt never arrived
+ *   dma_write (write) "ADDR DATA": with dma_msi=1 only, have the device
+ *                     write the 32-bit DATA at bus address ADDR with its
+ *                     DMA engine (see below)
+ *
+ * A device's MSI is nothing but a memory write of the message data to
+ * the message address, so the edu DMA engine can send any message, to
+ * any vector: edu_msi_dma_write() copies the data word into the
+ * device's buffer and has the device write it to the address, which is
+ * how the tests of multi-MSI raise vector k of a block (data | k). The
+ * device must be started with dma_mask=0xffffffff: by default QEMU
+ * clamps its DMA addresses to 28 bits, and a write meant for the MSI
+ * window at 0xfee00000 would land in RAM at 0x0ee00000. Since that
+ * cannot be detected from inside the guest, it is off unless the
+ * parameter dma_msi says the device was started so.
  *
  * The free-running source does not wait for each interrupt, so device
  * writes keep landing while the interrupt is being moved between CPUs.
@@ -47,11 +65,16 @@
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/edu_msi.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -60,9 +83,11 @@
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #define EDU_VENDOR_ID		0x1234
 #define EDU_DEVICE_ID		0x11e8
@@ -72,11 +97,25 @@
 #define EDU_REG_IRQ_RAISE	0x60
 #define EDU_REG_IRQ_ACK		0x64
 
+/* DMA engine: source, destination, count, command; the device's buffer */
+#define EDU_REG_DMA_SRC		0x80
+#define EDU_REG_DMA_DST		0x88
+#define EDU_REG_DMA_COUNT	0x90
+#define EDU_REG_DMA_CMD		0x98
+#define EDU_DMA_START		BIT(0)
+#define EDU_DMA_TO_RAM		BIT(1)
+#define EDU_DMA_BUF		0x40000
+/* QEMU runs one DMA transfer 100 ms (virtual) after the command */
+#define EDU_DMA_TIMEOUT_MS	2000
+
 /* Status bit used for raising; the handler acknowledges whatever is set. */
 #define EDU_IRQ_TEST		BIT(0)
 
 /* Upper bound for a single write to the raise or threaded file. */
 #define EDU_MSI_MAX_RAISE	10000000U
+
+/* Upper bound for a single write to the rtt file. */
+#define EDU_MSI_MAX_RTT		100000U
 
 /* Upper bound for the burst length of the free-running source. */
 #define EDU_MSI_MAX_BURST	65536U
@@ -86,7 +125,18 @@ module_param(timeout_ms, uint, 0644);
 MODULE_PARM_DESC(timeout_ms,
 		 "Time to wait for each raised interrupt in ms (default: 1000)");
 
+static bool dma_msi;
+module_param(dma_msi, bool, 0444);
+MODULE_PARM_DESC(dma_msi,
+		 "The edu devices run with dma_mask=0xffffffff: allow DMA writes of MSI messages (default: off)");
+
 static struct dentry *edu_msi_debugfs_root;
+
+static struct pci_driver edu_msi_driver;
+
+/* The first bound device that can send DMA writes, for edu_msi_dma_get() */
+static DEFINE_MUTEX(edu_msi_dma_lock);
+static struct pci_dev *edu_msi_dma_dev;
 
 /**
  * struct edu_msi - per device state
@@ -111,6 +161,14 @@ static struct dentry *edu_msi_debugfs_root;
  * @thr_raised: interrupts raised in the last threaded run
  * @thr_handled: of those, handled by the thread function
  * @thr_lost: of those, not handled within the timeout
+ * @dma_buf: one word of coherent memory, the source of DMA writes
+ * @dma_handle: its bus address
+ * @dma_writes: DMA writes the device carried out
+ * @rtt_count: round trips measured in the last rtt run
+ * @rtt_min: the shortest of them, in ns
+ * @rtt_median: their median, in ns
+ * @rtt_max: the longest of them, in ns
+ * @rtt_lost: raises of the last rtt run whose interrupt did not arrive
  */
 struct edu_msi {
 	struct pci_dev *pdev;
@@ -134,6 +192,14 @@ struct edu_msi {
 	unsigned int thr_raised;
 	unsigned int thr_handled;
 	unsigned int thr_lost;
+	__le32 *dma_buf;
+	dma_addr_t dma_handle;
+	atomic64_t dma_writes;
+	unsigned int rtt_count;
+	u64 rtt_min;
+	u64 rtt_median;
+	u64 rtt_max;
+	unsigned int rtt_lost;
 };
 
 /*
@@ -532,6 +598,163 @@ static const struct file_operations edu_msi_threaded_fops = {
 	.release	= single_release,
 };
 
+/**
+ * struct edu_msi_rtt - one round-trip measurement
+ * @edu: the device
+ * @count: round trips to make
+ * @ns: their times
+ * @done: round trips that completed
+ * @lost: raises whose interrupt did not arrive within the timeout
+ */
+struct edu_msi_rtt {
+	struct edu_msi *edu;
+	unsigned int count;
+	u64 *ns;
+	unsigned int done;
+	unsigned int lost;
+};
+
+/*
+ * Runs on the CPU the interrupt is aimed at, with preemption off and
+ * interrupts on: from the raise to the moment the handler's count moves
+ * is the device write, the delivery, the handler with its reads and its
+ * acknowledgment, and the return to this loop.
+ */
+static long edu_msi_rtt_fn(void *data)
+{
+	struct edu_msi_rtt *r = data;
+	struct edu_msi *edu = r->edu;
+	u64 limit = (u64)READ_ONCE(timeout_ms) * NSEC_PER_MSEC;
+	u64 t0, t;
+	unsigned int i;
+	s64 seen;
+
+	for (i = 0; i < r->count && !READ_ONCE(edu->stopping); i++) {
+		atomic64_inc(&edu->raised);
+		preempt_disable();
+		seen = atomic64_read(&edu->received);
+		t0 = ktime_get_ns();
+		writel(EDU_IRQ_TEST, edu->regs + EDU_REG_IRQ_RAISE);
+		do {
+			t = ktime_get_ns() - t0;
+			if (atomic64_read(&edu->received) != seen)
+				break;
+			cpu_relax();
+		} while (t < limit);
+		preempt_enable();
+		if (atomic64_read(&edu->received) == seen) {
+			atomic64_inc(&edu->lost);
+			r->lost++;
+		} else {
+			r->ns[r->done++] = t;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+static int edu_msi_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Aim the interrupt at the first online CPU and time @count round trips */
+static int edu_msi_rtt(struct edu_msi *edu, unsigned int count)
+{
+	struct edu_msi_rtt r = { .edu = edu, .count = count };
+	unsigned int cpu = cpumask_first(cpu_online_mask);
+	int ret;
+
+	r.ns = kvmalloc_array(count, sizeof(*r.ns), GFP_KERNEL);
+	if (!r.ns)
+		return -ENOMEM;
+	if (mutex_lock_killable(&edu->lock)) {
+		kvfree(r.ns);
+		return -EINTR;
+	}
+	if (edu->flood || !edu->irq_requested) {
+		ret = -EBUSY;
+		goto out;
+	}
+	ret = irq_set_affinity(edu->irq, cpumask_of(cpu));
+	if (ret) {
+		dev_err(&edu->pdev->dev, "rtt: cannot aim irq %u at CPU %u: %d\n",
+			edu->irq, cpu, ret);
+		goto out;
+	}
+	/* A few round trips first: the move completes with an interrupt */
+	r.count = min(count, 16U);
+	work_on_cpu(cpu, edu_msi_rtt_fn, &r);
+	r.count = count;
+	r.done = 0;
+	r.lost = 0;
+	work_on_cpu(cpu, edu_msi_rtt_fn, &r);
+
+	edu->rtt_count = r.done;
+	edu->rtt_lost = r.lost;
+	edu->rtt_min = 0;
+	edu->rtt_median = 0;
+	edu->rtt_max = 0;
+	if (r.done) {
+		sort(r.ns, r.done, sizeof(*r.ns), edu_msi_cmp_u64, NULL);
+		edu->rtt_min = r.ns[0];
+		edu->rtt_median = r.ns[r.done / 2];
+		edu->rtt_max = r.ns[r.done - 1];
+	}
+	ret = 0;
+out:
+	mutex_unlock(&edu->lock);
+	kvfree(r.ns);
+	return ret;
+}
+
+static ssize_t edu_msi_rtt_write(struct file *file, const char __user *buf,
+				 size_t len, loff_t *ppos)
+{
+	struct seq_file *m = file->private_data;	/* single_open() */
+	struct edu_msi *edu = m->private;
+	unsigned int count;
+	int ret;
+
+	ret = kstrtouint_from_user(buf, len, 10, &count);
+	if (ret)
+		return ret;
+	if (!count || count > EDU_MSI_MAX_RTT)
+		return -EINVAL;
+
+	ret = edu_msi_rtt(edu, count);
+	return ret ? ret : len;
+}
+
+static int edu_msi_rtt_show(struct seq_file *m, void *unused)
+{
+	struct edu_msi *edu = m->private;
+
+	if (mutex_lock_killable(&edu->lock))
+		return -EINTR;
+	seq_printf(m, "count=%u min=%llu median=%llu max=%llu lost=%u\n",
+		   edu->rtt_count, edu->rtt_min, edu->rtt_median, edu->rtt_max,
+		   edu->rtt_lost);
+	mutex_unlock(&edu->lock);
+	return 0;
+}
+
+static int edu_msi_rtt_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, edu_msi_rtt_show, inode->i_private);
+}
+
+static const struct file_operations edu_msi_rtt_fops = {
+	.owner		= THIS_MODULE,
+	.open		= edu_msi_rtt_open,
+	.read		= seq_read,
+	.write		= edu_msi_rtt_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
 static ssize_t edu_msi_reset_write(struct file *file, const char __user *buf,
 				   size_t len, loff_t *ppos)
 {
@@ -581,6 +804,140 @@ static int edu_msi_stats_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(edu_msi_stats);
 
+/* Run one DMA transfer and wait until the device reports it done */
+static int edu_msi_dma_run(struct edu_msi *edu, u64 src, u64 dst, u32 cmd)
+{
+	unsigned int waited = 0;
+
+	writeq(src, edu->regs + EDU_REG_DMA_SRC);
+	writeq(dst, edu->regs + EDU_REG_DMA_DST);
+	writeq(sizeof(*edu->dma_buf), edu->regs + EDU_REG_DMA_COUNT);
+	writeq(cmd | EDU_DMA_START, edu->regs + EDU_REG_DMA_CMD);
+	while (readq(edu->regs + EDU_REG_DMA_CMD) & EDU_DMA_START) {
+		if (waited >= EDU_DMA_TIMEOUT_MS || READ_ONCE(edu->stopping))
+			return -ETIMEDOUT;
+		usleep_range(5000, 10000);
+		waited += 5;
+	}
+	return 0;
+}
+
+/**
+ * edu_msi_dma_write() - have an edu device write one word by DMA
+ * @pdev: an edu device bound to this driver with dma_msi set
+ * @addr: bus address to write, e.g. an MSI message address
+ * @val: the 32-bit word, e.g. an MSI message's data
+ *
+ * The word goes from memory into the device's buffer and from there to
+ * @addr, as two transfers of the device's DMA engine; the second is a
+ * memory write of the device like any other, so a message address and
+ * data make it an MSI.
+ *
+ * Context: Process context; sleeps for the transfers (about 200 ms).
+ * Return: 0 once the device wrote @val, -ENODEV when @pdev cannot do
+ * this, -ETIMEDOUT when a transfer did not complete.
+ */
+int edu_msi_dma_write(struct pci_dev *pdev, u32 addr, u32 val)
+{
+	struct edu_msi *edu;
+	int ret;
+
+	if (!pdev || pdev->driver != &edu_msi_driver)
+		return -ENODEV;
+	edu = pci_get_drvdata(pdev);
+	if (!edu || !edu->dma_buf)
+		return -ENODEV;
+
+	if (mutex_lock_killable(&edu->lock))
+		return -EINTR;
+	WRITE_ONCE(*edu->dma_buf, cpu_to_le32(val));
+	ret = edu_msi_dma_run(edu, edu->dma_handle, EDU_DMA_BUF, 0);
+	if (!ret)
+		ret = edu_msi_dma_run(edu, EDU_DMA_BUF, addr, EDU_DMA_TO_RAM);
+	if (!ret)
+		atomic64_inc(&edu->dma_writes);
+	else
+		dev_err(&pdev->dev, "DMA write of %#x to %#x: %d\n", val, addr, ret);
+	mutex_unlock(&edu->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(edu_msi_dma_write);
+
+/**
+ * edu_msi_dma_get() - an edu device that can send DMA writes
+ *
+ * Return: A referenced device for edu_msi_dma_write(), to be put with
+ * pci_dev_put(), or NULL when none is bound or dma_msi is off.
+ */
+struct pci_dev *edu_msi_dma_get(void)
+{
+	struct pci_dev *pdev;
+
+	mutex_lock(&edu_msi_dma_lock);
+	pdev = pci_dev_get(edu_msi_dma_dev);
+	mutex_unlock(&edu_msi_dma_lock);
+	return pdev;
+}
+EXPORT_SYMBOL_GPL(edu_msi_dma_get);
+
+static ssize_t edu_msi_dma_write_write(struct file *file,
+				       const char __user *buf, size_t len,
+				       loff_t *ppos)
+{
+	struct edu_msi *edu = file->private_data;
+	char kbuf[32];
+	u32 addr, val;
+	int ret;
+
+	if (len >= sizeof(kbuf))
+		return -EINVAL;
+	if (copy_from_user(kbuf, buf, len))
+		return -EFAULT;
+	kbuf[len] = '\0';
+	if (sscanf(kbuf, "%x %x", &addr, &val) != 2)
+		return -EINVAL;
+	ret = edu_msi_dma_write(edu->pdev, addr, val);
+	return ret ? ret : len;
+}
+
+static const struct file_operations edu_msi_dma_write_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= edu_msi_dma_write_write,
+	.llseek	= noop_llseek,
+};
+
+/* With dma_msi: 32-bit DMA and the word it writes from */
+static void edu_msi_dma_init(struct edu_msi *edu)
+{
+	struct device *dev = &edu->pdev->dev;
+
+	if (!dma_msi)
+		return;
+	if (dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32))) {
+		dev_warn(dev, "no 32-bit DMA: no DMA writes\n");
+		return;
+	}
+	edu->dma_buf = dmam_alloc_coherent(dev, sizeof(*edu->dma_buf),
+					   &edu->dma_handle, GFP_KERNEL);
+	if (!edu->dma_buf) {
+		dev_warn(dev, "no DMA buffer: no DMA writes\n");
+		return;
+	}
+	mutex_lock(&edu_msi_dma_lock);
+	if (!edu_msi_dma_dev)
+		edu_msi_dma_dev = edu->pdev;
+	mutex_unlock(&edu_msi_dma_lock);
+}
+
+static void edu_msi_dma_exit(struct edu_msi *edu)
+{
+	mutex_lock(&edu_msi_dma_lock);
+	if (edu_msi_dma_dev == edu->pdev)
+		edu_msi_dma_dev = NULL;
+	mutex_unlock(&edu_msi_dma_lock);
+}
+
 static void edu_msi_debugfs_init(struct edu_msi *edu)
 {
 	struct dentry *dir;
@@ -591,6 +948,7 @@ static void edu_msi_debugfs_init(struct edu_msi *edu)
 	debugfs_create_file("raise", 0200, dir, edu, &edu_msi_raise_fops);
 	debugfs_create_file("flood", 0200, dir, edu, &edu_msi_flood_fops);
 	debugfs_create_file("threaded", 0600, dir, edu, &edu_msi_threaded_fops);
+	debugfs_create_file("rtt", 0600, dir, edu, &edu_msi_rtt_fops);
 	debugfs_create_file("reset", 0200, dir, edu, &edu_msi_reset_fops);
 	debugfs_create_file_unsafe("raised", 0444, dir, &edu->raised,
 				   &edu_msi_counter_fops);
@@ -602,6 +960,13 @@ static void edu_msi_debugfs_init(struct edu_msi *edu)
 				   &edu_msi_counter_fops);
 	debugfs_create_u32("irq", 0444, dir, &edu->irq);
 	debugfs_create_file("stats", 0444, dir, edu, &edu_msi_stats_fops);
+	if (edu->dma_buf) {
+		debugfs_create_file("dma_write", 0200, dir, edu,
+				    &edu_msi_dma_write_fops);
+		debugfs_create_file_unsafe("dma_writes", 0444, dir,
+					   &edu->dma_writes,
+					   &edu_msi_counter_fops);
+	}
 }
 
 static int edu_msi_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -646,6 +1011,7 @@ static int edu_msi_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	edu->irq_requested = true;
 
 	pci_set_drvdata(pdev, edu);
+	edu_msi_dma_init(edu);
 	edu_msi_debugfs_init(edu);
 
 	dev_info(dev, "%s vector on irq %u\n",
@@ -662,6 +1028,7 @@ static void edu_msi_remove(struct pci_dev *pdev)
 	struct edu_msi *edu = pci_get_drvdata(pdev);
 
 	/* End a running raise loop; debugfs removal waits for it to return. */
+	edu_msi_dma_exit(edu);
 	WRITE_ONCE(edu->stopping, true);
 	wake_up_all(&edu->wait);
 	debugfs_remove_recursive(edu->dir);

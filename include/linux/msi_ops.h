@@ -34,7 +34,12 @@ struct pci_host_bridge;
  * @PCI_MSI_OPS_MSIX_ALLOC_DYN: MSI-X vectors can be added after MSI-X was
  *				enabled; needs ->alloc_at() and ->free_at().
  * @PCI_MSI_OPS_NO_MASK:	The core must not use the per-vector mask
- *				bits of the device.
+ *				bits of the device. With
+ *				%PCI_MSI_OPS_FW_OWNS_MSG the core opens the
+ *				MSI-X entries in use instead (clears their
+ *				mask bits, after ->alloc(), ->alloc_at() and
+ *				->restore()) and never masks them: masking is
+ *				the interrupt controller's.
  * @PCI_MSI_OPS_MSI_DOMAIN:	Core adapters only: the vectors come from an
  *				MSI irq domain, which activates them, creates
  *				their sysfs entries and frees the descriptors.
@@ -153,7 +158,14 @@ enum pci_msi_ops_flags {
  *	backend wants; a backend for which %PCI_MSI_OPS_FW_OWNS_MSG holds
  *	must provide ->restore() and ask firmware to program the device
  *	again (the core refuses to register it, or to bind it to a device
- *	for which ->features() reports the flag, otherwise). On error the
+ *	for which ->features() reports the flag, otherwise). Firmware that
+ *	programs the device again may move the vectors to other interrupt
+ *	sources: the backend brackets that with pci_msi_quiesce_vectors()
+ *	and pci_msi_reactivate_vectors(), which stop and start the
+ *	requested vectors at their irq chips; it does not call irq chip
+ *	callbacks itself, and skips both when firmware still holds
+ *	everything and nothing is asked of it (a shut-down source may drop
+ *	an edge). On error the
  *	core leaves MSI disabled and logs it: the driver's interrupts stop,
  *	but nothing is misrouted.
  *
@@ -200,6 +212,8 @@ int pci_msi_set_platform_ops(const struct pci_msi_ops *ops);
 int pci_host_bridge_set_msi_ops(struct pci_host_bridge *bridge,
 				const struct pci_msi_ops *ops);
 const struct pci_msi_ops *pci_msi_dev_ops(struct pci_dev *dev);
+void pci_msi_quiesce_vectors(struct pci_dev *dev);
+void pci_msi_reactivate_vectors(struct pci_dev *dev);
 #else
 static inline int pci_msi_set_platform_ops(const struct pci_msi_ops *ops)
 {
@@ -215,6 +229,14 @@ static inline int pci_host_bridge_set_msi_ops(struct pci_host_bridge *bridge,
 static inline const struct pci_msi_ops *pci_msi_dev_ops(struct pci_dev *dev)
 {
 	return NULL;
+}
+
+static inline void pci_msi_quiesce_vectors(struct pci_dev *dev)
+{
+}
+
+static inline void pci_msi_reactivate_vectors(struct pci_dev *dev)
+{
 }
 #endif
 

@@ -58,6 +58,16 @@ void pci_msi_conformance_add(struct pci_msi_conformance *c);
 int pci_msi_conformance_limit_parent(struct kunit *test, struct pci_dev *pdev,
 				     unsigned int n);
 
+/*
+ * The suite's simulated device, for a backend's own tests: alone on a
+ * root bus whose host bridge carries @ops, until @test ends; and a reset
+ * as the device sees it (enable bits, messages and MSI-X mask bits back
+ * to their reset values).
+ */
+struct pci_dev *pci_msi_kunit_device(struct kunit *test,
+				     const struct pci_msi_ops *ops);
+void pci_msi_kunit_device_reset(struct pci_dev *pdev);
+
 /* Run the conformance suite against the backend @entry describes */
 #define PCI_MSI_CONFORMANCE(entry)					\
 	static int __init entry##_conformance_add(void)			\

@@ -77,8 +77,10 @@ int msi_vecspace_destroy(struct msi_vecspace *vs);
 int msi_vecspace_reserve(struct msi_vecspace *vs, u32 hwvec, unsigned int nr);
 int msi_vecspace_alloc(struct msi_vecspace *vs, unsigned int nvec);
 void msi_vecspace_free(struct msi_vecspace *vs, u32 hwvec, unsigned int nvec);
+void msi_vecspace_retire(struct msi_vecspace *vs, u32 hwvec, unsigned int nvec);
 
 int msi_vecspace_map(struct msi_vecspace *vs, u32 hwvec);
+int msi_vecspace_map_block(struct msi_vecspace *vs, u32 hwvec, unsigned int nr);
 void msi_vecspace_unmap(struct msi_vecspace *vs, u32 hwvec);
 
 /**

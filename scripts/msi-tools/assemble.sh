@@ -23,8 +23,9 @@ TARBALL=${TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 OVERLAY_DIRS="arch block Documentation drivers fs include init kernel lib mm scripts tools"
 # Project tooling lives under scripts/ too but is not part of the kernel.
 OVERLAY_EXCLUDE="scripts/msi-tools"
-# What the baseline carries: the test driver the boot tests need.
-UPSTREAM_OVERLAY="drivers/misc/edu_msi_exerciser.c"
+# What the baseline carries: the test drivers the boot tests and the
+# benchmark need, and the exerciser's header (edu_msi_dma_write()).
+UPSTREAM_OVERLAY="drivers/misc/edu_msi_exerciser.c include/linux/edu_msi.h drivers/misc/msi_bench.c"
 # patches/series lines from this comment on are the MSI series proper.
 SERIES_MARKER="# MSI series"
 TREE=tree

@@ -9,6 +9,9 @@
 # build/results/<ARCH>-NAME and KUnit off (it ran in the main boot):
 #   x86_64 irqdomain   msi_raw=off: every device on the irqdomain adapter
 #   ppc64le xics       -M pseries,ic-mode=xics instead of XIVE
+#   x86_64|ppc64le bench  the benchmark machine (make bench, bench.sh):
+#                      -icount shift=0, an nvme with 2048 MSI-X entries
+#                      and edu only, the guest's "bench" group
 #
 # The console goes to build/results/<ARCH>[-upstream]/console.log; the
 # KTAP of the KUnit suites and the TAP of the guest's boot tests are
@@ -40,6 +43,14 @@ x86_64:irqdomain)
 	variant_args="msi_raw=off msitest.backend=irqdomain msitest.rebind=20" ;;
 ppc64le:xics)
 	IC_MODE=xics ;;
+x86_64:bench | ppc64le:bench)
+	# Guest time proportional to guest instructions, so that the
+	# figures repeat (QEMU: within a few percent).
+	# -smp 8: the x86 vector space (about 200 per CPU) is what limits
+	# how many vectors can be requested.
+	QEMU_EXTRA="-icount shift=0 ${QEMU_EXTRA:-}"
+	SMP=8
+	variant_args="msitest.tests=bench" ;;
 *)
 	echo "error: no boot variant '$variant' for $arch" >&2
 	exit 2 ;;
@@ -58,6 +69,12 @@ kernel=$out/$IMAGE_PATH
 # network so that DHCP on one does not depend on the other; nvme uses a
 # null block backend so that several instances need no image file.
 pci_devices() {
+	if [ "$variant" = bench ]; then
+		echo "-drive file=null-co://,if=none,id=d0,format=raw"
+		echo "-device nvme,drive=d0,serial=bench0,msix_qsize=2048"
+		echo "${EDU_DEVICE:--device edu}"
+		return
+	fi
 	echo "-netdev user,id=n0 -device virtio-net-pci,netdev=n0"
 	echo "-netdev user,id=n1 -device e1000e,netdev=n1"
 	echo "-drive file=null-co://,if=none,id=d0,format=raw"
@@ -71,14 +88,19 @@ case "$arch" in
 x86_64)
 	# edu alone behind a PCIe-to-PCI bridge: the bridge's secondary bus
 	# reset gives it the reset method it lacks on the root complex.
-	EDU_DEVICE="-device pcie-pci-bridge,id=br0 -device edu,bus=br0,addr=1"
+	# dma_mask: its DMA engine reaches the MSI window at 0xfee00000,
+	# so that tests can send any MSI message with it (dma_msi=1 tells
+	# the exerciser; QEMU clamps to 28 bits otherwise).
+	EDU_DEVICE="-device pcie-pci-bridge,id=br0
+		    -device edu,bus=br0,addr=1,dma_mask=0xffffffff"
 	# A multi-MSI device (16 MSI vectors, no MSI-X) with a keyboard on it
 	MULTI_MSI="-device nec-usb-xhci,id=xhci2,msi=on,msix=off
 		   -device usb-kbd,bus=xhci2.0"
-	qemu="qemu-system-x86_64 -M q35 -smp 4 -m 512
+	[ "$variant" != bench ] || MULTI_MSI=""
+	qemu="qemu-system-x86_64 -M q35 -smp ${SMP:-4} -m 512
 	      -kernel $kernel -initrd $("$T/initramfs.sh" "$arch" "$out")
 	      $(pci_devices) $MULTI_MSI"
-	cmdline="console=ttyS0 $cmdline"
+	cmdline="console=ttyS0 edu_msi_exerciser.dma_msi=1 $cmdline"
 	# The series serves every q35 device with the raw backend.
 	[ "$flavour" = upstream ] || cmdline="msitest.backend=raw $cmdline"
 	cmdline="msitest.timeout=600 $cmdline"
@@ -86,7 +108,7 @@ x86_64)
 	;;
 ppc64le)
 	qemu="qemu-system-ppc64 -M pseries,x-vof=on,ic-mode=${IC_MODE:-xive}
-	      -cpu power9 -smp 4 -m 1G
+	      -cpu power9 -smp ${SMP:-4} -m 1G
 	      -kernel $kernel -initrd $("$T/initramfs.sh" "$arch" "$out")
 	      $(pci_devices)"
 	cmdline="console=hvc0 $cmdline"

@@ -10,7 +10,7 @@ PKGS="linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
       cpio kmod rsync quilt ccache sparse coccinelle python3 perl
       gcc-powerpc64le-linux-gnu gcc-sparc64-linux-gnu
       qemu-system-x86 qemu-system-ppc qemu-system-sparc qemu-utils
-      busybox-static xz-utils"
+      busybox-static xz-utils gnuplot-nox"
 
 missing=""
 for p in $PKGS; do

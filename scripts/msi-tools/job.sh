@@ -7,6 +7,7 @@
 #
 #   job.sh run ARCH [upstream]
 #   job.sh check [ARCH...]
+#   job.sh bench [ARCH]
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -92,6 +93,41 @@ series_quick() {
 	"$T/series.sh" check --quick > "$tap"
 }
 
+# The short benchmark of make check: the series' kernel only, N up to
+# 256, a few hundred round trips; it shows that make bench still works.
+BENCH_SHORT="msitest.bench=1,8,32,128,256 msitest.rtt=300"
+
+bench_report() {
+	python3 "$T/bench.py" report "$@" >"$B/logs/bench-report-$1.log" 2>&1
+	local rc=$?
+	cat "$B/logs/bench-report-$1.log"
+	return $rc
+}
+
+# bench ARCH: make bench. Both kernels, each with the benchmark driver
+# built in, booted on the same benchmark machine (boot.sh
+# BOOT_VARIANT=bench: -icount shift=0, nvme with msix_qsize=2048, edu),
+# then one side-by-side report in build/results/bench/ARCH/.
+bench() {
+	local arch=${1:-x86_64} res=$B/results
+	case $arch in
+	x86_64 | ppc64le) ;;
+	*) echo "make bench: ARCH=x86_64 or ppc64le" >&2; exit 2 ;;
+	esac
+	phase "install packages" "$T/install-deps.sh" || exit 1
+	phase "assemble tree" "$T/assemble.sh" tree || exit 1
+	phase "assemble baseline tree" "$T/assemble.sh" upstream || exit 1
+	phase "build $arch" build_one "$arch" || exit 1
+	phase "build $arch upstream" build_one "$arch" upstream || exit 1
+	phase "bench $arch" env BOOT_VARIANT=bench "$T/boot.sh" "$arch"
+	phase "bench $arch upstream" env BOOT_VARIANT=bench "$T/boot.sh" "$arch" upstream
+	echo
+	bench_report "$arch" "$res/$arch-bench" "$res/$arch-upstream-bench" \
+		"$res/bench/$arch"
+	echo
+	python3 "$T/results.py" summary "$res/$arch-bench" "$res/$arch-upstream-bench"
+}
+
 check() {
 	local arches=${*:-x86_64 ppc64le sparc64} arch v dirs=""
 	phase "install packages" "$T/install-deps.sh" || exit 1
@@ -106,6 +142,13 @@ check() {
 				dirs="$dirs $B/results/$arch-$v"
 				phase "boot $arch $v" env BOOT_VARIANT="$v" "$T/boot.sh" "$arch"
 			done
+			if [ "$arch" = x86_64 ]; then
+				dirs="$dirs $B/results/$arch-bench"
+				phase "bench $arch (short)" env BOOT_VARIANT=bench \
+					MSITEST_ARGS="$BENCH_SHORT" "$T/boot.sh" "$arch"
+				phase "bench report $arch" bench_report "$arch" \
+					"$B/results/$arch-bench" - "$B/results/bench/$arch"
+			fi
 			if [ "$arch" != sparc64 ]; then
 				dirs="$dirs $B/results/$arch-isolation"
 				mkdir -p "$B/results/$arch-isolation"
@@ -135,5 +178,6 @@ shift || true
 case "$cmd" in
 run) run "$@" ;;
 check) check "$@" ;;
-*) echo "usage: job.sh run ARCH [upstream] | check [ARCH...]" >&2; exit 2 ;;
+bench) bench "$@" ;;
+*) echo "usage: job.sh run ARCH [upstream] | check [ARCH...] | bench [ARCH]" >&2; exit 2 ;;
 esac

@@ -17,9 +17,9 @@
  * to the interrupt controller and, like upstream's PCI/MSI chips, is
  * one-shot safe: an MSI is an edge, so a threaded handler needs no mask
  * of the source while it runs. Masking happens at the interrupt source,
- * in the XIVE or XICS; the device's own per-vector mask bits are opened
- * once when firmware has set a vector up and are left alone afterwards
- * (PCI_MSI_OPS_NO_MASK).
+ * in the XIVE or XICS; the device's own per-vector mask bits are the
+ * core's, which opens the MSI-X entries once firmware has set them up
+ * and leaves them alone afterwards (PCI_MSI_OPS_NO_MASK).
  *
  * The firmware calls sit behind two small functions that the KUnit suite
  * replaces with an RTAS simulator (msi_rtas_kunit.c).
@@ -29,14 +29,11 @@
 #include <linux/bitfield.h>
 #include <linux/cache.h>
 #include <linux/debugfs.h>
-#include <linux/delay.h>
 #include <linux/init.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
-#include <linux/irqdesc.h>
 #include <linux/irqdomain.h>
 #include <linux/irqnr.h>
-#include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
@@ -179,6 +176,19 @@ static ktime_t rtas_msi_now(void)
 	KUNIT_STATIC_STUB_REDIRECT(rtas_msi_now);
 
 	return ktime_get();
+}
+
+/**
+ * rtas_msi_irq_domain - The RTAS-MSI irq domain the backend maps into
+ *
+ * Return: rtas_msi_domain; the KUnit suite's simulated interrupt
+ * controller has one of its own.
+ */
+static struct irq_domain *rtas_msi_irq_domain(void)
+{
+	KUNIT_STATIC_STUB_REDIRECT(rtas_msi_irq_domain);
+
+	return rtas_msi_domain;
 }
 
 static bool rtas_msi_is_busy(int status)
@@ -692,9 +702,9 @@ static const char *rtas_msi_fn_name(u32 func)
  * @node:	NUMA node of the device
  *
  * Some firmware only grants powers of two: @ask may round @nvec up, and
- * when firmware refuses @ask, @nvec is tried. When firmware grants fewer
- * than @nvec, whatever it granted is released: the caller retries with
- * that number.
+ * when firmware refuses @ask or grants fewer, @nvec is asked for. When
+ * firmware grants fewer than @nvec, whatever it granted is released: the
+ * caller retries with that number.
  *
  * Return: 0, the positive number of vectors firmware can grant, or a
  * negative errno. Firmware holds nothing for the function unless 0 is
@@ -718,7 +728,12 @@ static int rtas_msi_get(struct irq_domain *dom,
 		func = RTAS_MSI_FN_LEGACY;
 		got = rtas_msi_change(a, func, ask);
 	}
-	if (got < 0 && ask != nvec)
+	/*
+	 * The power of two refused, or answered with fewer (QEMU answers a
+	 * function's limit and holds nothing): ask for @nvec, which
+	 * replaces whatever firmware holds for the function.
+	 */
+	if (got < (int)ask && ask != nvec)
 		got = rtas_msi_change(a, func, nvec);
 	if (got < 0) {
 		pr_err("%s: ibm,change-msi for %u %s vectors failed: %d\n",
@@ -958,22 +973,6 @@ static u32 rtas_msi_func(struct pci_dev *pdev, int type)
 	return pdev->no_64bit_msi ? RTAS_MSI_FN_MSI32 : RTAS_MSI_FN_MSI;
 }
 
-/* The MSI-X vector control word is no address/data: open it once */
-static void rtas_msi_open_msix_entry(struct msi_desc *desc)
-{
-	void __iomem *ctrl;
-	u32 val;
-
-	if (desc->pci.msi_attrib.is_virtual || !desc->pci.mask_base)
-		return;
-	ctrl = desc->pci.mask_base + desc->msi_index * PCI_MSIX_ENTRY_SIZE +
-	       PCI_MSIX_ENTRY_VECTOR_CTRL;
-	val = readl(ctrl);
-	if (val & PCI_MSIX_ENTRY_CTRL_MASKBIT)
-		writel(val & ~PCI_MSIX_ENTRY_CTRL_MASKBIT, ctrl);
-	desc->pci.msix_ctrl = val & ~PCI_MSIX_ENTRY_CTRL_MASKBIT;
-}
-
 /*
  * Firmware's message, for introspection only: the cache is what the
  * core would write back, and it never does for this backend.
@@ -1014,7 +1013,6 @@ static int rtas_msi_attach(struct pci_dev *pdev, int type,
 		ret = irq_set_msi_desc(vec[desc->msi_index].virq, desc);
 		if (ret)
 			return ret;
-		rtas_msi_open_msix_entry(desc);
 	}
 	return 0;
 }
@@ -1079,7 +1077,7 @@ static unsigned int rtas_msi_ask(const struct rtas_msi_addr *a, int type,
 
 static int rtas_msi_alloc(struct pci_dev *pdev, int type, int nvec)
 {
-	struct irq_domain *dom = rtas_msi_domain;
+	struct irq_domain *dom = rtas_msi_irq_domain();
 	struct irq_affinity_desc *aff;
 	struct rtas_msi_vec *vec;
 	struct rtas_msi_addr a;
@@ -1141,81 +1139,11 @@ static void rtas_msi_free(struct pci_dev *pdev, int type)
 		rtas_msi_release(&a, false);
 }
 
-/*
- * Wait until no handler of a vector shut down at its chip runs any more,
- * and the interrupt controller has no interrupt of it on the way to a
- * CPU (XIVE: in a CPU's event queue; XICS cannot tell). The fasteoi flow
- * EOIs at the end of the handler: that must reach the source that raised
- * the interrupt, not the one the vector is about to move to. Unlike
- * synchronize_irq(), threaded handlers are not waited for: the chip is
- * one-shot safe, so they never touch it, and they may need the MSI
- * descriptor lock that the caller holds. An interrupt that the controller
- * still reports after a second is given up on: it was dropped (a CPU went
- * offline) and will not be handled any more.
- */
-static void rtas_msi_quiesce(unsigned int virq)
-{
-	unsigned long end = jiffies + HZ;
-	bool active;
-
-	for (;;) {
-		synchronize_hardirq(virq);
-		if (irq_get_irqchip_state(virq, IRQCHIP_STATE_ACTIVE, &active) ||
-		    !active)
-			return;
-		if (time_after(jiffies, end))
-			break;
-		usleep_range(100, 1000);
-	}
-	pr_warn("irq %u: the interrupt controller still has one in flight, moving on\n",
-		virq);
-}
-
-/**
- * rtas_msi_chip_up - Start a requested vector up at its chip, or shut it down
- * @virq:	Linux interrupt of the vector
- * @up:		Start up, or shut down
- *
- * Firmware that hands a source out anew may reset its state in the
- * interrupt controller with it: QEMU, for one, leaves a re-claimed XIVE
- * source masked until the partition configures it again. So a vector in
- * use is shut down at its chip before firmware is asked again and started
- * up after, as free_irq() and request_irq() would, on whatever source it
- * has then: target, priority and mask are set up afresh, and a vector
- * that was masked stays masked. Shutting down returns once no handler of
- * the vector runs and none is on its way (rtas_msi_quiesce()).
- *
- * Context: Process context, not from a handler of @virq.
- */
-static void rtas_msi_chip_up(unsigned int virq, bool up)
-{
-	struct irq_data *d = irq_get_irq_data(virq);
-	struct irq_chip *chip = d ? d->chip : NULL;
-	unsigned long flags;
-	bool started;
-
-	if (!chip)
-		return;
-	raw_spin_lock_irqsave(&irq_data_to_desc(d)->lock, flags);
-	/* Not requested: the chip learns of it at request_irq() */
-	started = irqd_is_started(d);
-	if (started && !up) {
-		chip->irq_shutdown(d);
-	} else if (started) {
-		chip->irq_startup(d);
-		if (irqd_irq_masked(d))
-			chip->irq_mask(d);
-	}
-	raw_spin_unlock_irqrestore(&irq_data_to_desc(d)->lock, flags);
-	if (started && !up)
-		rtas_msi_quiesce(virq);
-}
-
 /**
  * rtas_msi_follow() - Move a Linux interrupt to the source firmware gave it
  * @dom:	The RTAS-MSI domain
  * @virq:	Linux interrupt of the vector, shut down at its chip
- *		(rtas_msi_chip_up()) if it was requested
+ *		(pci_msi_quiesce_vectors()) if it was requested
  * @source:	Interrupt source the vector has now
  * @owner:	Device of the vector; only its interrupts may give way
  *
@@ -1294,7 +1222,7 @@ static bool rtas_msi_fw_holds(const struct rtas_msi_addr *a,
  * @vec:	The vectors in use, with their Linux interrupts
  * @n:		Number of vectors in use
  * @msgs_ok:	The device still holds the messages firmware programmed
- * @owner:	Device of the vectors
+ * @pdev:	The PCI device of the vectors
  *
  * Restore runs for every pci_restore_state(), after a reset or none.
  * When firmware still holds the function's vectors, with the same
@@ -1304,8 +1232,12 @@ static bool rtas_msi_fw_holds(const struct rtas_msi_addr *a,
  * the vectors are never released on the way, so no other function of
  * the PE can take them in between. Firmware may hand out other sources
  * (QEMU allocates the new ones before it frees the old): the Linux
- * interrupts follow them, shut down at their chips meanwhile
- * (rtas_msi_chip_up()), and keep their numbers, handlers and affinity.
+ * interrupts follow them, and keep their numbers, handlers and affinity.
+ * Meanwhile the core keeps the requested ones shut down at their chips
+ * (pci_msi_quiesce_vectors()): firmware that hands a source out anew may
+ * reset its state in the interrupt controller (QEMU leaves a re-claimed
+ * XIVE source masked until it is configured again), and an interrupt
+ * must end at the source that raised it.
  *
  * Context: Process context, the device's descriptor lock held.
  * Return: 0 when nothing had to be done, 1 when firmware programmed
@@ -1314,7 +1246,7 @@ static bool rtas_msi_fw_holds(const struct rtas_msi_addr *a,
 static int rtas_msi_reclaim(struct irq_domain *dom,
 			    const struct rtas_msi_addr *a, u32 func,
 			    unsigned int ask, struct rtas_msi_vec *vec,
-			    unsigned int n, bool msgs_ok, struct device *owner)
+			    unsigned int n, bool msgs_ok, struct pci_dev *pdev)
 {
 	struct rtas_msi_vec v;
 	unsigned int i, moved = 0;
@@ -1330,8 +1262,7 @@ static int rtas_msi_reclaim(struct irq_domain *dom,
 			a->name, n);
 	}
 
-	for (i = 0; i < n; i++)
-		rtas_msi_chip_up(vec[i].virq, false);
+	pci_msi_quiesce_vectors(pdev);
 
 	ret = rtas_msi_change(a, func, ask);
 	if (ret >= 0 && ret < n) {
@@ -1351,7 +1282,7 @@ static int rtas_msi_reclaim(struct irq_domain *dom,
 		if (ret || irqd_to_hwirq(irq_get_irq_data(vec[i].virq)) ==
 			   v.source)
 			continue;
-		ret = rtas_msi_follow(dom, vec[i].virq, v.source, owner);
+		ret = rtas_msi_follow(dom, vec[i].virq, v.source, &pdev->dev);
 		moved++;
 	}
 	if (ret)
@@ -1360,12 +1291,8 @@ static int rtas_msi_reclaim(struct irq_domain *dom,
 		pr_info("%s: firmware moved %u of %u vectors to other sources, irqs follow\n",
 			a->name, moved, n);
 up:
-	/*
-	 * Whatever happened, genirq counts the requested vectors as started
-	 * and will shut them down at free_irq(): start them up again.
-	 */
-	for (i = 0; i < n; i++)
-		rtas_msi_chip_up(vec[i].virq, true);
+	/* Whatever happened: genirq counts the requested ones as started */
+	pci_msi_reactivate_vectors(pdev);
 	return ret ?: 1;
 }
 
@@ -1407,7 +1334,7 @@ static bool rtas_msi_msgs_intact(struct pci_dev *pdev)
  */
 static int rtas_msi_restore(struct pci_dev *pdev, int type)
 {
-	struct irq_domain *dom = rtas_msi_domain;
+	struct irq_domain *dom = rtas_msi_irq_domain();
 	unsigned int i, n = 0, ask;
 	struct rtas_msi_vec *vec;
 	struct rtas_msi_addr a;
@@ -1453,16 +1380,11 @@ static int rtas_msi_restore(struct pci_dev *pdev, int type)
 	mutex_unlock(&rtas_msi_fn_lock);
 
 	ret = rtas_msi_reclaim(dom, &a, func, ask, vec, n,
-			       rtas_msi_msgs_intact(pdev), &pdev->dev);
+			       rtas_msi_msgs_intact(pdev), pdev);
 	if (ret < 0) {
 		pci_err(pdev, "MSI%s vectors not restored (%d): the device's interrupts stay off until its driver enables them again\n",
 			type == PCI_CAP_ID_MSIX ? "-X" : "", ret);
 		goto out;
-	}
-	/* A reset masked the MSI-X entries: open them again */
-	msi_for_each_desc(desc, &pdev->dev, MSI_DESC_ASSOCIATED) {
-		if (desc->pci.msi_attrib.is_msix)
-			rtas_msi_open_msix_entry(desc);
 	}
 	if (ret)
 		rtas_msi_read_msgs(pdev);

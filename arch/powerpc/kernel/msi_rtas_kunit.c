@@ -27,10 +27,12 @@
 #include <linux/irqdomain.h>
 #include <linux/irqnr.h>
 #include <linux/msi.h>
+#include <linux/msi_ops_kunit.h>
 #include <linux/minmax.h>
 #include <linux/numa.h>
 #include <linux/workqueue.h>
 
+#include <asm/pci-bridge.h>
 #include <asm/rtas.h>
 
 #define SIM_SOURCE_BASE	0x100	/* first source number firmware hands out */
@@ -92,6 +94,7 @@ struct rtas_msi_test {
 	struct rtas_msi_addr	addr;
 	struct rtas_msi_vec	vec[SIM_MAX_VEC];
 	unsigned int		descs;	/* interrupt descriptors before */
+	struct pci_dev		*pdev;	/* the simulated function, if any */
 	struct device		owner;	/* only compared: whose vectors */
 	struct device		other;
 	struct sim_src		src[SIM_HWIRQS];
@@ -343,11 +346,35 @@ static unsigned int held_count(const struct rtas_msi_addr *a)
 	return n;
 }
 
-static int rtas_msi_test_init(struct kunit *test)
+static struct irq_domain *sim_irq_domain(void)
+{
+	struct kunit *test = kunit_get_current_test();
+
+	return ((struct rtas_msi_test *)test->priv)->rdom;
+}
+
+static void rtas_msi_sim_remove_domains(void *data)
+{
+	struct rtas_msi_test *t = data;
+	struct fwnode_handle *rfwnode = t->rdom->fwnode;
+
+	irq_domain_remove(t->rdom);
+	irq_domain_free_fwnode(rfwnode);
+	irq_domain_remove(t->dom);
+	irq_domain_free_fwnode(t->fwnode);
+}
+
+/*
+ * The simulated firmware and interrupt controller, until @test ends:
+ * test->priv is the test's state, the backend's RTAS calls, clock and
+ * irq domain are the simulator's.
+ */
+static struct rtas_msi_test *rtas_msi_sim_start(struct kunit *test)
 {
 	struct rtas_msi_test *t;
 	unsigned int i;
 
+	KUNIT_ASSERT_NULL(test, test->priv);
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	for (i = 0; i < SIM_HWIRQS; i++)
@@ -373,6 +400,9 @@ static int rtas_msi_test_init(struct kunit *test)
 		irq_domain_free_fwnode(t->fwnode);
 	}
 	KUNIT_ASSERT_NOT_NULL(test, t->rdom);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							rtas_msi_sim_remove_domains,
+							t), 0);
 	t->descs = count_irq_descs();
 	test->priv = t;
 
@@ -380,24 +410,25 @@ static int rtas_msi_test_init(struct kunit *test)
 	kunit_activate_static_stub(test, rtas_msi_fw_query, sim_query);
 	kunit_activate_static_stub(test, rtas_msi_busy_delay, sim_busy_delay);
 	kunit_activate_static_stub(test, rtas_msi_now, sim_now);
+	kunit_activate_static_stub(test, rtas_msi_irq_domain, sim_irq_domain);
+	return t;
+}
+
+static int rtas_msi_test_init(struct kunit *test)
+{
+	rtas_msi_sim_start(test);
 	return 0;
 }
 
+/* Nothing leaked by the backend, whatever the test did */
 static void rtas_msi_test_exit(struct kunit *test)
 {
 	struct rtas_msi_test *t = test->priv;
 
-	struct fwnode_handle *rfwnode = t->rdom->fwnode;
-
-	/* Nothing leaked by the backend, whatever the test did */
 	KUNIT_EXPECT_EQ(test, held_count(&t->addr), t->sim.held);
 	KUNIT_EXPECT_EQ(test, count_mappings(t->dom), 0);
 	KUNIT_EXPECT_EQ(test, count_mappings(t->rdom), 0);
 	KUNIT_EXPECT_EQ(test, count_irq_descs(), t->descs);
-	irq_domain_remove(t->rdom);
-	irq_domain_free_fwnode(rfwnode);
-	irq_domain_remove(t->dom);
-	irq_domain_free_fwnode(t->fwnode);
 }
 
 static int get(struct rtas_msi_test *t, u32 func, unsigned int ask,
@@ -877,141 +908,6 @@ static void rtas_msi_test_follow_exchange(struct kunit *test)
 	put(test, t, 2);
 }
 
-/* Vectors of a function whose interrupts were requested, for restore */
-static void restore_setup(struct kunit *test, struct rtas_msi_test *t,
-			  unsigned int n, atomic_t *count)
-{
-	unsigned int i;
-
-	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, n, n), 0);
-	for (i = 0; i < n; i++)
-		KUNIT_ASSERT_EQ(test, request_irq(t->vec[i].virq, follow_handler,
-						  0, "kunit", &count[i]), 0);
-}
-
-static void restore_teardown(struct kunit *test, struct rtas_msi_test *t,
-			     unsigned int n, atomic_t *count)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		free_irq(t->vec[i].virq, &count[i]);
-	put(test, t, n);
-}
-
-static int reclaim(struct rtas_msi_test *t, unsigned int n, bool msgs_ok)
-{
-	return rtas_msi_reclaim(t->rdom, &t->addr, RTAS_MSI_FN_MSIX, n, t->vec,
-				n, msgs_ok, &t->owner);
-}
-
-/*
- * pci_restore_state() without a reset (resume, error recovery, drivers
- * that save and restore around nothing): firmware still holds the
- * vectors with their sources and the device their messages. Nothing is
- * asked of firmware, so nothing can be lost to another function.
- */
-static void rtas_msi_test_restore_kept(struct kunit *test)
-{
-	struct rtas_msi_test *t = test->priv;
-	atomic_t count[2] = { ATOMIC_INIT(0), ATOMIC_INIT(0) };
-	unsigned int changes, virq0;
-
-	t->sim.pool = 2;
-	t->sim.competitor = true;
-	t->sim.move_sources = true;
-	restore_setup(test, t, 2, count);
-	changes = t->sim.changes;
-	virq0 = t->vec[0].virq;
-
-	KUNIT_EXPECT_EQ(test, reclaim(t, 2, true), 0);
-	KUNIT_EXPECT_EQ(test, t->sim.changes, changes);
-	KUNIT_EXPECT_EQ(test, t->sim.releases, 0);
-	KUNIT_EXPECT_EQ(test, t->sim.stolen, 0);
-	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
-	KUNIT_EXPECT_EQ(test, t->vec[0].virq, virq0);
-	expect_delivered(test, t->dom, t->sim.base, virq0, &count[0]);
-	expect_delivered(test, t->dom, t->sim.base + 1, t->vec[1].virq,
-			 &count[1]);
-	restore_teardown(test, t, 2, count);
-}
-
-/*
- * A reset cleared the device's messages, firmware still holds the
- * vectors: it is asked to program them again without a release before,
- * so the other function of the PE that waits for vectors gets none,
- * and the interrupts follow the sources firmware hands out.
- */
-static void rtas_msi_test_restore_reprogram(struct kunit *test)
-{
-	struct rtas_msi_test *t = test->priv;
-	atomic_t count[2] = { ATOMIC_INIT(0), ATOMIC_INIT(0) };
-	unsigned int changes, virq0, virq1;
-
-	t->sim.pool = 2;
-	t->sim.competitor = true;
-	t->sim.move_sources = true;
-	restore_setup(test, t, 2, count);
-	changes = t->sim.changes;
-	virq0 = t->vec[0].virq;
-	virq1 = t->vec[1].virq;
-
-	KUNIT_EXPECT_EQ(test, reclaim(t, 2, false), 1);
-	KUNIT_EXPECT_EQ(test, t->sim.changes, changes + 1);
-	KUNIT_EXPECT_EQ(test, t->sim.releases, 0);
-	KUNIT_EXPECT_EQ(test, t->sim.stolen, 0);
-	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
-	expect_delivered(test, t->dom, t->sim.base, virq0, &count[0]);
-	expect_delivered(test, t->dom, t->sim.base + 1, virq1, &count[1]);
-	restore_teardown(test, t, 2, count);
-}
-
-/*
- * Firmware forgot the vectors (a reset of the PE, or of the partition's
- * view of it): they are asked for again, the interrupts follow the new
- * sources. Whether the device still shows the old messages does not
- * matter then.
- */
-static void rtas_msi_test_restore_after_reset(struct kunit *test)
-{
-	struct rtas_msi_test *t = test->priv;
-	atomic_t count[2] = { ATOMIC_INIT(0), ATOMIC_INIT(0) };
-	unsigned int changes, pass;
-
-	t->sim.move_sources = true;
-	restore_setup(test, t, 2, count);
-	for (pass = 0; pass < 2; pass++) {
-		/* Firmware forgets */
-		t->sim.pool += t->sim.held;
-		t->sim.held = 0;
-		changes = t->sim.changes;
-		KUNIT_EXPECT_EQ(test, reclaim(t, 2, pass), 1);
-		KUNIT_EXPECT_EQ(test, t->sim.changes, changes + 1);
-		KUNIT_EXPECT_EQ(test, t->sim.held, 2);
-		expect_delivered(test, t->dom, t->sim.base, t->vec[0].virq,
-				 &count[0]);
-		expect_delivered(test, t->dom, t->sim.base + 1, t->vec[1].virq,
-				 &count[1]);
-	}
-
-	/* Firmware holds a different number than the function asked for */
-	t->sim.held = 4;
-	changes = t->sim.changes;
-	KUNIT_EXPECT_EQ(test, reclaim(t, 2, true), 1);
-	KUNIT_EXPECT_EQ(test, t->sim.changes, changes + 1);
-	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
-
-	/* Nothing left to give: the restore fails, firmware holds nothing */
-	t->sim.pool += t->sim.held;
-	t->sim.held = 0;
-	t->sim.pool = 1;
-	KUNIT_EXPECT_EQ(test, reclaim(t, 2, false), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
-	t->sim.pool = 64;
-	KUNIT_EXPECT_EQ(test, reclaim(t, 2, false), 1);
-	restore_teardown(test, t, 2, count);
-}
-
 struct oneshot_thread {
 	struct completion	done;
 	unsigned int		runs;
@@ -1166,64 +1062,6 @@ static void slow_raise(struct work_struct *work)
 	local_irq_enable();
 }
 
-/*
- * Restore, a handler of the vector still runs on another CPU while the
- * vector is shut down and moved to the source firmware gave it: the move
- * waits for the handler, whose flow handler ends the interrupt (EOI) on
- * the source that raised it. Moved under the running handler, the EOI
- * would reach the new source and leave the old one presented (XICS) or
- * pending (XIVE) when it goes back to firmware.
- */
-static void rtas_msi_test_follow_running_handler(struct kunit *test)
-{
-	struct rtas_msi_test *t = test->priv;
-	u32 old = SIM_SOURCE_BASE, new = SIM_SOURCE_BASE + 0x30;
-	struct slow_irq s = { .dom = t->dom, .hw = old };
-	unsigned int virq, eoi_old, eoi_new, cpu;
-	int in_progress, left_at_down, ret;
-	atomic_t count = ATOMIC_INIT(0);
-
-	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
-	if (cpu >= nr_cpu_ids)
-		kunit_skip(test, "needs a second CPU");
-
-	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 1, 1), 0);
-	virq = t->vec[0].virq;
-	KUNIT_ASSERT_EQ(test, request_irq(virq, slow_handler, 0, "kunit", &s), 0);
-	init_completion(&s.entered);
-	INIT_WORK_ONSTACK(&s.work, slow_raise);
-	eoi_old = t->src[old].eoi;
-	eoi_new = t->src[new].eoi;
-
-	queue_work_on(cpu, system_highpri_wq, &s.work);
-	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&s.entered, 5 * HZ), 0);
-	/* The race window: the handler runs when the move begins */
-	in_progress = irqd_irq_inprogress(irq_get_irq_data(virq));
-	rtas_msi_chip_up(virq, false);
-	left_at_down = atomic_read(&s.left);
-	ret = rtas_msi_follow(t->rdom, virq, new, &t->owner);
-	rtas_msi_chip_up(virq, true);
-	flush_work(&s.work);
-	destroy_work_on_stack(&s.work);
-	kunit_info(test, "handler in progress when the move began: %d\n",
-		   in_progress);
-
-	KUNIT_EXPECT_EQ(test, in_progress, 1);
-	KUNIT_EXPECT_EQ(test, s.raised, 0);
-	KUNIT_EXPECT_EQ(test, left_at_down, 1);
-	KUNIT_EXPECT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ(test, t->src[old].eoi, eoi_old + 1);
-	KUNIT_EXPECT_EQ(test, t->src[new].eoi, eoi_new);
-
-	free_irq(virq, &s);
-	/* The vector works on its new source */
-	KUNIT_ASSERT_EQ(test, request_irq(virq, follow_handler, 0, "kunit",
-					  &count), 0);
-	expect_delivered(test, t->dom, new, virq, &count);
-	free_irq(virq, &count);
-	put(test, t, 1);
-}
-
 struct in_flight {
 	struct delayed_work	work;
 	struct sim_src		*src;
@@ -1235,39 +1073,6 @@ static void in_flight_done(struct work_struct *work)
 					   struct in_flight, work);
 
 	WRITE_ONCE(f->src->in_flight, false);
-}
-
-/*
- * XIVE: an interrupt already in a CPU's queue when its vector is shut
- * down is still to be handled and ended there. Shutting a vector down
- * for a move waits until the interrupt controller has none in flight.
- */
-static void rtas_msi_test_chip_down_in_flight(struct kunit *test)
-{
-	struct rtas_msi_test *t = test->priv;
-	struct in_flight f;
-	unsigned int virq;
-	bool in_flight_at_down;
-	atomic_t count = ATOMIC_INIT(0);
-
-	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 1, 1), 0);
-	virq = t->vec[0].virq;
-	f.src = &t->src[t->vec[0].source];
-	KUNIT_ASSERT_EQ(test, request_irq(virq, follow_handler, 0, "kunit",
-					  &count), 0);
-	INIT_DELAYED_WORK_ONSTACK(&f.work, in_flight_done);
-
-	WRITE_ONCE(f.src->in_flight, true);
-	schedule_delayed_work(&f.work, msecs_to_jiffies(50));
-	rtas_msi_chip_up(virq, false);
-	in_flight_at_down = READ_ONCE(f.src->in_flight);
-	rtas_msi_chip_up(virq, true);
-	flush_delayed_work(&f.work);
-	destroy_delayed_work_on_stack(&f.work);
-
-	KUNIT_EXPECT_FALSE(test, in_flight_at_down);
-	free_irq(virq, &count);
-	put(test, t, 1);
 }
 
 static void rtas_msi_test_quota(struct kunit *test)
@@ -1319,13 +1124,8 @@ static struct kunit_case rtas_msi_test_cases[] = {
 	KUNIT_CASE(rtas_msi_test_undo_release_refused),
 	KUNIT_CASE(rtas_msi_test_follow_spare),
 	KUNIT_CASE(rtas_msi_test_follow_exchange),
-	KUNIT_CASE(rtas_msi_test_restore_kept),
-	KUNIT_CASE(rtas_msi_test_restore_reprogram),
-	KUNIT_CASE(rtas_msi_test_restore_after_reset),
 	KUNIT_CASE(rtas_msi_test_oneshot_safe),
 	KUNIT_CASE(rtas_msi_test_resend_in_progress),
-	KUNIT_CASE(rtas_msi_test_follow_running_handler),
-	KUNIT_CASE(rtas_msi_test_chip_down_in_flight),
 	KUNIT_CASE(rtas_msi_test_quota),
 	{}
 };
@@ -1338,3 +1138,766 @@ static struct kunit_suite rtas_msi_test_suite = {
 };
 
 kunit_test_suite(rtas_msi_test_suite);
+
+/*
+ * The ops callbacks on a simulated PCI function (the one of the PCI MSI
+ * core's KUnit tests, include/linux/msi_ops_kunit.h) that firmware
+ * describes in the device tree: a node of its own with its request
+ * properties, in a PE node of the test's, with the PE's other functions
+ * as siblings or below a PCI-PCI bridge. The nodes are added with an OF
+ * changeset and reverted when the test ends; the function's pci_dn names
+ * the simulated host bridge, with a BUID of the test's.
+ */
+#define SIM_DEV_BUID	0x7e5700000000ULL
+#define SIM_DT_OTHERS	4
+
+struct rtas_dt {
+	int		pe_total;	/* ibm,pe-total-#msi of the PE, -1: none */
+	int		req_msi;	/* the function's ibm,req#msi, -1: none */
+	int		req_msix;	/* and ibm,req#msi-x */
+	unsigned int	nothers;
+	u32		others[SIM_DT_OTHERS];	/* the others' ibm,req#msi-x */
+	bool		bridge;		/* the others sit below a bridge */
+};
+
+static void rtas_dt_revert(void *data)
+{
+	struct of_changeset *cs = data;
+
+	WARN_ON(of_changeset_revert(cs));
+	of_changeset_destroy(cs);
+}
+
+static struct device_node *rtas_dt_node(struct of_changeset *cs,
+					struct device_node *parent,
+					const char *name, u32 class, int *err)
+{
+	struct device_node *np;
+
+	if (*err)
+		return NULL;
+	np = of_changeset_create_node(cs, parent, name);
+	if (!np)
+		*err = -ENOMEM;
+	else if (class)
+		*err = of_changeset_add_prop_u32(cs, np, "class-code", class);
+	return np;
+}
+
+static void rtas_dt_u32(struct of_changeset *cs, struct device_node *np,
+			const char *prop, int val, int *err)
+{
+	if (!*err && val >= 0)
+		*err = of_changeset_add_prop_u32(cs, np, prop, val);
+}
+
+/* The device tree of @dt, until the test ends; returns the function's node */
+static struct device_node *rtas_dt_build(struct kunit *test,
+					 const struct rtas_dt *dt)
+{
+	struct device_node *pe, *self, *below, *np;
+	struct of_changeset *cs;
+	char name[16];
+	unsigned int i;
+	int err = 0;
+
+	cs = kunit_kzalloc(test, sizeof(*cs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cs);
+	of_changeset_init(cs);
+
+	pe = rtas_dt_node(cs, of_root, "kunit-rtas-msi-pe", 0, &err);
+	rtas_dt_u32(cs, pe, "ibm,pe-total-#msi", dt->pe_total, &err);
+	self = rtas_dt_node(cs, pe, "pci@0", 0xff0000, &err);
+	rtas_dt_u32(cs, self, "ibm,req#msi", dt->req_msi, &err);
+	rtas_dt_u32(cs, self, "ibm,req#msi-x", dt->req_msix, &err);
+	below = pe;
+	if (dt->bridge)
+		below = rtas_dt_node(cs, pe, "pci@1f", PCI_CLASS_BRIDGE_PCI << 8,
+				     &err);
+	for (i = 0; i < dt->nothers; i++) {
+		snprintf(name, sizeof(name), "pci@%u", i + 1);
+		np = rtas_dt_node(cs, below, name, PCI_CLASS_NETWORK_ETHERNET << 8,
+				  &err);
+		rtas_dt_u32(cs, np, "ibm,req#msi-x", dt->others[i], &err);
+	}
+	if (!err)
+		err = of_changeset_apply(cs);
+	if (err) {
+		of_changeset_destroy(cs);
+		KUNIT_FAIL_AND_ABORT(test, "device tree of the PE: %d", err);
+	}
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rtas_dt_revert, cs),
+			0);
+	return self;
+}
+
+static void rtas_dev_detach(void *data)
+{
+	struct pci_dev *pdev = data;
+	struct device_node *dn = pdev->dev.of_node;
+
+	pdev->dev.archdata.pci_data = NULL;
+	pdev->dev.of_node = NULL;
+	of_node_put(dn);
+}
+
+static void rtas_dev_free_vectors(void *data)
+{
+	pci_free_irq_vectors(data);
+}
+
+/*
+ * Make @pdev a pSeries PCI function that firmware describes with @dt,
+ * served by the simulated firmware and interrupt controller, until the
+ * test ends. Whatever the test left allocated is freed first.
+ */
+static struct rtas_msi_test *rtas_dev_start(struct kunit *test,
+					    struct pci_dev *pdev,
+					    const struct rtas_dt *dt)
+{
+	struct pci_controller *hose = pci_bus_to_host(pdev->bus);
+	struct rtas_msi_test *t = rtas_msi_sim_start(test);
+	struct device_node *dn;
+	struct pci_dn *pdn;
+
+	KUNIT_ASSERT_NOT_NULL(test, hose);
+	KUNIT_ASSERT_NULL(test, pdev->dev.of_node);
+	KUNIT_ASSERT_NULL(test, pdev->dev.archdata.pci_data);
+	hose->buid = SIM_DEV_BUID;
+	pdn = kunit_kzalloc(test, sizeof(*pdn), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pdn);
+	pdn->phb = hose;
+	pdn->busno = pdev->bus->number;
+	pdn->devfn = pdev->devfn;
+	INIT_LIST_HEAD(&pdn->child_list);
+	INIT_LIST_HEAD(&pdn->list);
+
+	dn = rtas_dt_build(test, dt);
+	pdev->dev.of_node = of_node_get(dn);
+	pdev->dev.archdata.pci_data = pdn;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rtas_dev_detach,
+							pdev), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rtas_dev_free_vectors,
+							pdev), 0);
+	t->pdev = pdev;
+	KUNIT_ASSERT_EQ(test, rtas_msi_dev_addr(pdev, &t->addr), 0);
+	KUNIT_ASSERT_TRUE(test, rtas_msi_match(pdev));
+	return t;
+}
+
+static struct rtas_msi_test *rtas_dev(struct kunit *test,
+				      const struct rtas_dt *dt)
+{
+	return rtas_dev_start(test, pci_msi_kunit_device(test, &rtas_msi_ops),
+			      dt);
+}
+
+/* The function's MSI-X entries whose mask bit is clear */
+static unsigned int rtas_dev_msix_open(struct pci_dev *pdev)
+{
+	unsigned int i, n = 0;
+
+	if (!pdev->msix_base)
+		return 0;
+	for (i = 0; i < pci_msix_vec_count(pdev); i++)
+		n += !(readl(pdev->msix_base + i * PCI_MSIX_ENTRY_SIZE +
+			     PCI_MSIX_ENTRY_VECTOR_CTRL) &
+		       PCI_MSIX_ENTRY_CTRL_MASKBIT);
+	return n;
+}
+
+static bool rtas_dev_msix_on(struct pci_dev *pdev)
+{
+	u16 ctrl;
+
+	pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &ctrl);
+	return ctrl & PCI_MSIX_FLAGS_ENABLE;
+}
+
+static void rtas_dev_exit(struct kunit *test)
+{
+	struct rtas_msi_test *t = test->priv;
+
+	if (!t || !t->pdev)
+		return;
+	pci_free_irq_vectors(t->pdev);
+	KUNIT_EXPECT_NULL(test, t->pdev->msi_ops);
+	rtas_msi_test_exit(test);
+}
+
+struct rtas_quota_case {
+	const char	*name;
+	struct rtas_dt	dt;
+	int		type;
+	int		want;
+	int		expect;
+};
+
+static const struct rtas_quota_case rtas_quota_cases[] = {
+	/* 16 for 4: a share of 4, 5 spare, one other over: 4 + 5 / 2 */
+	{ "fair share plus spare", { 16, -1, 8, 3, { 1, 2, 8 } },
+	  PCI_CAP_ID_MSIX, 8, 6 },
+	/* The same PE with the others below a bridge, not counted itself */
+	{ "others below a bridge", { 16, -1, 8, 3, { 1, 2, 8 }, true },
+	  PCI_CAP_ID_MSIX, 8, 6 },
+	/* No ibm,pe-total-#msi: 8 for the parent's 4 functions */
+	{ "default PE total", { -1, -1, 8, 3, { 1, 1, 1 } },
+	  PCI_CAP_ID_MSIX, 8, 5 },
+	/* The request property is the limit; 4 is above it, not asked */
+	{ "request property", { 64, -1, 3 }, PCI_CAP_ID_MSIX, 8, 3 },
+	/* MSI: ibm,req#msi, and the others' wants by either property */
+	{ "MSI share", { 16, 8, -1, 3, { 1, 2, 8 } }, PCI_CAP_ID_MSI, 8, 6 },
+	/* A PE whose budget the others took */
+	{ "PE of 4 for 5", { 4, -1, 8, 4, { 1, 1, 1, 1 } },
+	  PCI_CAP_ID_MSIX, 8, 0 },
+};
+
+static void rtas_quota_case_desc(const struct rtas_quota_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(rtas_quota, rtas_quota_cases, rtas_quota_case_desc);
+
+/*
+ * ->check() works the limit out of the device tree, ->alloc() asks
+ * firmware for exactly that, once; the driver gets it and ->free()
+ * gives it all back.
+ */
+static void rtas_dev_test_quota(struct kunit *test)
+{
+	const struct rtas_quota_case *c = test->param_value;
+	struct rtas_msi_test *t = rtas_dev(test, &c->dt);
+	unsigned int flag = c->type == PCI_CAP_ID_MSIX ? PCI_IRQ_MSIX :
+							 PCI_IRQ_MSI;
+	int n;
+
+	n = pci_alloc_irq_vectors(t->pdev, 1, c->want, flag);
+	if (!c->expect) {
+		KUNIT_EXPECT_EQ(test, n, -ENOSPC);
+		KUNIT_EXPECT_EQ(test, t->sim.changes, 0);
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, n, c->expect);
+	KUNIT_EXPECT_EQ(test, t->sim.held, c->expect);
+	KUNIT_EXPECT_EQ(test, t->sim.changes, 1);
+	KUNIT_EXPECT_EQ(test, t->sim.funcs[0], c->type == PCI_CAP_ID_MSIX ?
+			RTAS_MSI_FN_MSIX : RTAS_MSI_FN_MSI);
+	KUNIT_EXPECT_EQ(test, count_mappings(t->rdom), c->expect);
+	KUNIT_EXPECT_EQ(test, held_count(&t->addr), c->expect);
+	pci_free_irq_vectors(t->pdev);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+	KUNIT_EXPECT_EQ(test, t->sim.releases, 1);
+}
+
+/*
+ * MSI-X in powers of two: 5 vectors are asked as 8 where the table, the
+ * request property and the quota allow 8; firmware that refuses 8 is
+ * asked for 5.
+ */
+static void rtas_dev_test_pow2(struct kunit *test)
+{
+	static const struct rtas_dt dt = { 64, 8, 8 };
+	struct rtas_msi_test *t = rtas_dev(test, &dt);
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(t->pdev, 1, 5, PCI_IRQ_MSIX),
+			5);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 8);
+	KUNIT_EXPECT_EQ(test, t->sim.changes, 1);
+	KUNIT_EXPECT_EQ(test, count_mappings(t->rdom), 5);
+	KUNIT_EXPECT_EQ(test, rtas_dev_msix_open(t->pdev), 5);
+	pci_free_irq_vectors(t->pdev);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+
+	t->sim.refuse_above = 5;
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(t->pdev, 1, 5, PCI_IRQ_MSIX),
+			5);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 5);
+	pci_free_irq_vectors(t->pdev);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+
+	/* Never for MSI */
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(t->pdev, 1, 3, PCI_IRQ_MSI), 3);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 3);
+}
+
+/*
+ * Below the driver's minimum: the quota says so before anything is
+ * asked of firmware, and the core fails the request with -ENOSPC.
+ */
+static void rtas_dev_test_below_min(struct kunit *test)
+{
+	static const struct rtas_dt dt = { 3, -1, 8 };
+	struct rtas_msi_test *t = rtas_dev(test, &dt);
+
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(t->pdev, 4, 8, PCI_IRQ_MSIX),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, t->sim.changes, 0);
+	KUNIT_EXPECT_NULL(test, t->pdev->msi_ops);
+	KUNIT_EXPECT_FALSE(test, rtas_dev_msix_on(t->pdev));
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(t->pdev, 1, 8, PCI_IRQ_MSIX),
+			3);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 3);
+}
+
+/* No request property for a type: firmware offers none, nothing asked */
+static void rtas_dev_test_no_request(struct kunit *test)
+{
+	static const struct rtas_dt dt = { 64, 4, -1 };
+	struct rtas_msi_test *t = rtas_dev(test, &dt);
+
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(t->pdev, 1, 4, PCI_IRQ_MSIX),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, t->sim.changes, 0);
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(t->pdev, 1, 4,
+						    PCI_IRQ_MSIX | PCI_IRQ_MSI), 4);
+	KUNIT_EXPECT_TRUE(test, t->pdev->msi_enabled);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 4);
+}
+
+/*
+ * Firmware grants fewer than the quota allows: ->alloc() gives them
+ * back and reports the count, the core retries with it if the driver
+ * takes it; a driver that needs more gets -ENOSPC with nothing held.
+ */
+static void rtas_dev_test_partial(struct kunit *test)
+{
+	static const struct rtas_dt dt = { 64, 8, 8 };
+	struct rtas_msi_test *t = rtas_dev(test, &dt);
+
+	t->sim.pool = 2;
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(t->pdev, 1, 4, PCI_IRQ_MSIX),
+			2);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
+	KUNIT_EXPECT_EQ(test, t->sim.releases, 1);
+	KUNIT_EXPECT_EQ(test, t->sim.changes, 3);
+	pci_free_irq_vectors(t->pdev);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(t->pdev, 3, 4, PCI_IRQ_MSI),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+	KUNIT_EXPECT_EQ(test, t->sim.pool, 2);
+
+	/* QEMU's way: the limit is answered, nothing held */
+	t->sim.pool = 64;
+	t->sim.cap = 3;
+	t->sim.cap_no_alloc = true;
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(t->pdev, 1, 8, PCI_IRQ_MSIX),
+			3);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 3);
+}
+
+/*
+ * Firmware failing a request or a query: the driver gets the error,
+ * firmware holds nothing, Linux has no interrupt and no descriptor of
+ * the function, and MSI-X is off at the device.
+ */
+static void rtas_dev_test_fw_error(struct kunit *test)
+{
+	static const struct rtas_dt dt = { 64, 8, 8 };
+	const struct rtas_msi_errcase *c = test->param_value;
+	struct rtas_msi_test *t = rtas_dev(test, &dt);
+	unsigned int descs = count_irq_descs();
+
+	t->sim.change_status = c->status;
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(t->pdev, 1, 4, PCI_IRQ_MSIX),
+			c->err);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+	KUNIT_EXPECT_NULL(test, t->pdev->msi_ops);
+	KUNIT_EXPECT_FALSE(test, rtas_dev_msix_on(t->pdev));
+	KUNIT_EXPECT_EQ(test, count_irq_descs(), descs);
+
+	t->sim.change_status = 0;
+	t->sim.query_status = c->status;
+	t->sim.query_index = 2;
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(t->pdev, 1, 4, PCI_IRQ_MSIX),
+			c->err);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+	KUNIT_EXPECT_EQ(test, count_mappings(t->dom), 0);
+	KUNIT_EXPECT_EQ(test, count_irq_descs(), descs);
+	KUNIT_EXPECT_FALSE(test, rtas_dev_msix_on(t->pdev));
+
+	/* A release firmware refuses: Linux lets go all the same */
+	t->sim.query_status = 0;
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(t->pdev, 2, 2, PCI_IRQ_MSI), 2);
+	t->sim.release_status = c->status;
+	pci_free_irq_vectors(t->pdev);
+	KUNIT_EXPECT_EQ(test, count_mappings(t->dom), 0);
+	KUNIT_EXPECT_EQ(test, count_irq_descs(), descs);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
+	t->sim.release_status = 0;
+	KUNIT_EXPECT_EQ(test, rtas_msi_release(&t->addr, false), 0);
+}
+
+/*
+ * ->restore() through pci_restore_msi_state(): nothing asked of firmware
+ * while it holds the vectors and the device their messages; after a
+ * reset in which firmware forgot them, asked again, the interrupts
+ * follow the new sources and the MSI-X entries are open again; when
+ * firmware has none left, MSI-X stays off and firmware holds nothing.
+ */
+static void rtas_dev_test_restore(struct kunit *test)
+{
+	static const struct rtas_dt dt = { 64, 8, 8 };
+	struct rtas_msi_test *t = rtas_dev(test, &dt);
+	struct pci_dev *pdev = t->pdev;
+	atomic_t count[2] = { ATOMIC_INIT(0), ATOMIC_INIT(0) };
+	unsigned int i, changes, virq[2];
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSIX), 2);
+	for (i = 0; i < 2; i++) {
+		virq[i] = pci_irq_vector(pdev, i);
+		KUNIT_ASSERT_EQ(test, request_irq(virq[i], follow_handler, 0,
+						  "kunit", &count[i]), 0);
+	}
+	KUNIT_EXPECT_EQ(test, rtas_dev_msix_open(pdev), 2);
+
+	changes = t->sim.changes;
+	pci_restore_msi_state(pdev);
+	KUNIT_EXPECT_EQ(test, t->sim.changes, changes);
+	KUNIT_EXPECT_TRUE(test, rtas_dev_msix_on(pdev));
+
+	pci_msi_kunit_device_reset(pdev);
+	t->sim.pool += t->sim.held;
+	t->sim.held = 0;
+	t->sim.move_sources = true;
+	pci_restore_msi_state(pdev);
+	KUNIT_EXPECT_EQ(test, t->sim.changes, changes + 1);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
+	KUNIT_EXPECT_TRUE(test, rtas_dev_msix_on(pdev));
+	KUNIT_EXPECT_EQ(test, rtas_dev_msix_open(pdev), 2);
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_EQ(test, pci_irq_vector(pdev, i), virq[i]);
+		expect_delivered(test, t->dom, t->sim.base + i, virq[i],
+				 &count[i]);
+	}
+
+	pci_msi_kunit_device_reset(pdev);
+	t->sim.pool += t->sim.held;
+	t->sim.held = 0;
+	t->sim.pool = 1;
+	pci_restore_msi_state(pdev);
+	KUNIT_EXPECT_FALSE(test, rtas_dev_msix_on(pdev));
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+	KUNIT_EXPECT_EQ(test, rtas_dev_msix_open(pdev), 0);
+
+	for (i = 0; i < 2; i++)
+		free_irq(virq[i], &count[i]);
+	pci_free_irq_vectors(pdev);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+}
+
+/*
+ * pci_restore_state() without a reset (resume, error recovery, drivers
+ * that save and restore around nothing), while another function of the
+ * PE waits for vectors: firmware still holds them with their sources and
+ * the device has their messages, so nothing is asked of firmware and
+ * nothing can be lost to the other function.
+ */
+static void rtas_dev_test_restore_kept(struct kunit *test)
+{
+	static const struct rtas_dt dt = { 64, 8, 8 };
+	struct rtas_msi_test *t = rtas_dev(test, &dt);
+	atomic_t count[2] = { ATOMIC_INIT(0), ATOMIC_INIT(0) };
+	unsigned int i, changes, virq[2];
+
+	t->sim.pool = 2;
+	t->sim.competitor = true;
+	t->sim.move_sources = true;
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(t->pdev, 2, 2, PCI_IRQ_MSIX),
+			2);
+	for (i = 0; i < 2; i++) {
+		virq[i] = pci_irq_vector(t->pdev, i);
+		KUNIT_ASSERT_EQ(test, request_irq(virq[i], follow_handler, 0,
+						  "kunit", &count[i]), 0);
+	}
+	changes = t->sim.changes;
+
+	pci_restore_msi_state(t->pdev);
+	KUNIT_EXPECT_EQ(test, t->sim.changes, changes);
+	KUNIT_EXPECT_EQ(test, t->sim.releases, 0);
+	KUNIT_EXPECT_EQ(test, t->sim.stolen, 0);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_EQ(test, pci_irq_vector(t->pdev, i), virq[i]);
+		expect_delivered(test, t->dom, t->sim.base + i, virq[i],
+				 &count[i]);
+		free_irq(virq[i], &count[i]);
+	}
+}
+
+/*
+ * A reset cleared the device's messages (MSI here: the simulated
+ * firmware does not program the device, so only MSI's empty message
+ * shows a loss), firmware still holds the vectors: it is asked to program
+ * them again without a release before, so the other function of the PE
+ * that waits for vectors gets none, and the interrupts follow the
+ * sources firmware hands out.
+ */
+static void rtas_dev_test_restore_reprogram(struct kunit *test)
+{
+	static const struct rtas_dt dt = { 64, 8, 8 };
+	struct rtas_msi_test *t = rtas_dev(test, &dt);
+	atomic_t count[2] = { ATOMIC_INIT(0), ATOMIC_INIT(0) };
+	unsigned int i, changes, virq[2];
+
+	t->sim.pool = 2;
+	t->sim.competitor = true;
+	t->sim.move_sources = true;
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(t->pdev, 2, 2, PCI_IRQ_MSI), 2);
+	for (i = 0; i < 2; i++) {
+		virq[i] = pci_irq_vector(t->pdev, i);
+		KUNIT_ASSERT_EQ(test, request_irq(virq[i], follow_handler, 0,
+						  "kunit", &count[i]), 0);
+	}
+	changes = t->sim.changes;
+
+	pci_msi_kunit_device_reset(t->pdev);
+	pci_restore_msi_state(t->pdev);
+	KUNIT_EXPECT_EQ(test, t->sim.changes, changes + 1);
+	KUNIT_EXPECT_EQ(test, t->sim.releases, 0);
+	KUNIT_EXPECT_EQ(test, t->sim.stolen, 0);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
+	KUNIT_EXPECT_TRUE(test, t->pdev->msi_enabled);
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_EQ(test, pci_irq_vector(t->pdev, i), virq[i]);
+		expect_delivered(test, t->dom, t->sim.base + i, virq[i],
+				 &count[i]);
+		free_irq(virq[i], &count[i]);
+	}
+}
+
+/*
+ * Firmware holds a different number than the function asked for: asked
+ * again for what was granted. A restore that failed is tried again by
+ * the next pci_restore_msi_state(), and MSI-X is back on when firmware
+ * has the vectors again.
+ */
+static void rtas_dev_test_restore_again(struct kunit *test)
+{
+	static const struct rtas_dt dt = { 64, 8, 8 };
+	struct rtas_msi_test *t = rtas_dev(test, &dt);
+	atomic_t count[2] = { ATOMIC_INIT(0), ATOMIC_INIT(0) };
+	unsigned int i, changes, virq[2];
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(t->pdev, 2, 2, PCI_IRQ_MSIX),
+			2);
+	for (i = 0; i < 2; i++) {
+		virq[i] = pci_irq_vector(t->pdev, i);
+		KUNIT_ASSERT_EQ(test, request_irq(virq[i], follow_handler, 0,
+						  "kunit", &count[i]), 0);
+	}
+
+	t->sim.held = 4;
+	changes = t->sim.changes;
+	pci_restore_msi_state(t->pdev);
+	KUNIT_EXPECT_EQ(test, t->sim.changes, changes + 1);
+	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
+
+	pci_msi_kunit_device_reset(t->pdev);
+	t->sim.pool += t->sim.held;
+	t->sim.held = 0;
+	t->sim.pool = 1;
+	pci_restore_msi_state(t->pdev);
+	KUNIT_EXPECT_FALSE(test, rtas_dev_msix_on(t->pdev));
+	KUNIT_EXPECT_EQ(test, t->sim.held, 0);
+
+	t->sim.pool = 64;
+	t->sim.move_sources = true;
+	pci_restore_msi_state(t->pdev);
+	KUNIT_EXPECT_TRUE(test, rtas_dev_msix_on(t->pdev));
+	KUNIT_EXPECT_EQ(test, t->sim.held, 2);
+	KUNIT_EXPECT_EQ(test, rtas_dev_msix_open(t->pdev), 2);
+	for (i = 0; i < 2; i++) {
+		expect_delivered(test, t->dom, t->sim.base + i, virq[i],
+				 &count[i]);
+		free_irq(virq[i], &count[i]);
+	}
+}
+
+/*
+ * Restore, a handler of the vector still runs on another CPU when the
+ * core stops the vector (pci_msi_quiesce_vectors()) for firmware to move
+ * it to another source: the stop waits for the handler, whose flow
+ * handler ends the interrupt (EOI) on the source that raised it. Moved
+ * under the running handler, the EOI would reach the new source and
+ * leave the old one presented (XICS) or pending (XIVE) when it goes back
+ * to firmware.
+ */
+static void rtas_dev_test_follow_running_handler(struct kunit *test)
+{
+	static const struct rtas_dt dt = { 64, 8, 8 };
+	u32 old, new = SIM_SOURCE_BASE + 0x30;
+	struct rtas_msi_test *t;
+	struct slow_irq s = { };
+	unsigned int virq, eoi_old, eoi_new, cpu;
+	int in_progress, left_at_down, ret;
+	atomic_t count = ATOMIC_INIT(0);
+
+	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	if (cpu >= nr_cpu_ids)
+		kunit_skip(test, "needs a second CPU");
+
+	t = rtas_dev(test, &dt);
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(t->pdev, 1, 1, PCI_IRQ_MSIX),
+			1);
+	virq = pci_irq_vector(t->pdev, 0);
+	old = irqd_to_hwirq(irq_get_irq_data(virq));
+	s.dom = t->dom;
+	s.hw = old;
+	KUNIT_ASSERT_EQ(test, request_irq(virq, slow_handler, 0, "kunit", &s), 0);
+	init_completion(&s.entered);
+	INIT_WORK_ONSTACK(&s.work, slow_raise);
+	eoi_old = t->src[old].eoi;
+	eoi_new = t->src[new].eoi;
+
+	queue_work_on(cpu, system_highpri_wq, &s.work);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&s.entered, 5 * HZ), 0);
+	/* The race window: the handler runs when the move begins */
+	in_progress = irqd_irq_inprogress(irq_get_irq_data(virq));
+	msi_lock_descs(&t->pdev->dev);
+	pci_msi_quiesce_vectors(t->pdev);
+	left_at_down = atomic_read(&s.left);
+	ret = rtas_msi_follow(t->rdom, virq, new, &t->pdev->dev);
+	pci_msi_reactivate_vectors(t->pdev);
+	msi_unlock_descs(&t->pdev->dev);
+	flush_work(&s.work);
+	destroy_work_on_stack(&s.work);
+	kunit_info(test, "handler in progress when the move began: %d\n",
+		   in_progress);
+
+	KUNIT_EXPECT_EQ(test, in_progress, 1);
+	KUNIT_EXPECT_EQ(test, s.raised, 0);
+	KUNIT_EXPECT_EQ(test, left_at_down, 1);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, t->src[old].eoi, eoi_old + 1);
+	KUNIT_EXPECT_EQ(test, t->src[new].eoi, eoi_new);
+
+	free_irq(virq, &s);
+	/* The vector works on its new source */
+	KUNIT_ASSERT_EQ(test, request_irq(virq, follow_handler, 0, "kunit",
+					  &count), 0);
+	expect_delivered(test, t->dom, new, virq, &count);
+	free_irq(virq, &count);
+}
+
+/*
+ * XIVE: an interrupt already in a CPU's queue when its vector is stopped
+ * is still to be handled and ended there. pci_msi_quiesce_vectors()
+ * waits until the interrupt controller has none in flight; the vector is
+ * started up again, unmasked, by pci_msi_reactivate_vectors(), and one
+ * that was disabled stays masked.
+ */
+static void rtas_dev_test_chip_down_in_flight(struct kunit *test)
+{
+	static const struct rtas_dt dt = { 64, 8, 8 };
+	struct rtas_msi_test *t = rtas_dev(test, &dt);
+	struct in_flight f;
+	struct sim_src *src;
+	unsigned int virq, mask, unmask;
+	bool in_flight_at_down;
+	atomic_t count = ATOMIC_INIT(0);
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(t->pdev, 1, 1, PCI_IRQ_MSIX),
+			1);
+	virq = pci_irq_vector(t->pdev, 0);
+	src = &t->src[irqd_to_hwirq(irq_get_irq_data(virq))];
+	f.src = src;
+	KUNIT_ASSERT_EQ(test, request_irq(virq, follow_handler, 0, "kunit",
+					  &count), 0);
+	INIT_DELAYED_WORK_ONSTACK(&f.work, in_flight_done);
+
+	WRITE_ONCE(src->in_flight, true);
+	schedule_delayed_work(&f.work, msecs_to_jiffies(50));
+	msi_lock_descs(&t->pdev->dev);
+	pci_msi_quiesce_vectors(t->pdev);
+	in_flight_at_down = READ_ONCE(src->in_flight);
+	unmask = src->unmask;
+	pci_msi_reactivate_vectors(t->pdev);
+	msi_unlock_descs(&t->pdev->dev);
+	flush_delayed_work(&f.work);
+	destroy_delayed_work_on_stack(&f.work);
+	KUNIT_EXPECT_FALSE(test, in_flight_at_down);
+	KUNIT_EXPECT_EQ(test, src->unmask, unmask + 1);
+
+	/* Disabled (and masked) by its driver: started up, masked again */
+	irq_set_status_flags(virq, IRQ_DISABLE_UNLAZY);
+	disable_irq(virq);
+	KUNIT_EXPECT_TRUE(test, irqd_irq_masked(irq_get_irq_data(virq)));
+	mask = src->mask;
+	unmask = src->unmask;
+	msi_lock_descs(&t->pdev->dev);
+	pci_msi_quiesce_vectors(t->pdev);
+	pci_msi_reactivate_vectors(t->pdev);
+	msi_unlock_descs(&t->pdev->dev);
+	/* Shutdown masks, startup unmasks, and the mask comes last */
+	KUNIT_EXPECT_EQ(test, src->unmask, unmask + 1);
+	KUNIT_EXPECT_EQ(test, src->mask, mask + 2);
+	enable_irq(virq);
+	irq_clear_status_flags(virq, IRQ_DISABLE_UNLAZY);
+	expect_delivered(test, t->dom, src->hw, virq, &count);
+	free_irq(virq, &count);
+}
+
+static struct kunit_case rtas_dev_test_cases[] = {
+	KUNIT_CASE_PARAM(rtas_dev_test_quota, rtas_quota_gen_params),
+	KUNIT_CASE(rtas_dev_test_pow2),
+	KUNIT_CASE(rtas_dev_test_below_min),
+	KUNIT_CASE(rtas_dev_test_no_request),
+	KUNIT_CASE(rtas_dev_test_partial),
+	KUNIT_CASE_PARAM(rtas_dev_test_fw_error, rtas_msi_err_gen_params),
+	KUNIT_CASE(rtas_dev_test_restore),
+	KUNIT_CASE(rtas_dev_test_restore_kept),
+	KUNIT_CASE(rtas_dev_test_restore_reprogram),
+	KUNIT_CASE(rtas_dev_test_restore_again),
+	KUNIT_CASE(rtas_dev_test_follow_running_handler),
+	KUNIT_CASE(rtas_dev_test_chip_down_in_flight),
+	{}
+};
+
+static struct kunit_suite rtas_dev_test_suite = {
+	.name		= "powerpc-rtas-msi-ops",
+	.exit		= rtas_dev_exit,
+	.test_cases	= rtas_dev_test_cases,
+};
+
+kunit_test_suite(rtas_dev_test_suite);
+
+/*
+ * The backend under the PCI MSI conformance suite: the suite's device,
+ * described to the backend as one function alone in a PE that offers
+ * it all it can use, runs out when the simulated firmware does.
+ */
+static int rtas_msi_conf_setup(struct kunit *test, struct pci_dev *pdev)
+{
+	static const struct rtas_dt dt = { 64, 32, 8 };
+
+	rtas_dev_start(test, pdev, &dt);
+	return 0;
+}
+
+/* What firmware holds, as the simulated firmware knows it */
+static long rtas_msi_conf_held(struct pci_dev *pdev)
+{
+	return sim_of()->held;
+}
+
+static int rtas_msi_conf_limit(struct kunit *test, struct pci_dev *pdev,
+			       unsigned int n)
+{
+	struct rtas_sim *s = sim_of();
+
+	s->pool = n > s->held ? n - s->held : 0;
+	return 0;
+}
+
+static struct pci_msi_conformance rtas_msi_conformance = {
+	.name	= "rtas",
+	.ops	= &rtas_msi_ops,
+	.setup	= rtas_msi_conf_setup,
+	.held	= rtas_msi_conf_held,
+	.limit	= rtas_msi_conf_limit,
+};
+
+PCI_MSI_CONFORMANCE(rtas_msi_conformance);

@@ -40,11 +40,21 @@
  *
  * No message is lost and none reaches a vector that nobody handles.
  *
- * Multi-MSI is not offered: a device with N vectors modifies the low
- * bits of the data, so it needs N consecutive, N-aligned vectors on one
- * CPU that also move together, and the x86 vector allocator hands out
- * single vectors. Drivers asking for more than one MSI vector get one
- * (MSI-X is unaffected); see Documentation/PCI/msi-ops.rst.
+ * Multi-MSI. A device with 2^k enabled MSI vectors sends the data of
+ * its one message with the vector's number in the low k bits, so its
+ * vectors must be 2^k consecutive CPU vectors, starting at a multiple
+ * of 2^k, on one CPU. The backend allocates such a block for the whole
+ * 2^k (x86_vector_block_assign()), also when the driver uses fewer
+ * (nvec_used): the vectors beyond are "guards", interrupts without a
+ * handler of the driver whose arrivals are counted as spurious on the
+ * device's block, so that a vector number the device was not given
+ * never reaches another device. Per-vector affinity cannot exist: an
+ * affinity change of any vector moves the whole block to one CPU, with
+ * the two-step sequence above applied to the block (new base vector,
+ * then new destination, every vector of the block caught in between
+ * resent), and CPU offline moves it likewise. When no CPU has a free
+ * block of 2^k, ->alloc() reports the next smaller power of two and
+ * the core retries with it if the driver's minimum allows.
  *
  * Copyright (C) 2026 msi-ops maintainers
  */
@@ -88,7 +98,8 @@ static struct cpumask msi_raw_mask;
 
 /*
  * Counters for debugfs, so that tests can see what the backend did:
- * vectors that exist now, moves, moves that needed the two-step
+ * vectors that exist now (those of drivers; a block's guard vectors
+ * and the blocks are counted apart), moves, moves that needed the two-step
  * sequence, messages that step 1 caught, and two-step moves that could
  * not run on the old target CPU.
  */
@@ -98,7 +109,33 @@ static struct {
 	atomic_long_t	split_moves;
 	atomic_long_t	caught;
 	atomic_long_t	remote_moves;
+	atomic_long_t	blocks;
+	atomic_long_t	guards;
+	atomic_long_t	block_moves;
+	atomic_long_t	spurious;
 } msi_raw_stats;
+
+/**
+ * struct msi_raw_block - The CPU vectors of a multi-MSI device
+ * @virq:	First of the 2^@order consecutive Linux interrupts, one per
+ *		CPU vector; the first @nvec_used carry the MSI descriptor
+ * @order:	log2 of the block size: the Multiple Message Enable
+ * @nvec_used:	Vectors the driver uses
+ * @spurious:	Messages that arrived on a guard vector (@nvec_used and up)
+ *
+ * The chip data of every interrupt of the block in the raw domain.
+ */
+struct msi_raw_block {
+	unsigned int	virq;
+	unsigned int	order;
+	unsigned int	nvec_used;
+	atomic_long_t	spurious;
+};
+
+static struct msi_raw_block *msi_raw_block_of(struct irq_data *d)
+{
+	return irq_data_get_irq_chip_data(d);
+}
 
 /**
  * msi_raw_compose - Build the message of one vector
@@ -143,25 +180,37 @@ static int msi_raw_compose_cfg(const struct irq_cfg *cfg, struct msi_msg *msg)
 			       apic->dest_mode_logical, msi_raw_ext_dest, msg);
 }
 
-/* Write the message for @cfg to the device; caches it in the descriptor */
+/*
+ * Write the message for @cfg to the device; caches it in the descriptor.
+ * For a vector of a block that is the block's message: its first vector,
+ * written through the first interrupt, which holds the MSI descriptor.
+ */
 static void msi_raw_write(struct irq_data *d, const struct irq_cfg *cfg)
 {
+	struct msi_raw_block *blk = msi_raw_block_of(d);
+	struct irq_cfg c = *cfg;
+	unsigned int irq = d->irq;
 	struct msi_msg msg;
 
+	if (blk) {
+		irq = blk->virq;
+		c.vector &= ~((1U << blk->order) - 1);
+	}
 	/*
 	 * Every CPU the kernel can bring online is a destination a message
 	 * names (msi_raw_init()), and msi_raw_set_affinity() refuses others
 	 * before the vector domain moves there.
 	 */
-	if (WARN_ON_ONCE(msi_raw_compose_cfg(cfg, &msg)))
+	if (WARN_ON_ONCE(msi_raw_compose_cfg(&c, &msg)))
 		return;
-	pci_write_msi_msg(d->irq, &msg);
+	pci_write_msi_msg(irq, &msg);
 }
 
 #ifdef CONFIG_X86_MSI_RAW_KUNIT_TEST
 /*
  * The KUnit tests cannot bring a CPU online whose APIC ID is beyond
- * reach; they name one interrupt and the CPUs it is to take for such.
+ * reach; they name one interrupt (0: every interrupt of the backend,
+ * for one that does not exist yet) and the CPUs it is to take for such.
  */
 static struct {
 	unsigned int		irq;
@@ -171,8 +220,9 @@ static struct {
 static bool msi_raw_test_is_beyond(struct irq_data *d, unsigned int cpu)
 {
 	const struct cpumask *cpus = READ_ONCE(msi_raw_test_beyond.cpus);
+	unsigned int irq = READ_ONCE(msi_raw_test_beyond.irq);
 
-	return cpus && d->irq == READ_ONCE(msi_raw_test_beyond.irq) &&
+	return cpus && (!irq || d->irq == irq) &&
 	       cpumask_test_cpu(cpu, cpus);
 }
 #else
@@ -216,7 +266,12 @@ static int msi_raw_reachable(struct irq_data *d, const struct cpumask *mask,
 
 static bool msi_raw_can_mask(struct irq_data *d)
 {
-	struct msi_desc *desc = irq_data_get_msi_desc(d);
+	struct msi_raw_block *blk = msi_raw_block_of(d);
+	struct msi_desc *desc;
+
+	if (blk)
+		d = irq_get_irq_data(blk->virq);
+	desc = irq_data_get_msi_desc(d);
 
 	return desc->pci.msi_attrib.is_msix || desc->pci.msi_attrib.can_mask;
 }
@@ -244,27 +299,116 @@ static bool msi_raw_split_move(bool started, bool can_mask,
 	return from->vector != to->vector && from->dest_apicid != to->dest_apicid;
 }
 
-/* The two-step move described at the top of this file */
+/*
+ * The two-step move described at the top of this file. @d's vector is
+ * @to->vector; for a block, @from and @to are the first vectors and the
+ * step covers every vector of the block, each caught one resent through
+ * its own interrupt.
+ */
 static void msi_raw_move_split(struct irq_data *d, const struct irq_cfg *from,
 			       const struct irq_cfg *to)
 {
+	struct msi_raw_block *blk = msi_raw_block_of(d);
+	unsigned int i, nr = blk ? 1U << blk->order : 1;
+	unsigned int irq = blk ? blk->virq : d->irq;
 	struct irq_cfg step = { .dest_apicid = from->dest_apicid,
 				.vector = to->vector };
 
 	lockdep_assert_irqs_disabled();
 
 	lock_vector_lock();
-	if (IS_ERR_OR_NULL(this_cpu_read(vector_irq[to->vector])))
-		this_cpu_write(vector_irq[to->vector], VECTOR_RETRIGGERED);
+	for (i = 0; i < nr; i++) {
+		if (IS_ERR_OR_NULL(this_cpu_read(vector_irq[to->vector + i])))
+			this_cpu_write(vector_irq[to->vector + i], VECTOR_RETRIGGERED);
+	}
 	msi_raw_write(d, &step);
 	msi_raw_write(d, to);
 	unlock_vector_lock();
 
 	/* irq_desc::lock is held and interrupts are off: IRR is stable */
-	if (lapic_vector_set_in_irr(to->vector)) {
+	for (i = 0; i < nr; i++) {
+		if (!lapic_vector_set_in_irr(to->vector + i))
+			continue;
 		atomic_long_inc(&msi_raw_stats.caught);
-		irq_chip_retrigger_hierarchy(d);
+		if (blk)
+			irq_chip_retrigger_hierarchy(irq_domain_get_irq_data(msi_raw_domain,
+									     irq + i));
+		else
+			irq_chip_retrigger_hierarchy(d);
 	}
+}
+
+/* Is any vector of @blk started, i.e. may the device raise it? */
+static bool msi_raw_block_started(struct msi_raw_block *blk)
+{
+	unsigned int i;
+
+	for (i = 0; i < blk->nvec_used; i++) {
+		if (irqd_is_started(irq_get_irq_data(blk->virq + i)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The vectors of a block move together: whichever of them the affinity
+ * change is for, the block goes to one CPU of @mask (of those a message
+ * names), or stays when it is on one already. The old vectors are
+ * released through the vector domain's cleanup, which waits for a
+ * message still pending on the old CPU.
+ *
+ * Context: irq_desc::lock of @d held, interrupts off.
+ */
+static int msi_raw_block_set_affinity(struct irq_data *d,
+				      const struct cpumask *mask)
+{
+	unsigned int cpu = cpumask_first(irq_data_get_effective_affinity_mask(d));
+	struct msi_raw_block *blk = msi_raw_block_of(d);
+	struct irq_data *first = irq_get_irq_data(blk->virq);
+	struct irq_cfg from = *irqd_cfg(first), to;
+	unsigned int i;
+	bool moved;
+	int ret;
+
+	raw_spin_lock(&msi_raw_mask_lock);
+	ret = msi_raw_reachable(d, mask, &msi_raw_mask);
+	if (!ret)
+		ret = x86_vector_block_assign(blk->virq, blk->order,
+					      &msi_raw_mask, &moved);
+	raw_spin_unlock(&msi_raw_mask_lock);
+	if (ret == -ERANGE)
+		pr_warn_ratelimited("irq %u: CPUs %*pbl: none has an APIC ID an MSI names without remapping, affinity unchanged\n",
+				    d->irq, cpumask_pr_args(mask));
+	if (ret)
+		return ret;
+	if (!moved)
+		return IRQ_SET_MASK_OK;
+
+	to = *irqd_cfg(first);
+	atomic_long_inc(&msi_raw_stats.moves);
+	atomic_long_inc(&msi_raw_stats.block_moves);
+	if (!msi_raw_split_move(msi_raw_block_started(blk), msi_raw_can_mask(d),
+				&from, &to)) {
+		msi_raw_write(d, &to);
+	} else if (cpu != smp_processor_id()) {
+		atomic_long_inc(&msi_raw_stats.split_moves);
+		atomic_long_inc(&msi_raw_stats.remote_moves);
+		pr_warn_ratelimited("irq %u (block of %u) moved from CPU %u while running on CPU %u\n",
+				    d->irq, 1U << blk->order, cpu, smp_processor_id());
+		msi_raw_write(d, &to);
+	} else {
+		atomic_long_inc(&msi_raw_stats.split_moves);
+		msi_raw_move_split(d, &from, &to);
+	}
+
+	/*
+	 * The message is final: the old vectors may go once the old CPU
+	 * has no message pending on them. Vectors that rarely or never
+	 * fire (guards) would otherwise hold them, and the block with them.
+	 */
+	for (i = 0; i < 1U << blk->order; i++)
+		vector_schedule_cleanup(irq_cfg(blk->virq + i));
+	return IRQ_SET_MASK_OK;
 }
 
 /*
@@ -279,6 +423,9 @@ static int msi_raw_set_affinity(struct irq_data *d, const struct cpumask *mask,
 	struct irq_cfg *cfg = irqd_cfg(d);
 	struct irq_cfg from = *cfg;
 	int ret;
+
+	if (msi_raw_block_of(d))
+		return msi_raw_block_set_affinity(d, mask);
 
 	raw_spin_lock(&msi_raw_mask_lock);
 	ret = msi_raw_reachable(d, mask, &msi_raw_mask);
@@ -313,9 +460,15 @@ static int msi_raw_set_affinity(struct irq_data *d, const struct cpumask *mask,
 	return ret;
 }
 
+/* A vector of a block composes the block's message: its first vector */
 static void msi_raw_compose_msi_msg(struct irq_data *d, struct msi_msg *msg)
 {
-	msi_raw_compose_cfg(irqd_cfg(d), msg);
+	struct msi_raw_block *blk = msi_raw_block_of(d);
+	struct irq_cfg cfg = *irqd_cfg(d);
+
+	if (blk)
+		cfg.vector &= ~((1U << blk->order) - 1);
+	msi_raw_compose_cfg(&cfg, msg);
 }
 
 /*
@@ -337,6 +490,32 @@ static struct irq_chip msi_raw_chip = {
 };
 
 /*
+ * A vector of a block beyond nvec_used: no driver handler, never
+ * requested. A message that arrives on it is the device's own mistake,
+ * counted on its block and acknowledged at the local APIC.
+ */
+static struct irq_chip msi_raw_guard_chip = {
+	.name			= "RAW-MSI-GUARD",
+	.irq_ack		= irq_chip_ack_parent,
+	.irq_retrigger		= irq_chip_retrigger_hierarchy,
+	.flags			= IRQCHIP_SKIP_SET_WAKE,
+};
+
+static void msi_raw_guard_flow(struct irq_desc *desc)
+{
+	struct irq_data *d = irq_desc_get_irq_data(desc);
+	struct msi_raw_block *blk = msi_raw_block_of(d);
+
+	raw_spin_lock(&desc->lock);
+	atomic_long_inc(&blk->spurious);
+	atomic_long_inc(&msi_raw_stats.spurious);
+	d->chip->irq_ack(d);
+	raw_spin_unlock(&desc->lock);
+	pr_debug_ratelimited("irq %u: message on an unused vector of a block\n",
+			     d->irq);
+}
+
+/*
  * @arg is the x86 irq_alloc_info, with ->desc set. The hardware number
  * is the Linux interrupt number, as in the vector domain: this domain
  * holds the vectors of all devices, and no packing of PCI segment,
@@ -347,16 +526,30 @@ static struct irq_chip msi_raw_chip = {
 static int msi_raw_domain_alloc(struct irq_domain *domain, unsigned int virq,
 				unsigned int nr_irqs, void *arg)
 {
+	struct irq_alloc_info *info = arg;
+	struct msi_raw_block *blk = info->data;
+	unsigned int i;
 	int ret;
 
-	if (nr_irqs != 1)
+	/* Several interrupts only as a block, with its vectors together */
+	if (nr_irqs != 1 && (!blk || nr_irqs != 1U << blk->order))
 		return -EINVAL;
 
 	ret = irq_domain_alloc_irqs_parent(domain, virq, nr_irqs, arg);
 	if (ret)
 		return ret;
-	irq_domain_set_info(domain, virq, virq, &msi_raw_chip, NULL,
-			    handle_edge_irq, NULL, "edge");
+	for (i = 0; i < nr_irqs; i++) {
+		if (blk && i >= blk->nvec_used) {
+			irq_domain_set_info(domain, virq + i, virq + i,
+					    &msi_raw_guard_chip, blk,
+					    msi_raw_guard_flow, NULL, NULL);
+			irq_set_status_flags(virq + i, IRQ_NOREQUEST |
+					     IRQ_NOPROBE | IRQ_NOAUTOEN);
+			continue;
+		}
+		irq_domain_set_info(domain, virq + i, virq + i, &msi_raw_chip,
+				    blk, handle_edge_irq, NULL, "edge");
+	}
 	return 0;
 }
 
@@ -379,7 +572,11 @@ static void msi_raw_domain_deactivate(struct irq_domain *domain,
 {
 	struct irq_cfg park = *irqd_cfg(d);
 
-	if (msi_raw_can_mask(d))
+	/*
+	 * A block keeps its vectors until it is freed, when the device is
+	 * disabled: parking one vector would move the device's message.
+	 */
+	if (msi_raw_block_of(d) || msi_raw_can_mask(d))
 		return;
 	park.vector = MANAGED_IRQ_SHUTDOWN_VECTOR;
 	msi_raw_write(d, &park);
@@ -395,11 +592,102 @@ static const struct irq_domain_ops msi_raw_domain_ops = {
 /* The core has deactivated the vector (parking it, see above) */
 static void msi_raw_free_desc(struct msi_desc *desc)
 {
-	unsigned int virq = desc->irq;
+	struct irq_data *d = irq_domain_get_irq_data(msi_raw_domain, desc->irq);
+	struct msi_raw_block *blk = d ? msi_raw_block_of(d) : NULL;
+	unsigned int virq = desc->irq, nr = blk ? 1U << blk->order : 1;
 
 	desc->irq = 0;
-	irq_domain_free_irqs(virq, 1);
-	atomic_long_dec(&msi_raw_stats.vectors);
+	irq_domain_free_irqs(virq, nr);
+	atomic_long_sub(desc->nvec_used, &msi_raw_stats.vectors);
+	if (blk) {
+		atomic_long_sub(nr - desc->nvec_used, &msi_raw_stats.guards);
+		atomic_long_dec(&msi_raw_stats.blocks);
+		kfree(blk);
+	}
+}
+
+/*
+ * Multi-MSI: the 2^k interrupts of the block, the first nvec_used with
+ * the descriptor, put on one aligned block of CPU vectors. The block is
+ * taken among the CPUs of the default affinity, else among all online
+ * CPUs; always among those a message names.
+ *
+ * Return: 0; a smaller power of two when no CPU has a block of 2^k
+ * free; or a negative errno (-ENOSPC when not even one vector is left).
+ */
+static int msi_raw_alloc_block(struct pci_dev *dev, struct msi_desc *desc)
+{
+	unsigned int order = desc->pci.msi_attrib.multiple, i;
+	struct msi_raw_block *blk;
+	struct irq_alloc_info info;
+	cpumask_var_t mask, reach;
+	struct irq_data *d;
+	bool moved;
+	int virq, ret;
+
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return -ENOMEM;
+	if (!zalloc_cpumask_var(&reach, GFP_KERNEL)) {
+		free_cpumask_var(mask);
+		return -ENOMEM;
+	}
+	blk = kzalloc(sizeof(*blk), GFP_KERNEL);
+	if (!blk) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	blk->order = order;
+	blk->nvec_used = desc->nvec_used;
+	atomic_long_set(&blk->spurious, 0);
+
+	init_irq_alloc_info(&info, NULL);
+	info.type = X86_IRQ_ALLOC_TYPE_PCI_MSI;
+	info.desc = desc;
+	info.data = blk;
+	/*
+	 * Not managed even when the driver asked for spread affinity: the
+	 * block is on one CPU and moves as one, which a managed interrupt
+	 * per vector cannot express.
+	 */
+	virq = __irq_domain_alloc_irqs(msi_raw_domain, -1, 1U << order,
+				       dev_to_node(&dev->dev), &info, false,
+				       NULL);
+	if (virq < 0) {
+		kfree(blk);
+		ret = virq;
+		goto out;
+	}
+	blk->virq = virq;
+	d = irq_domain_get_irq_data(msi_raw_domain, virq);
+
+	cpumask_and(mask, irq_default_affinity, cpu_online_mask);
+	ret = msi_raw_reachable(d, mask, reach);
+	if (!ret)
+		ret = x86_vector_block_assign(virq, order, reach, &moved);
+	if (ret) {
+		ret = msi_raw_reachable(d, cpu_online_mask, reach);
+		if (!ret)
+			ret = x86_vector_block_assign(virq, order, reach, &moved);
+	}
+	if (ret) {
+		pci_dbg(dev, "raw: no block of %u vectors (%d)\n", 1U << order, ret);
+		irq_domain_free_irqs(virq, 1U << order);
+		kfree(blk);
+		if (ret == -ENOSPC && order)
+			ret = 1 << (order - 1);
+		goto out;
+	}
+
+	for (i = 0; i < desc->nvec_used; i++)
+		irq_set_msi_desc_off(virq, i, desc);
+	atomic_long_add(desc->nvec_used, &msi_raw_stats.vectors);
+	atomic_long_add((1U << order) - desc->nvec_used, &msi_raw_stats.guards);
+	atomic_long_inc(&msi_raw_stats.blocks);
+	ret = 0;
+out:
+	free_cpumask_var(reach);
+	free_cpumask_var(mask);
+	return ret;
 }
 
 static int msi_raw_alloc_desc(struct pci_dev *dev, struct msi_desc *desc,
@@ -466,6 +754,13 @@ static int msi_raw_alloc(struct pci_dev *dev, int type, int nvec)
 	struct msi_desc *desc;
 	int done = 0, ret = 0;
 
+	if (type == PCI_CAP_ID_MSI && nvec > 1) {
+		desc = msi_first_desc(&dev->dev, MSI_DESC_NOTASSOCIATED);
+		if (!desc)
+			return -EINVAL;
+		return msi_raw_alloc_block(dev, desc);
+	}
+
 	msi_for_each_desc(desc, &dev->dev, MSI_DESC_NOTASSOCIATED) {
 		ret = msi_raw_alloc_desc(dev, desc, type);
 		if (ret)
@@ -501,7 +796,8 @@ static bool msi_raw_match(struct pci_dev *dev)
 
 static const struct pci_msi_ops msi_raw_ops = {
 	.name		= "raw",
-	.flags		= PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MSIX_ALLOC_DYN,
+	.flags		= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX |
+			  PCI_MSI_OPS_MSIX_ALLOC_DYN,
 	.match		= msi_raw_match,
 	.alloc		= msi_raw_alloc,
 	.free		= msi_raw_free,
@@ -519,6 +815,11 @@ static int msi_raw_stats_show(struct seq_file *m, void *unused)
 		   atomic_long_read(&msi_raw_stats.split_moves),
 		   atomic_long_read(&msi_raw_stats.caught),
 		   atomic_long_read(&msi_raw_stats.remote_moves));
+	seq_printf(m, "blocks %ld\nguards %ld\nblock_moves %ld\nspurious %ld\n",
+		   atomic_long_read(&msi_raw_stats.blocks),
+		   atomic_long_read(&msi_raw_stats.guards),
+		   atomic_long_read(&msi_raw_stats.block_moves),
+		   atomic_long_read(&msi_raw_stats.spurious));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(msi_raw_stats);
@@ -618,7 +919,7 @@ static int __init msi_raw_init(void)
 		return ret;
 	}
 	msi_raw_debugfs_init();
-	pr_info("serving PCI devices whose MSI parent is the vector domain, APIC IDs up to %#x%s; multi-MSI limited to 1 vector\n",
+	pr_info("serving PCI devices whose MSI parent is the vector domain, APIC IDs up to %#x%s; multi-MSI in aligned vector blocks\n",
 		apic->max_apic_id,
 		msi_raw_ext_dest ? " (extended destination ID)" : "");
 	return 0;

@@ -12,7 +12,9 @@
  * The tests of allocation, affinity and teardown run the PCI MSI core
  * and the backend on a simulated device: two functions on a root bus
  * of their own, each with an MSI capability without per-vector masking
- * (one vector) and an MSI-X capability (8 entries, the table in RAM,
+ * (one vector on function 0, eight on function 1, which sends vector k
+ * as the message data with k in its low bits, as multi-MSI devices do)
+ * and an MSI-X capability (8 entries, the table in RAM,
  * handed to the core through the static stubs of msix_map_region() and
  * msix_unmap_region()). The simulated device raises an interrupt the
  * way hardware does: it reads the message from its registers and has
@@ -26,6 +28,8 @@
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/bitfield.h>
+#include <linux/cpu.h>
+#include <linux/delay.h>
 #include <linux/device/driver.h>
 #include <linux/interrupt.h>
 #include <linux/irqdesc.h>
@@ -34,6 +38,24 @@
 #include <linux/wait.h>
 
 #include "../../../drivers/pci/msi/msi.h"
+
+/*
+ * QEMU's edu device as a source of real MSI writes (the boot tests' edu
+ * exerciser); without it the case that needs one is skipped.
+ */
+#if IS_ENABLED(CONFIG_EDU_MSI_EXERCISER)
+#include <linux/edu_msi.h>
+#else
+static inline struct pci_dev *edu_msi_dma_get(void)
+{
+	return NULL;
+}
+
+static inline int edu_msi_dma_write(struct pci_dev *pdev, u32 addr, u32 val)
+{
+	return -ENODEV;
+}
+#endif
 
 /* Address register: 0xFEE in bits 31:20, destination ID in 19:12 */
 #define SDM_MSI_BASE		0xfee00000u
@@ -197,6 +219,9 @@ static void msi_raw_test_split_move(struct kunit *test)
 #define RSIM_POISON		0xa5a5a5a5
 #define RSIM_MAX_IRQS		(RSIM_FNS * RSIM_MSIX_VECS)
 #define RSIM_TIMEOUT		(2 * HZ)
+/* Function 1 is multi-MSI capable: 2^RSIM_MSI_ORDER vectors */
+#define RSIM_MSI_ORDER		3
+#define RSIM_MSI_VECS		BIT(RSIM_MSI_ORDER)
 
 struct rsim_fn {
 	u8			cfg[PCI_CFG_SPACE_SIZE];
@@ -337,6 +362,26 @@ static int rsim_raise_msi(struct rsim_fn *fn)
 	return rsim_deliver(&msg);
 }
 
+/*
+ * The function raises its MSI vector @k: the data with @k in the low
+ * bits that Multiple Message Enable gives the device. -ENODEV when MSI
+ * is off, -EINVAL for a vector beyond what is enabled.
+ */
+static int rsim_raise_msi_vec(struct rsim_fn *fn, unsigned int k)
+{
+	u16 flags = rsim_get(fn, RSIM_MSI_CAP + PCI_MSI_FLAGS, 2);
+	unsigned int nr = 1U << FIELD_GET(PCI_MSI_FLAGS_QSIZE, flags);
+	struct msi_msg msg;
+
+	if (!(flags & PCI_MSI_FLAGS_ENABLE))
+		return -ENODEV;
+	if (k >= nr)
+		return -EINVAL;
+	rsim_msi_msg(fn, &msg);
+	msg.data = (msg.data & ~(nr - 1)) | k;
+	return rsim_deliver(&msg);
+}
+
 /* The function raises MSI-X entry @entry: -ENODEV when it is masked */
 static int rsim_raise_msix(struct rsim_fn *fn, unsigned int entry)
 {
@@ -404,7 +449,7 @@ static struct pci_ops rsim_pci_ops = {
 	.write	= rsim_cfg_write,
 };
 
-static void rsim_init_fn(struct rsim_fn *fn, bool multi)
+static void rsim_init_fn(struct rsim_fn *fn, bool multi, unsigned int msi_order)
 {
 	int msi = RSIM_MSI_CAP, msix = RSIM_MSIX_CAP, i;
 
@@ -425,7 +470,8 @@ static void rsim_init_fn(struct rsim_fn *fn, bool multi)
 	/* 64-bit MSI, one vector, no per-vector mask: moves need two steps */
 	rsim_set(fn, msi + PCI_CAP_LIST_ID, 1, PCI_CAP_ID_MSI, 0);
 	rsim_set(fn, msi + PCI_CAP_LIST_NEXT, 1, msix, 0);
-	rsim_set(fn, msi + PCI_MSI_FLAGS, 2, PCI_MSI_FLAGS_64BIT,
+	rsim_set(fn, msi + PCI_MSI_FLAGS, 2, PCI_MSI_FLAGS_64BIT |
+		 FIELD_PREP(PCI_MSI_FLAGS_QMASK, msi_order),
 		 PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
 	rsim_set(fn, msi + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
 	rsim_set(fn, msi + PCI_MSI_ADDRESS_HI, 4, 0, 0xffffffff);
@@ -506,7 +552,7 @@ static struct rsim *rsim_create(struct kunit *test)
 	sim = pci_host_bridge_priv(bridge);
 	sim->bridge = bridge;
 	for (i = 0; i < RSIM_FNS; i++)
-		rsim_init_fn(&sim->fn[i], RSIM_FNS > 1);
+		rsim_init_fn(&sim->fn[i], RSIM_FNS > 1, i ? RSIM_MSI_ORDER : 0);
 	bridge->ops = &rsim_pci_ops;
 	bridge->busnr = 0;
 	sim->sysdata.domain = RSIM_DOMAIN;
@@ -1094,6 +1140,517 @@ static void msi_raw_test_hwirq_unique(struct kunit *test)
 	pci_free_irq_vectors(f1);
 }
 
+/* Multi-MSI blocks */
+
+struct rsim_blk {
+	struct rsim		*sim;
+	struct rsim_fn		*fn;
+	struct pci_dev		*pdev;
+	struct msi_raw_block	*blk;
+	unsigned int		irq[RSIM_MSI_VECS];
+	struct rsim_irq		*ri[RSIM_MSI_VECS];
+	int			nvec;
+	struct pci_dev		*edu;	/* sends the messages by DMA */
+};
+
+/*
+ * Send vector @k of the block: return the CPU its message names, or a
+ * negative errno.
+ */
+typedef int (*rsim_blk_raise_fn)(struct rsim_blk *b, unsigned int k);
+
+/* The simulated device raises it */
+static int rsim_blk_raise_sim(struct rsim_blk *b, unsigned int k)
+{
+	return rsim_raise_msi_vec(b->fn, k);
+}
+
+/*
+ * QEMU's edu device writes the data of vector @k to the address of the
+ * message the backend gave the simulated device: a real MSI, through
+ * QEMU's MSI window, of a real device.
+ */
+static int rsim_blk_raise_dma(struct rsim_blk *b, unsigned int k)
+{
+	u16 flags = rsim_get(b->fn, RSIM_MSI_CAP + PCI_MSI_FLAGS, 2);
+	unsigned int nr = 1U << FIELD_GET(PCI_MSI_FLAGS_QSIZE, flags);
+	struct msi_msg msg;
+	int cpu, ret;
+
+	rsim_msi_msg(b->fn, &msg);
+	cpu = rsim_msg_cpu(&msg);
+	if (cpu < 0)
+		return cpu;
+	ret = edu_msi_dma_write(b->edu, msg.address_lo,
+				(msg.data & ~(nr - 1)) | k);
+	return ret ? ret : cpu;
+}
+
+/* The message the device holds names the block's CPU and first vector */
+static void rsim_blk_expect_msg(struct kunit *test, struct rsim_blk *b)
+{
+	struct irq_cfg *cfg = irqd_cfg(rsim_irqd(test, b->irq[0]));
+	struct msi_msg msg;
+
+	rsim_msi_msg(b->fn, &msg);
+	KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_ADDR(cfg->dest_apicid));
+	KUNIT_EXPECT_EQ(test, msg.data, cfg->vector);
+	KUNIT_EXPECT_EQ(test, irq_get_msi_desc(b->irq[0])->msg.data, msg.data);
+}
+
+/*
+ * Every interrupt of the block: vector base + i on one CPU, base
+ * aligned to the block size. Return: the CPU.
+ */
+static unsigned int rsim_blk_expect_layout(struct kunit *test,
+					   struct rsim_blk *b)
+{
+	unsigned int nr = 1U << b->blk->order, i, cpu, base;
+	struct irq_cfg *cfg;
+
+	cfg = irqd_cfg(rsim_irqd(test, b->blk->virq));
+	base = cfg->vector;
+	cpu = rsim_cpu_of(b->blk->virq);
+	KUNIT_EXPECT_EQ_MSG(test, base & (nr - 1), 0, "base vector %#x", base);
+	for (i = 0; i < nr; i++) {
+		cfg = irqd_cfg(rsim_irqd(test, b->blk->virq + i));
+		KUNIT_EXPECT_EQ_MSG(test, cfg->vector, base + i, "vector %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, rsim_cpu_of(b->blk->virq + i), cpu,
+				    "vector %u", i);
+		KUNIT_EXPECT_PTR_EQ(test, per_cpu(vector_irq, cpu)[base + i],
+				    irq_to_desc(b->blk->virq + i));
+	}
+	return cpu;
+}
+
+static void rsim_blk_setup(struct kunit *test, struct rsim_blk *b, int minvec,
+			   int maxvec, int expect)
+{
+	int i;
+
+	b->sim = rsim_create(test);
+	b->fn = &b->sim->fn[1];
+	b->pdev = b->fn->pdev;
+	b->nvec = pci_alloc_irq_vectors(b->pdev, minvec, maxvec, PCI_IRQ_MSI);
+	KUNIT_ASSERT_EQ(test, b->nvec, expect);
+	for (i = 0; i < b->nvec; i++) {
+		b->irq[i] = pci_irq_vector(b->pdev, i);
+		b->ri[i] = rsim_irq_alloc(test);
+		rsim_request(test, b->sim, b->irq[i], b->ri[i]);
+	}
+	b->blk = msi_raw_block_of(rsim_irqd(test, b->irq[0]));
+	KUNIT_ASSERT_NOT_NULL(test, b->blk);
+}
+
+/* Wait until @ctr reaches @n: the guard vectors have no wait queue */
+static bool rsim_wait_ctr(atomic_long_t *ctr, long n)
+{
+	unsigned long end = jiffies + RSIM_TIMEOUT;
+
+	while (atomic_long_read(ctr) < n) {
+		if (time_after(jiffies, end))
+			return false;
+		usleep_range(1000, 2000);
+	}
+	return true;
+}
+
+/*
+ * Raise every vector of the block, the driver's and the guards: the
+ * driver's vector k runs handler k and no other, on the block's CPU
+ * @cpu; a guard's counts as spurious on the block and runs no handler.
+ */
+static void rsim_blk_raise_all(struct kunit *test, struct rsim_blk *b,
+			       unsigned int cpu, rsim_blk_raise_fn raise)
+{
+	unsigned int nr = 1U << b->blk->order, k, j;
+	long spurious = atomic_long_read(&b->blk->spurious);
+	int before[RSIM_MSI_VECS], on_cpu[RSIM_MSI_VECS];
+
+	for (j = 0; j < b->nvec; j++) {
+		before[j] = atomic_read(&b->ri[j]->count);
+		on_cpu[j] = atomic_read(&b->ri[j]->on_cpu[cpu]);
+	}
+	for (k = 0; k < nr; k++) {
+		KUNIT_EXPECT_EQ_MSG(test, raise(b, k), (int)cpu, "vector %u", k);
+		if (k < b->nvec) {
+			KUNIT_EXPECT_TRUE_MSG(test, rsim_wait(b->irq[k], b->ri[k],
+							      before[k] + 1),
+					      "vector %u: no handler ran", k);
+			for (j = 0; j < b->nvec; j++)
+				KUNIT_EXPECT_EQ_MSG(test, atomic_read(&b->ri[j]->count),
+						    before[j] + (j <= k),
+						    "vector %u raised, handler %u", k, j);
+			KUNIT_EXPECT_EQ(test, atomic_read(&b->ri[k]->on_cpu[cpu]),
+					on_cpu[k] + 1);
+			continue;
+		}
+		spurious++;
+		KUNIT_EXPECT_TRUE_MSG(test, rsim_wait_ctr(&b->blk->spurious, spurious),
+				      "guard vector %u not counted on its block", k);
+		for (j = 0; j < b->nvec; j++)
+			KUNIT_EXPECT_EQ_MSG(test, atomic_read(&b->ri[j]->count),
+					    before[j] + 1, "guard %u, handler %u", k, j);
+	}
+}
+
+/*
+ * A driver asking for 5 vectors of a device with 8 gets 5, on a block
+ * of 8 (the Multiple Message Enable the core programs): vector k runs
+ * handler k, vectors 5..7 are the block's own and count as spurious.
+ * Teardown gives all 8 back.
+ */
+static void msi_raw_test_block_alloc_free(struct kunit *test)
+{
+	long vectors = atomic_long_read(&msi_raw_stats.vectors);
+	long blocks = atomic_long_read(&msi_raw_stats.blocks);
+	long guards = atomic_long_read(&msi_raw_stats.guards);
+	long spurious = atomic_long_read(&msi_raw_stats.spurious);
+	struct irq_desc *descs[RSIM_MSI_VECS];
+	struct rsim_matrix before;
+	struct rsim_blk b;
+	unsigned int cpu, i;
+	u16 flags;
+
+	rsim_matrix(test, &before);
+	rsim_blk_setup(test, &b, 1, 5, 5);
+	flags = rsim_get(b.fn, RSIM_MSI_CAP + PCI_MSI_FLAGS, 2);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(PCI_MSI_FLAGS_QSIZE, flags), 3);
+	KUNIT_EXPECT_EQ(test, b.blk->order, 3);
+	KUNIT_EXPECT_EQ(test, b.blk->nvec_used, 5);
+	KUNIT_EXPECT_EQ(test, b.blk->virq, b.irq[0]);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors + 5);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.guards), guards + 3);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.blocks), blocks + 1);
+	for (i = 0; i < 5; i++)
+		KUNIT_EXPECT_EQ(test, b.irq[i], b.irq[0] + i);
+	for (i = 0; i < RSIM_MSI_VECS; i++) {
+		descs[i] = irq_to_desc(b.blk->virq + i);
+		KUNIT_EXPECT_EQ(test, rsim_vectors_of(descs[i]), 1);
+	}
+	cpu = rsim_blk_expect_layout(test, &b);
+	rsim_blk_expect_msg(test, &b);
+	rsim_blk_raise_all(test, &b, cpu, rsim_blk_raise_sim);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&b.blk->spurious), 3);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.spurious), spurious + 3);
+
+	for (i = 0; i < 5; i++)
+		rsim_free(b.sim, b.irq[i]);
+	pci_free_irq_vectors(b.pdev);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.guards), guards);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.blocks), blocks);
+	for (i = 0; i < RSIM_MSI_VECS; i++)
+		KUNIT_EXPECT_EQ_MSG(test, rsim_vectors_of(descs[i]), 0, "vector %u", i);
+	rsim_expect_matrix(test, &before);
+}
+
+/*
+ * An affinity change of one vector moves the whole block to one CPU.
+ * The device cannot mask, and the block's first vector is taken on the
+ * new CPU, so the move takes two steps; the device raises vector 0
+ * between the two writes: it reaches handler 0 on the new CPU. After the
+ * move every vector reaches its own handler there, guards included,
+ * and the old vectors are released.
+ */
+static void msi_raw_test_block_move(struct kunit *test)
+{
+	long split, caught, bmoves;
+	unsigned int from, to, i, old_base;
+	struct rsim_blk b;
+	int count0;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two online CPUs");
+	rsim_blk_setup(test, &b, 6, 6, 6);
+	from = rsim_blk_expect_layout(test, &b);
+	old_base = irqd_cfg(rsim_irqd(test, b.irq[0]))->vector;
+	rsim_blk_raise_all(test, &b, from, rsim_blk_raise_sim);
+
+	to = rsim_other_cpu(from);
+	/* The same base vector is not to be had on @to: two steps */
+	rsim_block_vector(test, to, old_base);
+	split = atomic_long_read(&msi_raw_stats.split_moves);
+	caught = atomic_long_read(&msi_raw_stats.caught);
+	bmoves = atomic_long_read(&msi_raw_stats.block_moves);
+
+	/* Vector 3's affinity: pending until vector 3 next arrives */
+	KUNIT_ASSERT_EQ(test, irq_set_affinity(b.irq[3], cpumask_of(to)), 0);
+	KUNIT_EXPECT_EQ(test, rsim_blk_expect_layout(test, &b), from);
+	count0 = atomic_read(&b.ri[0]->count);
+	b.fn->raise_on_change = true;
+	KUNIT_EXPECT_EQ(test, rsim_raise_msi_vec(b.fn, 3), (int)from);
+	KUNIT_EXPECT_TRUE(test, rsim_wait(b.irq[3], b.ri[3], 2));
+	KUNIT_EXPECT_TRUE(test, rsim_wait(b.irq[0], b.ri[0], count0 + 1));
+	KUNIT_EXPECT_EQ(test, b.fn->nr_raised, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&b.ri[0]->count), count0 + 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.block_moves), bmoves + 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.split_moves), split + 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.caught), caught + 1);
+
+	KUNIT_EXPECT_EQ(test, rsim_blk_expect_layout(test, &b), to);
+	KUNIT_EXPECT_NE(test, irqd_cfg(rsim_irqd(test, b.irq[0]))->vector, old_base);
+	rsim_blk_expect_msg(test, &b);
+	rsim_blk_raise_all(test, &b, to, rsim_blk_raise_sim);
+
+	/* The old block is released once the old CPU has nothing pending */
+	msleep(50);
+	for (i = 0; i < RSIM_MSI_VECS; i++)
+		KUNIT_EXPECT_EQ_MSG(test, rsim_vectors_of(irq_to_desc(b.blk->virq + i)),
+				    1, "vector %u", i);
+}
+
+/* Vector domain interrupts that fill a CPU, then give back some */
+static void rsim_fill_cpu(struct kunit *test, unsigned int cpu,
+			  struct rsim_blockers *b)
+{
+	struct irq_alloc_info info;
+	int irq;
+
+	for (;;) {
+		KUNIT_ASSERT_LT(test, b->nr, NR_VECTORS);
+		init_irq_alloc_info(&info, cpumask_of(cpu));
+		irq = irq_domain_alloc_irqs(x86_vector_domain, 1, NUMA_NO_NODE, &info);
+		if (irq <= 0)
+			break;
+		b->irq[b->nr++] = irq;
+	}
+	KUNIT_ASSERT_GT(test, b->nr, 0);
+}
+
+/*
+ * No block of 8 on any CPU a message may name, but blocks of 4: a
+ * driver that accepts 4 gets 4 on a block of 4; one that needs 5 gets
+ * -ENOSPC, and nothing is left allocated either way.
+ */
+static void msi_raw_test_block_fallback(struct kunit *test)
+{
+	struct rsim_blockers *bl = kunit_kzalloc(test, sizeof(*bl), GFP_KERNEL);
+	long vectors = atomic_long_read(&msi_raw_stats.vectors);
+	struct cpumask *beyond;
+	struct rsim_matrix before;
+	struct rsim_blk b;
+	unsigned int cpu, i, n;
+
+	KUNIT_ASSERT_NOT_NULL(test, bl);
+	beyond = kunit_kzalloc(test, cpumask_size(), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, beyond);
+	b.sim = rsim_create(test);
+	b.fn = &b.sim->fn[1];
+	b.pdev = b.fn->pdev;
+
+	/* Only @cpu can be named: every other CPU is "beyond reach" */
+	cpu = cpumask_first(cpu_online_mask);
+	cpumask_andnot(beyond, cpu_possible_mask, cpumask_of(cpu));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rsim_beyond_reset, NULL), 0);
+	WRITE_ONCE(msi_raw_test_beyond.irq, 0);
+	WRITE_ONCE(msi_raw_test_beyond.cpus, beyond);
+
+	/* Fill @cpu, then free the vectors 4..7 of every 8 */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rsim_blockers_free, bl), 0);
+	rsim_fill_cpu(test, cpu, bl);
+	for (i = 0, n = 0; i < bl->nr; i++) {
+		if (irq_cfg(bl->irq[i])->vector & 4)
+			irq_domain_free_irqs(bl->irq[i], 1);
+		else
+			bl->irq[n++] = bl->irq[i];
+	}
+	KUNIT_ASSERT_LT(test, n, bl->nr);
+	bl->nr = n;
+	rsim_matrix(test, &before);
+
+	KUNIT_EXPECT_EQ(test, pci_alloc_irq_vectors(b.pdev, 5, 8, PCI_IRQ_MSI), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors);
+	rsim_expect_matrix(test, &before);
+	KUNIT_EXPECT_FALSE(test, b.pdev->msi_enabled);
+
+	b.nvec = pci_alloc_irq_vectors(b.pdev, 2, 8, PCI_IRQ_MSI);
+	KUNIT_ASSERT_EQ(test, b.nvec, 4);
+	for (i = 0; i < b.nvec; i++) {
+		b.irq[i] = pci_irq_vector(b.pdev, i);
+		b.ri[i] = rsim_irq_alloc(test);
+		rsim_request(test, b.sim, b.irq[i], b.ri[i]);
+	}
+	b.blk = msi_raw_block_of(rsim_irqd(test, b.irq[0]));
+	KUNIT_ASSERT_NOT_NULL(test, b.blk);
+	KUNIT_EXPECT_EQ(test, b.blk->order, 2);
+	KUNIT_EXPECT_EQ(test, rsim_blk_expect_layout(test, &b), cpu);
+	KUNIT_EXPECT_EQ(test, irqd_cfg(rsim_irqd(test, b.irq[0]))->vector & 7, 4);
+	rsim_blk_expect_msg(test, &b);
+	rsim_blk_raise_all(test, &b, cpu, rsim_blk_raise_sim);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors + 4);
+
+	for (i = 0; i < b.nvec; i++)
+		rsim_free(b.sim, b.irq[i]);
+	pci_free_irq_vectors(b.pdev);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors);
+	rsim_expect_matrix(test, &before);
+}
+
+/*
+ * The block's CPU goes offline: the block moves to another CPU as one,
+ * every vector reaching its handler there, and when the CPU is back the
+ * vector matrix is where it was.
+ */
+static void msi_raw_test_block_cpu_offline(struct kunit *test)
+{
+	unsigned int from, to, boot;
+	struct rsim_blk b;
+	int ret;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two online CPUs");
+	rsim_blk_setup(test, &b, 8, 8, 8);
+	/* Not the boot CPU, which does not go offline */
+	boot = cpumask_first(cpu_online_mask);
+	if (rsim_cpu_of(b.irq[0]) == boot) {
+		to = rsim_other_cpu(boot);
+		KUNIT_ASSERT_EQ(test, irq_set_affinity(b.irq[2], cpumask_of(to)), 0);
+		KUNIT_EXPECT_EQ(test, rsim_raise_msi_vec(b.fn, 2), (int)boot);
+		KUNIT_ASSERT_TRUE(test, rsim_wait(b.irq[2], b.ri[2], 1));
+	}
+	from = rsim_blk_expect_layout(test, &b);
+	KUNIT_ASSERT_NE(test, from, boot);
+	rsim_blk_raise_all(test, &b, from, rsim_blk_raise_sim);
+
+	ret = remove_cpu(from);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "CPU %u did not go offline", from);
+	KUNIT_ASSERT_FALSE(test, cpu_online(from));
+	to = rsim_blk_expect_layout(test, &b);
+	KUNIT_EXPECT_NE(test, to, from);
+	KUNIT_EXPECT_TRUE(test, cpu_online(to));
+	rsim_blk_expect_msg(test, &b);
+	rsim_blk_raise_all(test, &b, to, rsim_blk_raise_sim);
+	ret = add_cpu(from);
+	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "CPU %u did not come back", from);
+	rsim_blk_raise_all(test, &b, rsim_blk_expect_layout(test, &b),
+			   rsim_blk_raise_sim);
+}
+
+/*
+ * After a reset the device has lost its message and its Multiple
+ * Message Enable; pci_restore_msi_state() gives it back the block's
+ * message and the whole block's enable, and every vector works again,
+ * with no vector more or less.
+ */
+static void msi_raw_test_block_restore(struct kunit *test)
+{
+	long vectors, guards;
+	struct rsim_blk b;
+	unsigned int cpu;
+	u16 flags;
+
+	rsim_blk_setup(test, &b, 5, 5, 5);
+	cpu = rsim_blk_expect_layout(test, &b);
+	vectors = atomic_long_read(&msi_raw_stats.vectors);
+	guards = atomic_long_read(&msi_raw_stats.guards);
+
+	/* The reset, as the function sees it: message and enables gone */
+	flags = rsim_get(b.fn, RSIM_MSI_CAP + PCI_MSI_FLAGS, 2);
+	rsim_set(b.fn, RSIM_MSI_CAP + PCI_MSI_FLAGS, 2,
+		 flags & ~(PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE),
+		 PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
+	rsim_set(b.fn, RSIM_MSI_CAP + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
+	rsim_set(b.fn, RSIM_MSI_CAP + PCI_MSI_DATA_64, 2, 0, 0xffff);
+	KUNIT_ASSERT_EQ(test, rsim_raise_msi_vec(b.fn, 0), -ENODEV);
+
+	pci_restore_msi_state(b.pdev);
+	flags = rsim_get(b.fn, RSIM_MSI_CAP + PCI_MSI_FLAGS, 2);
+	KUNIT_EXPECT_TRUE(test, flags & PCI_MSI_FLAGS_ENABLE);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(PCI_MSI_FLAGS_QSIZE, flags), 3);
+	rsim_blk_expect_msg(test, &b);
+	KUNIT_EXPECT_EQ(test, rsim_blk_expect_layout(test, &b), cpu);
+	rsim_blk_raise_all(test, &b, cpu, rsim_blk_raise_sim);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.guards), guards);
+}
+
+static void rsim_pci_dev_put(void *data)
+{
+	pci_dev_put(data);
+}
+
+/* An online CPU that is neither @a nor @b, or nr_cpu_ids */
+static unsigned int rsim_third_cpu(unsigned int a, unsigned int b)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		if (cpu != a && cpu != b)
+			return cpu;
+	}
+	return nr_cpu_ids;
+}
+
+/*
+ * Real messages on every vector: QEMU's edu device sends, by DMA, the
+ * data of vector k (data | k) to the address of the simulated device's
+ * block, for every k of the block: handler k runs and no other, a guard
+ * vector counts as spurious on its own block. Before and after an
+ * affinity move (carried out by a DMA-sent message), and after the
+ * block's CPU went offline. Finally the limit of programming messages
+ * without remapping: the data word of another device, sent by edu,
+ * reaches that device's handler; nothing tells a forged message from a
+ * real one.
+ */
+static void msi_raw_test_block_dma(struct kunit *test)
+{
+	struct pci_dev *edu = edu_msi_dma_get();
+	unsigned int from, to, boot, now;
+	struct rsim_irq *ri0;
+	struct msi_msg msg;
+	struct rsim_blk b;
+	int irq0, i, ret;
+
+	if (!edu)
+		kunit_skip(test, "no edu DMA to the MSI window (edu,dma_mask=0xffffffff)");
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rsim_pci_dev_put, edu), 0);
+	if (num_online_cpus() < 3)
+		kunit_skip(test, "needs three online CPUs");
+
+	rsim_blk_setup(test, &b, 6, 6, 6);
+	b.edu = edu;
+	from = rsim_blk_expect_layout(test, &b);
+	rsim_blk_raise_all(test, &b, from, rsim_blk_raise_dma);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&b.blk->spurious), 2);
+
+	/* Affinity of vector 4, carried out by its next (DMA) message */
+	boot = cpumask_first(cpu_online_mask);
+	to = rsim_third_cpu(from, boot);
+	KUNIT_ASSERT_LT(test, to, nr_cpu_ids);
+	KUNIT_ASSERT_EQ(test, irq_set_affinity(b.irq[4], cpumask_of(to)), 0);
+	KUNIT_EXPECT_EQ(test, rsim_blk_raise_dma(&b, 4), (int)from);
+	KUNIT_EXPECT_TRUE(test, rsim_wait(b.irq[4], b.ri[4], 2));
+	KUNIT_ASSERT_EQ(test, rsim_blk_expect_layout(test, &b), to);
+	rsim_blk_expect_msg(test, &b);
+	rsim_blk_raise_all(test, &b, to, rsim_blk_raise_dma);
+
+	/* The block's CPU goes offline */
+	ret = remove_cpu(to);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "CPU %u did not go offline", to);
+	KUNIT_ASSERT_FALSE(test, cpu_online(to));
+	now = rsim_blk_expect_layout(test, &b);
+	KUNIT_EXPECT_NE(test, now, to);
+	rsim_blk_expect_msg(test, &b);
+	rsim_blk_raise_all(test, &b, now, rsim_blk_raise_dma);
+	ret = add_cpu(to);
+	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "CPU %u did not come back", to);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&b.blk->spurious), 6);
+
+	/* Another device's message: delivered, the isolation limit */
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(b.sim->fn[0].pdev, 1, 1,
+						    PCI_IRQ_MSI), 1);
+	irq0 = pci_irq_vector(b.sim->fn[0].pdev, 0);
+	ri0 = rsim_irq_alloc(test);
+	rsim_request(test, b.sim, irq0, ri0);
+	rsim_msi_msg(&b.sim->fn[0], &msg);
+	KUNIT_EXPECT_EQ(test, edu_msi_dma_write(edu, msg.address_lo, msg.data), 0);
+	KUNIT_EXPECT_TRUE(test, rsim_wait(irq0, ri0, 1));
+	for (i = 0; i < b.nvec; i++)
+		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&b.ri[i]->count), 3 + (i == 4),
+				    "handler %d", i);
+}
+
 /* Other drivers' probes must not allocate vectors while the suite counts */
 static int msi_raw_suite_init(struct kunit_suite *suite)
 {
@@ -1117,6 +1674,12 @@ static struct kunit_case msi_raw_test_cases[] = {
 	KUNIT_CASE(msi_raw_test_move_unreachable),
 	KUNIT_CASE(msi_raw_test_park),
 	KUNIT_CASE(msi_raw_test_hwirq_unique),
+	KUNIT_CASE(msi_raw_test_block_alloc_free),
+	KUNIT_CASE(msi_raw_test_block_move),
+	KUNIT_CASE(msi_raw_test_block_fallback),
+	KUNIT_CASE(msi_raw_test_block_cpu_offline),
+	KUNIT_CASE(msi_raw_test_block_restore),
+	KUNIT_CASE_SLOW(msi_raw_test_block_dma),
 	{}
 };
 

@@ -389,6 +389,28 @@ static void conf_expect_activated(struct kunit *test, struct conf *t,
 			    "irq %u, reservation mode %d", irq, reserve);
 }
 
+/*
+ * A vector can fire. Where firmware owns the message and the core does
+ * not mask at the device (%PCI_MSI_OPS_NO_MASK), masking is the interrupt
+ * controller's and the MSI-X entry itself must be open; the core's
+ * adapters leave the entries to whoever owns them (Xen).
+ */
+static void conf_expect_open(struct kunit *test, struct conf *t,
+			     struct msi_desc *desc)
+{
+	unsigned int need = PCI_MSI_OPS_FW_OWNS_MSG | PCI_MSI_OPS_NO_MASK;
+	unsigned int flags = t->pdev->msi_ops_flags;
+
+	if (!desc->pci.msi_attrib.is_msix || (flags & need) != need ||
+	    (flags & PCI_MSI_OPS_ADAPTER_MASK))
+		return;
+	KUNIT_EXPECT_FALSE_MSG(test,
+			       ops_sim_table(t->sim, desc->msi_index,
+					     PCI_MSIX_ENTRY_VECTOR_CTRL) &
+			       PCI_MSIX_ENTRY_CTRL_MASKBIT,
+			       "MSI-X entry %u masked", desc->msi_index);
+}
+
 /* What a driver sees of @n vectors of @type, and what the system has */
 static void conf_expect_vectors(struct kunit *test, struct conf *t, int type,
 				int n)
@@ -420,6 +442,7 @@ static void conf_expect_vectors(struct kunit *test, struct conf *t, int type,
 			KUNIT_EXPECT_TRUE_MSG(test, conf_sysfs_has(dir, irq),
 					      "no msi_irqs/%d", irq);
 		conf_expect_activated(test, t, irq);
+		conf_expect_open(test, t, desc);
 	}
 	kernfs_put(dir);
 	KUNIT_EXPECT_EQ(test, conf_sysfs_entries(pdev), n);
@@ -576,23 +599,6 @@ static void conf_test_unwind(struct kunit *test)
 	}
 }
 
-/* A reset as the device sees it: enable bits and messages gone */
-static void conf_reset(struct conf *t)
-{
-	int msi = SIM_MSI_CAP;
-
-	ops_sim_set(t->sim, msi + PCI_MSI_FLAGS, 2,
-		    ops_sim_get(t->sim, msi + PCI_MSI_FLAGS, 2) &
-		    ~(PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE),
-		    PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
-	ops_sim_set(t->sim, msi + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
-	ops_sim_set(t->sim, msi + PCI_MSI_ADDRESS_HI, 4, 0, 0xffffffff);
-	ops_sim_set(t->sim, msi + PCI_MSI_DATA_64, 2, 0, 0xffff);
-	ops_sim_set(t->sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2, SIM_MSIX_VECS - 1,
-		    PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
-	ops_sim_init_table(t->sim->table);
-}
-
 /*
  * Restore after a reset: the same vectors, enabled again, the device
  * holding the messages again (or, where firmware owns them, the core
@@ -614,7 +620,7 @@ static void conf_test_restore(struct kunit *test)
 		for (j = 0; j < n; j++)
 			irqs[j] = pci_irq_vector(pdev, j);
 
-		conf_reset(t);
+		ops_sim_reset(t->sim);
 		t->sim->nr_writes = 0;
 		pci_restore_msi_state(pdev);
 		for (j = 0; j < n; j++)
@@ -785,6 +791,290 @@ static void conf_test_dyn(struct kunit *test)
 	conf_expect_clean(test, t);
 }
 
+/*
+ * Bad calls from drivers. Each must give what upstream 6.12 gives on a
+ * platform with per-device MSI domains (x86, arm64), whichever backend
+ * serves the device, and leave the device as it was: the same vectors,
+ * enable bits, interrupts, msi_irqs/ entries and backend holdings.
+ */
+enum conf_bad_held {
+	HELD_NONE,
+	HELD_MSI,		/* one MSI vector */
+	HELD_MSIX,		/* MSI-X entries 0 and 1 */
+	HELD_MSIX_ALL,		/* the whole MSI-X table */
+};
+
+enum conf_bad_dev {
+	DEV_OK,
+	DEV_D3,			/* not in D0 */
+	DEV_NO_MSI,		/* pci_dev::no_msi, as quirks set it */
+	DEV_BUS_NO_MSI,		/* behind a bridge that does not route MSIs */
+};
+
+enum conf_bad_op {
+	OP_ALLOC,		/* pci_alloc_irq_vectors_affinity(a, b, flags) */
+	OP_ENTRIES,		/* pci_enable_msix_range({ a, b }, 1, 2) */
+	OP_ENTRIES_RANGE,	/* pci_enable_msix_range({ 0, 1 }, a, b) */
+	OP_ENABLE_MSI,		/* pci_enable_msi() */
+	OP_VECTOR,		/* pci_irq_vector(a) */
+	OP_ALLOC_AT,		/* pci_msix_alloc_irq_at(a).index */
+	OP_FREE,		/* pci_free_irq_vectors() */
+	OP_FREE_TWICE,		/* the same, twice: nothing left */
+	OP_DISABLE_MSI,		/* pci_disable_msi() */
+	OP_DISABLE_MSIX,	/* pci_disable_msix() */
+	OP_RESTORE,		/* pci_restore_msi_state() */
+};
+
+struct conf_bad {
+	const char		*what;
+	enum conf_bad_held	held;
+	enum conf_bad_dev	dev;
+	enum conf_bad_op	op;
+	unsigned int		a, b, flags;
+	int			ret;
+	bool			msix;	/* needs MSI-X from the backend */
+	bool			dyn;	/* needs dynamic MSI-X */
+};
+
+#define BAD_AFFINITY	(PCI_IRQ_MSI | PCI_IRQ_MSIX | PCI_IRQ_AFFINITY)
+
+static const struct conf_bad conf_bad_calls[] = {
+	{ "MSI, 0 vectors", .a = 0, .b = 0, .flags = PCI_IRQ_MSI, .ret = -EINVAL },
+	{ "MSI-X, 0 vectors", .a = 0, .b = 0, .flags = PCI_IRQ_MSIX,
+	  .ret = -EINVAL, .msix = true },
+	{ "MSI, minimum 0", .a = 0, .b = 4, .flags = PCI_IRQ_MSI, .ret = -EINVAL },
+	{ "MSI, min > max", .a = 2, .b = 1, .flags = PCI_IRQ_MSI, .ret = -ERANGE },
+	{ "MSI-X, min > max", .a = 2, .b = 1, .flags = PCI_IRQ_MSIX, .ret = -ERANGE },
+	{ "any type, min > max", .a = 2, .b = 1, .flags = PCI_IRQ_ALL_TYPES,
+	  .ret = -ERANGE },
+	{ "MSI, max negative as int", .a = 1, .b = UINT_MAX, .flags = PCI_IRQ_MSI,
+	  .ret = -ERANGE },
+	{ "MSI-X, max negative as int", .a = 1, .b = UINT_MAX,
+	  .flags = PCI_IRQ_MSIX, .ret = -ERANGE },
+	{ "MSI, above 32", .a = 33, .b = 64, .flags = PCI_IRQ_MSI, .ret = -ENOSPC },
+	{ "MSI-X, above the table", .a = SIM_MSIX_VECS + 1, .b = 2 * SIM_MSIX_VECS,
+	  .flags = PCI_IRQ_MSIX, .ret = -ENOSPC, .msix = true },
+	{ "no interrupt type", .a = 1, .b = 4, .flags = 0, .ret = -ENOSPC },
+	{ "INTx, 2 vectors", .a = 2, .b = 2, .flags = PCI_IRQ_INTX, .ret = -ENOSPC },
+	{ "INTx, no pin", .a = 1, .b = 1, .flags = PCI_IRQ_INTX, .ret = -ENOSPC },
+	{ "affinity reserves more than the minimum", .a = 4, .b = 8,
+	  .flags = BAD_AFFINITY, .ret = -ENOSPC },
+	{ "MSI, not in D0", .dev = DEV_D3, .a = 1, .b = 1, .flags = PCI_IRQ_MSI,
+	  .ret = -EINVAL },
+	{ "MSI-X, not in D0", .dev = DEV_D3, .a = 1, .b = 1, .flags = PCI_IRQ_MSIX,
+	  .ret = -EINVAL, .msix = true },
+	{ "MSI, device quirked no_msi", .dev = DEV_NO_MSI, .a = 1, .b = 1,
+	  .flags = PCI_IRQ_MSI, .ret = -EINVAL },
+	{ "MSI-X, device quirked no_msi", .dev = DEV_NO_MSI, .a = 1, .b = 1,
+	  .flags = PCI_IRQ_MSIX, .ret = -EINVAL, .msix = true },
+	{ "MSI, bus without MSI", .dev = DEV_BUS_NO_MSI, .a = 1, .b = 1,
+	  .flags = PCI_IRQ_MSI, .ret = -EINVAL },
+	{ "MSI-X, bus without MSI", .dev = DEV_BUS_NO_MSI, .a = 1, .b = 1,
+	  .flags = PCI_IRQ_MSIX, .ret = -EINVAL, .msix = true },
+	{ "MSI-X, duplicate entries", .op = OP_ENTRIES, .a = 1, .b = 1,
+	  .ret = -EINVAL, .msix = true },
+	{ "MSI-X, entry beyond the table", .op = OP_ENTRIES, .a = 0,
+	  .b = SIM_MSIX_VECS, .ret = -ERANGE, .msix = true },
+	{ "MSI-X entries, min > max", .op = OP_ENTRIES_RANGE, .a = 2, .b = 1,
+	  .ret = -ERANGE },
+	{ "vector 1 without MSI", .op = OP_VECTOR, .a = 1, .ret = -EINVAL },
+	{ "vector 0 without MSI is INTx's", .op = OP_VECTOR, .a = 0, .ret = 0 },
+	{ "alloc_at without MSI-X", .op = OP_ALLOC_AT, .a = 0, .ret = -ENOTSUPP },
+	{ "free without alloc", .op = OP_FREE },
+	{ "disable MSI without MSI", .op = OP_DISABLE_MSI },
+	{ "disable MSI-X without MSI-X", .op = OP_DISABLE_MSIX },
+	{ "restore without MSI", .op = OP_RESTORE },
+	{ "MSI-X while MSI is on", .held = HELD_MSI, .a = 1, .b = 2,
+	  .flags = PCI_IRQ_MSIX, .ret = -EINVAL },
+	{ "vector 1 of one MSI", .held = HELD_MSI, .op = OP_VECTOR, .a = 1,
+	  .ret = -EINVAL },
+	{ "alloc_at while MSI is on", .held = HELD_MSI, .op = OP_ALLOC_AT,
+	  .a = 0, .ret = -ENOTSUPP },
+	{ "disable MSI-X while MSI is on", .held = HELD_MSI, .op = OP_DISABLE_MSIX },
+	{ "double free, MSI", .held = HELD_MSI, .op = OP_FREE_TWICE },
+	{ "pci_enable_msi while MSI-X is on", .held = HELD_MSIX,
+	  .op = OP_ENABLE_MSI, .ret = -EINVAL, .msix = true },
+	{ "MSI while MSI-X is on", .held = HELD_MSIX, .a = 1, .b = 1,
+	  .flags = PCI_IRQ_MSI, .ret = -EINVAL, .msix = true },
+	{ "vector past those allocated", .held = HELD_MSIX, .op = OP_VECTOR,
+	  .a = 2, .ret = -EINVAL, .msix = true },
+	{ "vector MSI_MAX_INDEX", .held = HELD_MSIX, .op = OP_VECTOR,
+	  .a = MSI_MAX_INDEX, .ret = -EINVAL, .msix = true },
+	{ "disable MSI while MSI-X is on", .held = HELD_MSIX,
+	  .op = OP_DISABLE_MSI, .msix = true },
+	{ "double free, MSI-X", .held = HELD_MSIX, .op = OP_FREE_TWICE,
+	  .msix = true },
+	{ "alloc_at an entry in use", .held = HELD_MSIX, .op = OP_ALLOC_AT,
+	  .a = 1, .ret = -EBUSY, .msix = true, .dyn = true },
+	{ "alloc_at beyond the table", .held = HELD_MSIX, .op = OP_ALLOC_AT,
+	  .a = SIM_MSIX_VECS, .ret = -ERANGE, .msix = true, .dyn = true },
+	{ "alloc_at any entry of a full table", .held = HELD_MSIX_ALL,
+	  .op = OP_ALLOC_AT, .a = MSI_ANY_INDEX, .ret = -EBUSY, .msix = true,
+	  .dyn = true },
+};
+
+/* What a driver and the system can see of the device's MSI state */
+struct conf_snap {
+	bool		msi, msix, msi_on, msix_on, intx_off;
+	unsigned int	irqs, sysfs, descs;
+	long		held;
+	int		vec[SIM_MSIX_VECS + 1];
+};
+
+static void conf_snap(struct conf *t, struct conf_snap *s)
+{
+	struct pci_dev *pdev = t->pdev;
+	int i;
+
+	s->msi = pdev->msi_enabled;
+	s->msix = pdev->msix_enabled;
+	s->msi_on = ops_sim_msi_on(t->sim);
+	s->msix_on = ops_sim_msix_on(t->sim);
+	s->intx_off = ops_sim_intx_off(t->sim);
+	s->irqs = conf_nr_irqs();
+	s->sysfs = conf_sysfs_entries(pdev);
+	s->descs = ops_sim_nr_descs(pdev);
+	s->held = conf_held(t);
+	for (i = 0; i < ARRAY_SIZE(s->vec); i++)
+		s->vec[i] = pci_irq_vector(pdev, i);
+}
+
+static void conf_expect_snap(struct kunit *test, const char *what,
+			     const struct conf_snap *a, const struct conf_snap *b)
+{
+	int i;
+
+	KUNIT_EXPECT_EQ_MSG(test, a->msi, b->msi, "%s: msi_enabled", what);
+	KUNIT_EXPECT_EQ_MSG(test, a->msix, b->msix, "%s: msix_enabled", what);
+	KUNIT_EXPECT_EQ_MSG(test, a->msi_on, b->msi_on, "%s: MSI enable", what);
+	KUNIT_EXPECT_EQ_MSG(test, a->msix_on, b->msix_on, "%s: MSI-X enable", what);
+	KUNIT_EXPECT_EQ_MSG(test, a->intx_off, b->intx_off, "%s: INTx", what);
+	KUNIT_EXPECT_EQ_MSG(test, a->irqs, b->irqs, "%s: interrupts", what);
+	KUNIT_EXPECT_EQ_MSG(test, a->sysfs, b->sysfs, "%s: msi_irqs/", what);
+	KUNIT_EXPECT_EQ_MSG(test, a->descs, b->descs, "%s: descriptors", what);
+	KUNIT_EXPECT_EQ_MSG(test, a->held, b->held, "%s: backend holds", what);
+	for (i = 0; i < ARRAY_SIZE(a->vec); i++)
+		KUNIT_EXPECT_EQ_MSG(test, a->vec[i], b->vec[i], "%s: vector %d",
+				    what, i);
+}
+
+static int conf_bad_hold(struct conf *t, enum conf_bad_held held)
+{
+	switch (held) {
+	case HELD_MSI:
+		return pci_alloc_irq_vectors(t->pdev, 1, 1, PCI_IRQ_MSI);
+	case HELD_MSIX:
+		return pci_alloc_irq_vectors(t->pdev, 2, 2, PCI_IRQ_MSIX);
+	case HELD_MSIX_ALL:
+		return pci_alloc_irq_vectors(t->pdev, SIM_MSIX_VECS,
+					     SIM_MSIX_VECS, PCI_IRQ_MSIX);
+	default:
+		return 0;
+	}
+}
+
+/* Put the device into @dev's state, or (@set false) back to normal */
+static void conf_bad_dev(struct conf *t, enum conf_bad_dev dev, bool set)
+{
+	struct pci_dev *pdev = t->pdev;
+
+	switch (dev) {
+	case DEV_D3:
+		pdev->current_state = set ? PCI_D3hot : PCI_D0;
+		break;
+	case DEV_NO_MSI:
+		pdev->no_msi = set;
+		break;
+	case DEV_BUS_NO_MSI:
+		if (set)
+			pdev->bus->bus_flags |= PCI_BUS_FLAGS_NO_MSI;
+		else
+			pdev->bus->bus_flags &= ~PCI_BUS_FLAGS_NO_MSI;
+		break;
+	default:
+		break;
+	}
+}
+
+static int conf_bad_call(struct conf *t, const struct conf_bad *b)
+{
+	struct irq_affinity affd = { .pre_vectors = 3, .post_vectors = 2 };
+	struct msix_entry entries[2] = { { .entry = 0 }, { .entry = 1 } };
+	struct pci_dev *pdev = t->pdev;
+
+	switch (b->op) {
+	case OP_ALLOC:
+		return pci_alloc_irq_vectors_affinity(pdev, b->a, b->b, b->flags,
+						      b->flags & PCI_IRQ_AFFINITY ?
+						      &affd : NULL);
+	case OP_ENTRIES:
+		entries[0].entry = b->a;
+		entries[1].entry = b->b;
+		return pci_enable_msix_range(pdev, entries, 1, 2);
+	case OP_ENTRIES_RANGE:
+		return pci_enable_msix_range(pdev, entries, b->a, b->b);
+	case OP_ENABLE_MSI:
+		return pci_enable_msi(pdev);
+	case OP_VECTOR:
+		return pci_irq_vector(pdev, b->a);
+	case OP_ALLOC_AT:
+		return pci_msix_alloc_irq_at(pdev, b->a, NULL).index;
+	case OP_FREE_TWICE:
+		pci_free_irq_vectors(pdev);
+		fallthrough;
+	case OP_FREE:
+		pci_free_irq_vectors(pdev);
+		return 0;
+	case OP_DISABLE_MSI:
+		pci_disable_msi(pdev);
+		return 0;
+	case OP_DISABLE_MSIX:
+		pci_disable_msix(pdev);
+		return 0;
+	case OP_RESTORE:
+		pci_restore_msi_state(pdev);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void conf_test_bad_calls(struct kunit *test)
+{
+	struct conf *t = conf_start(test);
+	struct conf_snap before, after;
+	unsigned int i, ran = 0;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(conf_bad_calls); i++) {
+		const struct conf_bad *b = &conf_bad_calls[i];
+
+		if (b->msix && !conf_has(t, PCI_MSI_OPS_MSIX))
+			continue;
+		ret = conf_bad_hold(t, b->held);
+		KUNIT_ASSERT_GE_MSG(test, ret, 0, "%s: setup", b->what);
+		if (b->dyn && !pci_msix_can_alloc_dyn(t->pdev)) {
+			pci_free_irq_vectors(t->pdev);
+			continue;
+		}
+		conf_snap(t, &before);
+		conf_bad_dev(t, b->dev, true);
+		ret = conf_bad_call(t, b);
+		conf_bad_dev(t, b->dev, false);
+		KUNIT_EXPECT_EQ_MSG(test, ret, b->ret, "%s", b->what);
+		if (ret > 0 && b->op != OP_VECTOR)
+			pci_free_irq_vectors(t->pdev);
+		if (b->op != OP_FREE_TWICE) {
+			conf_snap(t, &after);
+			conf_expect_snap(test, b->what, &before, &after);
+		}
+		pci_free_irq_vectors(t->pdev);
+		conf_expect_clean(test, t);
+		ran++;
+	}
+	kunit_info(test, "%s: %u of %zu bad calls apply\n", t->c->name, ran,
+		   ARRAY_SIZE(conf_bad_calls));
+}
+
 /* The irq domain adapter, over the MSI domain the platform gave the device */
 static int conf_irqdomain_setup(struct kunit *test, struct pci_dev *pdev)
 {
@@ -823,6 +1113,7 @@ static struct kunit_case conf_test_cases[] = {
 	KUNIT_CASE_PARAM(conf_test_msg_owner, conf_gen_params),
 	KUNIT_CASE_PARAM(conf_test_oneshot, conf_gen_params),
 	KUNIT_CASE_PARAM(conf_test_dyn, conf_gen_params),
+	KUNIT_CASE_PARAM(conf_test_bad_calls, conf_gen_params),
 	{}
 };
 

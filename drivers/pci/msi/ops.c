@@ -9,10 +9,15 @@
 #define pr_fmt(fmt) "PCI/MSI: " fmt
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/fault-inject.h>
 #include <linux/init.h>
+#include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/irqdesc.h>
 #include <linux/irqdomain.h>
+#include <linux/jiffies.h>
 #include <linux/msi_ops.h>
 #include <linux/seq_file.h>
 
@@ -20,6 +25,125 @@
 #include "msi.h"
 
 static const struct pci_msi_ops *pci_msi_platform_ops __ro_after_init;
+
+/*
+ * Steps that fault injection (CONFIG_FAIL_PCI_MSI_OPS) can make fail,
+ * as bits of debugfs fail_pci_msi_ops/points
+ */
+#define PCI_MSI_FAIL_CHECK	BIT(0)	/* ->check(): -ENOSPC, or fewer */
+#define PCI_MSI_FAIL_ALLOC	BIT(1)	/* ->alloc(): -ENOSPC, or fewer */
+#define PCI_MSI_FAIL_AFTER	BIT(2)	/* the core, after ->alloc(): -ENOMEM */
+#define PCI_MSI_FAIL_RESTORE	BIT(3)	/* ->restore(): -EIO */
+#define PCI_MSI_FAIL_ALLOC_AT	BIT(4)	/* ->alloc_at(): -ENOSPC */
+#define PCI_MSI_FAIL_POINTS	GENMASK(4, 0)
+
+#ifdef CONFIG_FAIL_PCI_MSI_OPS
+/*
+ * The generic fault_attr controls decide how often; "points" which
+ * steps, "fewer" whether ->check() and ->alloc() grant half the vectors
+ * instead of failing, and "device" (domain:bus:dev.fn) limits it to one
+ * device.
+ */
+static DECLARE_FAULT_ATTR(fail_pci_msi_ops);
+static u32 fail_pci_msi_points = PCI_MSI_FAIL_POINTS;
+static bool fail_pci_msi_fewer;
+static u64 fail_pci_msi_dev;		/* pci_msi_fail_id(), 0: any */
+
+static u64 pci_msi_fail_id(int domain, int bus, int devfn)
+{
+	return BIT_ULL(40) | (u64)domain << 16 | bus << 8 | devfn;
+}
+
+static bool pci_msi_should_fail(struct pci_dev *dev, unsigned int point)
+{
+	u64 only = READ_ONCE(fail_pci_msi_dev);
+
+	if (!(READ_ONCE(fail_pci_msi_points) & point))
+		return false;
+	if (only && only != pci_msi_fail_id(pci_domain_nr(dev->bus),
+					    dev->bus->number, dev->devfn))
+		return false;
+	return should_fail(&fail_pci_msi_ops, 1);
+}
+
+/* What an injected failure of ->check() or ->alloc() answers */
+static int pci_msi_injected(int nvec)
+{
+	return READ_ONCE(fail_pci_msi_fewer) && nvec > 1 ? nvec / 2 : -ENOSPC;
+}
+
+static ssize_t fail_pci_msi_dev_read(struct file *file, char __user *ubuf,
+				     size_t count, loff_t *ppos)
+{
+	u64 id = READ_ONCE(fail_pci_msi_dev);
+	unsigned int devfn = id & 0xff;
+	char buf[24] = "\n";
+
+	if (id)
+		snprintf(buf, sizeof(buf), "%04x:%02x:%02x.%u\n",
+			 (unsigned int)(id >> 16) & 0xffff,
+			 (unsigned int)(id >> 8) & 0xff,
+			 PCI_SLOT(devfn), PCI_FUNC(devfn));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, strlen(buf));
+}
+
+/* "domain:bus:dev.fn" limits injection to that device, "" lifts it */
+static ssize_t fail_pci_msi_dev_write(struct file *file,
+				      const char __user *ubuf, size_t count,
+				      loff_t *ppos)
+{
+	unsigned int domain, bus, slot, fn;
+	char buf[24] = { };
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	if (!strim(buf)[0]) {
+		WRITE_ONCE(fail_pci_msi_dev, 0);
+		return count;
+	}
+	if (sscanf(strim(buf), "%x:%x:%x.%x", &domain, &bus, &slot, &fn) != 4 ||
+	    domain > 0xffff || bus > 0xff || slot > 0x1f || fn > 7)
+		return -EINVAL;
+	WRITE_ONCE(fail_pci_msi_dev,
+		   pci_msi_fail_id(domain, bus, PCI_DEVFN(slot, fn)));
+	return count;
+}
+
+static const struct file_operations fail_pci_msi_dev_fops = {
+	.owner	= THIS_MODULE,
+	.read	= fail_pci_msi_dev_read,
+	.write	= fail_pci_msi_dev_write,
+	.llseek	= default_llseek,
+};
+
+static int __init fail_pci_msi_ops_debugfs(void)
+{
+	struct dentry *dir;
+
+	dir = fault_create_debugfs_attr("fail_pci_msi_ops", NULL,
+					&fail_pci_msi_ops);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	debugfs_create_x32("points", 0600, dir, &fail_pci_msi_points);
+	debugfs_create_bool("fewer", 0600, dir, &fail_pci_msi_fewer);
+	debugfs_create_file("device", 0600, dir, NULL, &fail_pci_msi_dev_fops);
+	return 0;
+}
+late_initcall(fail_pci_msi_ops_debugfs);
+#else
+static inline bool pci_msi_should_fail(struct pci_dev *dev,
+				       unsigned int point)
+{
+	return false;
+}
+
+static inline int pci_msi_injected(int nvec)
+{
+	return -ENOSPC;
+}
+#endif
 
 static bool pci_msi_ops_valid(const struct pci_msi_ops *ops)
 {
@@ -69,23 +193,27 @@ int __init pci_msi_set_platform_ops(const struct pci_msi_ops *ops)
 
 /**
  * pci_host_bridge_set_msi_ops - Give a host bridge its own MSI backend
- * @bridge:	The host bridge, not registered yet
+ * @bridge:	The host bridge, not registered yet, or registered with a
+ *		root bus that has no devices yet
  * @ops:	The backend; must outlive the bridge
  *
  * For host bridges whose MSIs work differently from the rest of the
- * platform. Must be called before the bridge is registered, so that no
- * device below it can have vectors from another backend.
+ * platform. Must be called before any device below the bridge is
+ * added, so that none can have vectors from another backend: before the
+ * bridge is registered, or, for platforms that create the root bus with
+ * pci_create_root_bus() and scan it themselves (sparc64 scans the
+ * firmware tree), between the two.
  *
- * Context: Process context.
+ * Context: Process context, by the code that scans the bridge.
  * Return: 0 on success, -EINVAL if @ops is incomplete, -EBUSY if the
- * bridge is registered already.
+ * bridge has devices already.
  */
 int pci_host_bridge_set_msi_ops(struct pci_host_bridge *bridge,
 				const struct pci_msi_ops *ops)
 {
 	if (!pci_msi_ops_valid(ops))
 		return -EINVAL;
-	if (bridge->bus)
+	if (bridge->bus && !list_empty(&bridge->bus->devices))
 		return -EBUSY;
 	bridge->msi_ops = ops;
 	return 0;
@@ -241,6 +369,8 @@ int pci_msi_ops_check(struct pci_dev *dev, int type, int nvec)
 
 	if (WARN_ON_ONCE(!ops))
 		return -ENODEV;
+	if (pci_msi_should_fail(dev, PCI_MSI_FAIL_CHECK))
+		return pci_msi_injected(nvec);
 	if (!ops->check)
 		return nvec;
 
@@ -360,6 +490,49 @@ static void pci_msi_forget_irqs(struct pci_dev *dev)
 		desc->irq = 0;
 }
 
+/*
+ * A firmware backend that leaves the device's mask bits alone
+ * (%PCI_MSI_OPS_FW_OWNS_MSG with %PCI_MSI_OPS_NO_MASK) masks at the
+ * interrupt controller; firmware programs address and data but not the
+ * vector control word, and a reset sets its mask bit. Nobody else
+ * clears it: the core opens the entries in use, once they are set up
+ * and after a restore, and never masks them.
+ */
+static bool pci_msi_opens_msix(struct pci_dev *dev)
+{
+	unsigned int need = PCI_MSI_OPS_FW_OWNS_MSG | PCI_MSI_OPS_NO_MASK;
+
+	return dev->msix_enabled && dev->msi_ops &&
+	       (dev->msi_ops_flags & need) == need &&
+	       !(dev->msi_ops_flags & PCI_MSI_OPS_ADAPTER_MASK);
+}
+
+/* Clear the per-vector mask bit of @desc's entry, nothing else */
+static void pci_msix_open_entry(struct msi_desc *desc)
+{
+	void __iomem *ctrl;
+	u32 val;
+
+	if (!desc->pci.msi_attrib.is_msix || desc->pci.msi_attrib.is_virtual ||
+	    !desc->pci.mask_base)
+		return;
+	ctrl = pci_msix_desc_addr(desc) + PCI_MSIX_ENTRY_VECTOR_CTRL;
+	val = readl(ctrl);
+	if (val & PCI_MSIX_ENTRY_CTRL_MASKBIT)
+		writel(val & ~PCI_MSIX_ENTRY_CTRL_MASKBIT, ctrl);
+	desc->pci.msix_ctrl = val & ~PCI_MSIX_ENTRY_CTRL_MASKBIT;
+}
+
+static void pci_msix_open_entries(struct pci_dev *dev)
+{
+	struct msi_desc *desc;
+
+	if (!pci_msi_opens_msix(dev))
+		return;
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_ASSOCIATED)
+		pci_msix_open_entry(desc);
+}
+
 /* Give back everything ->alloc() and pci_msi_setup_msi_irqs() set up */
 static void pci_msi_release(struct pci_dev *dev, int type)
 {
@@ -398,10 +571,16 @@ int pci_msi_setup_msi_irqs(struct pci_dev *dev, int type, int nvec)
 	if (WARN_ON_ONCE(!ops))
 		return -ENODEV;
 
+	if (pci_msi_should_fail(dev, PCI_MSI_FAIL_ALLOC))
+		return pci_msi_injected(nvec);
 	ret = ops->alloc(dev, type, nvec);
 	if (ret) {
 		pci_msi_forget_irqs(dev);
 		return ret;
+	}
+	if (pci_msi_should_fail(dev, PCI_MSI_FAIL_AFTER)) {
+		ret = -ENOMEM;
+		goto free;
 	}
 	if (flags & PCI_MSI_OPS_MSI_DOMAIN)
 		return 0;
@@ -412,8 +591,10 @@ int pci_msi_setup_msi_irqs(struct pci_dev *dev, int type, int nvec)
 			goto free;
 	}
 	ret = msi_device_populate_sysfs(&dev->dev);
-	if (!ret)
+	if (!ret) {
+		pci_msix_open_entries(dev);
 		return 0;
+	}
 free:
 	pci_msi_release(dev, type);
 	return ret;
@@ -475,13 +656,134 @@ int pci_msi_ops_restore(struct pci_dev *dev, int type)
 		return PCI_MSI_RESTORE_REWRITE;
 
 	msi_lock_descs(&dev->dev);
-	ret = ops->restore(dev, type);
+	if (pci_msi_should_fail(dev, PCI_MSI_FAIL_RESTORE))
+		ret = -EIO;
+	else
+		ret = ops->restore(dev, type);
+	/* A reset masked the entries that the core keeps open */
+	if (ret >= 0 && type == PCI_CAP_ID_MSIX)
+		pci_msix_open_entries(dev);
 	msi_unlock_descs(&dev->dev);
 	if (ret < 0)
 		pci_err(dev, "%s: restoring %s failed (%d), left disabled\n",
 			ops->name, type == PCI_CAP_ID_MSIX ? "MSI-X" : "MSI", ret);
 	return ret;
 }
+
+/*
+ * Wait until no hard handler of @virq runs any more and the interrupt
+ * controller has no interrupt of it on the way to a CPU (XIVE: in a
+ * CPU's event queue). Unlike synchronize_irq(), threaded handlers are not
+ * waited for: the chips of backends are one-shot safe, so they never
+ * touch them, and they may need the descriptor lock that ->restore()
+ * holds. An interrupt still reported after a second was dropped (its
+ * CPU went offline) and will not be handled any more.
+ */
+static void pci_msi_irq_wait_idle(unsigned int virq)
+{
+	unsigned long end = jiffies + HZ;
+	bool active;
+
+	for (;;) {
+		synchronize_hardirq(virq);
+		if (irq_get_irqchip_state(virq, IRQCHIP_STATE_ACTIVE, &active) ||
+		    !active)
+			return;
+		if (time_after(jiffies, end))
+			break;
+		usleep_range(100, 1000);
+	}
+	pr_warn("irq %u: the interrupt controller still has one in flight, moving on\n",
+		virq);
+}
+
+/*
+ * Shut a requested vector down at its chip, or start it up again, as
+ * free_irq() and request_irq() would, without genirq forgetting that it
+ * is requested: its handler, affinity, disable depth and mask state stay.
+ * A vector nobody requested is left alone; its chip learns of it at
+ * request_irq().
+ */
+static void pci_msi_irq_chip_up(unsigned int virq, bool up)
+{
+	struct irq_data *d = irq_get_irq_data(virq);
+	struct irq_chip *chip = d ? d->chip : NULL;
+	unsigned long flags;
+	bool started;
+
+	if (!chip)
+		return;
+	raw_spin_lock_irqsave(&irq_data_to_desc(d)->lock, flags);
+	started = irqd_is_started(d);
+	if (started && !up) {
+		if (chip->irq_shutdown)
+			chip->irq_shutdown(d);
+		else if (chip->irq_mask)
+			chip->irq_mask(d);
+	} else if (started) {
+		if (chip->irq_startup)
+			chip->irq_startup(d);
+		else if (chip->irq_unmask)
+			chip->irq_unmask(d);
+		if (irqd_irq_masked(d) && chip->irq_mask)
+			chip->irq_mask(d);
+	}
+	raw_spin_unlock_irqrestore(&irq_data_to_desc(d)->lock, flags);
+	if (started && !up)
+		pci_msi_irq_wait_idle(virq);
+}
+
+static void pci_msi_chip_up_all(struct pci_dev *dev, bool up)
+{
+	struct msi_desc *desc;
+	unsigned int i;
+
+	msi_lock_descs_assert(&dev->dev);
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_ASSOCIATED) {
+		for (i = 0; i < desc->nvec_used; i++)
+			pci_msi_irq_chip_up(desc->irq + i, up);
+	}
+}
+
+/**
+ * pci_msi_quiesce_vectors - Stop a device's vectors before firmware
+ *	programs it again
+ * @dev:	The PCI device, in its backend's ->restore()
+ *
+ * Firmware that programs a device again may hand its vectors other
+ * interrupt sources, or reset the sources' state in the interrupt
+ * controller. A backend whose ->restore() asks that of firmware calls
+ * this first: every requested vector of @dev is shut down at its irq
+ * chip, and the call returns once no hard handler of them runs and the
+ * interrupt controller reports none in flight (at most a second per
+ * vector, then a warning), so that the end of an interrupt reaches the
+ * source that raised it. pci_msi_reactivate_vectors() undoes it.
+ *
+ * Context: Process context, from ->restore(): descriptor lock held.
+ */
+void pci_msi_quiesce_vectors(struct pci_dev *dev)
+{
+	pci_msi_chip_up_all(dev, false);
+}
+EXPORT_SYMBOL_GPL(pci_msi_quiesce_vectors);
+
+/**
+ * pci_msi_reactivate_vectors - Start a device's vectors up again
+ * @dev:	The PCI device, after pci_msi_quiesce_vectors()
+ *
+ * Every requested vector of @dev is started up at its irq chip, on
+ * whatever interrupt source it has now: target, priority and mask are
+ * set up afresh, and a vector that was masked stays masked. Call it
+ * whether or not firmware succeeded: genirq counts the vectors as
+ * started and shuts them down at free_irq().
+ *
+ * Context: Process context, from ->restore(): descriptor lock held.
+ */
+void pci_msi_reactivate_vectors(struct pci_dev *dev)
+{
+	pci_msi_chip_up_all(dev, true);
+}
+EXPORT_SYMBOL_GPL(pci_msi_reactivate_vectors);
 
 /**
  * pci_msi_ops_fw_owns_msg - May the core write a device's MSI messages?
@@ -523,14 +825,17 @@ static struct msi_desc *pci_msix_add_desc(struct pci_dev *dev,
 
 	if (tsize < 0)
 		return ERR_PTR(tsize);
+	/* The errors of msi_insert_desc() under a per-device MSI domain */
 	if (index == MSI_ANY_INDEX) {
 		for (index = 0; index < tsize; index++) {
 			if (!pci_msix_desc_at(dev, index))
 				break;
 		}
+		if (index == tsize)
+			return ERR_PTR(-EBUSY);
 	}
 	if (index >= tsize)
-		return ERR_PTR(-ENOSPC);
+		return ERR_PTR(-ERANGE);
 	if (pci_msix_desc_at(dev, index))
 		return ERR_PTR(-EBUSY);
 
@@ -574,6 +879,10 @@ struct msi_map pci_msi_ops_alloc_at(struct pci_dev *dev, unsigned int index,
 
 	if (WARN_ON_ONCE(!ops))
 		return map;
+	if (pci_msi_should_fail(dev, PCI_MSI_FAIL_ALLOC_AT)) {
+		map.index = -ENOSPC;
+		return map;
+	}
 	if (dev->msi_ops_flags & PCI_MSI_OPS_MSI_DOMAIN)
 		return msi_domain_alloc_irq_at(&dev->dev, MSI_DEFAULT_DOMAIN,
 					       index, affdesc, NULL);
@@ -593,6 +902,8 @@ struct msi_map pci_msi_ops_alloc_at(struct pci_dev *dev, unsigned int index,
 	if (!ret)
 		ret = msi_device_populate_sysfs(&dev->dev);
 	if (!ret) {
+		if (pci_msi_opens_msix(dev))
+			pci_msix_open_entry(desc);
 		map.index = desc->msi_index;
 		map.virq = desc->irq;
 		goto unlock;

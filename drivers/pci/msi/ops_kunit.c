@@ -283,6 +283,20 @@ static const struct pci_msi_ops mock_nomask_ops = {
 	.free		= mock_free,
 };
 
+/*
+ * Firmware owns the message and the interrupt controller masks, as on
+ * pSeries: the device's mask bits are the core's to open
+ */
+static const struct pci_msi_ops mock_fw_nomask_ops = {
+	.name		= "kunit-fw-nomask",
+	.flags		= PCI_MSI_OPS_FW_OWNS_MSG | PCI_MSI_OPS_MULTI_MSI |
+			  PCI_MSI_OPS_MSIX | PCI_MSI_OPS_NO_MASK,
+	.check		= mock_check,
+	.alloc		= mock_fw_alloc,
+	.free		= mock_free,
+	.restore	= mock_restore,
+};
+
 static unsigned int mock_features_fw(struct pci_dev *dev)
 {
 	return PCI_MSI_OPS_FW_OWNS_MSG | PCI_MSI_OPS_MULTI_MSI |
@@ -856,7 +870,7 @@ static void sim_free_bridge(void *data)
 	pci_free_host_bridge(data);
 }
 
-/* Incomplete backends and registered bridges are refused */
+/* Incomplete backends and bridges with devices are refused */
 static void ops_test_set_bridge_ops(struct kunit *test)
 {
 	static const struct pci_msi_ops * const bad[] = {
@@ -869,6 +883,7 @@ static void ops_test_set_bridge_ops(struct kunit *test)
 		&bad_dyn_no_alloc_at_ops,
 	};
 	struct pci_host_bridge *bridge;
+	struct pci_bus *bus;
 	struct ops_sim *sim;
 	unsigned int i;
 
@@ -888,6 +903,15 @@ static void ops_test_set_bridge_ops(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, bridge->msi_ops, &mock_dyn_ops);
 	KUNIT_EXPECT_EQ(test, pci_host_bridge_set_msi_ops(bridge, &mock_fw_ops), 0);
 	KUNIT_EXPECT_PTR_EQ(test, bridge->msi_ops, &mock_fw_ops);
+
+	/* A root bus without devices yet: its scan has not started */
+	bus = kunit_kzalloc(test, sizeof(*bus), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, bus);
+	INIT_LIST_HEAD(&bus->devices);
+	bridge->bus = bus;
+	KUNIT_EXPECT_EQ(test, pci_host_bridge_set_msi_ops(bridge, &mock_raw_ops), 0);
+	KUNIT_EXPECT_PTR_EQ(test, bridge->msi_ops, &mock_raw_ops);
+	bridge->bus = NULL;
 
 	/* Registered: the devices below keep their backend */
 	sim = ops_sim_create(test, &mock_raw_ops);
@@ -1038,7 +1062,7 @@ static void ops_test_msix_dyn(struct kunit *test)
 
 	/* Beyond the table */
 	map = pci_msix_alloc_irq_at(pdev, SIM_MSIX_VECS, NULL);
-	KUNIT_EXPECT_EQ(test, map.index, -ENOSPC);
+	KUNIT_EXPECT_EQ(test, map.index, -ERANGE);
 
 	pci_free_irq_vectors(pdev);
 	KUNIT_EXPECT_STREQ(test, ops_sim_calls(sim),
@@ -1136,6 +1160,61 @@ static void ops_test_activate_nomask(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 4, 4, PCI_IRQ_MSI), 4);
 	ops_expect_activated(test, pci_irq_vector(pdev, 0), false);
 	ops_expect_activated(test, pci_irq_vector(pdev, 3), false);
+	pci_free_irq_vectors(pdev);
+	ops_sim_expect_clean(test, sim, false);
+}
+
+/* How many MSI-X entries have their mask bit clear */
+static unsigned int ops_sim_msix_open(struct ops_sim *sim)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < SIM_MSIX_VECS; i++)
+		n += !(ops_sim_table(sim, i, PCI_MSIX_ENTRY_VECTOR_CTRL) &
+		       PCI_MSIX_ENTRY_CTRL_MASKBIT);
+	return n;
+}
+
+/*
+ * Firmware programs address and data, the interrupt controller masks:
+ * the core opens the MSI-X entries in use, and only those, after the
+ * backend set them up and after every successful restore, and never
+ * writes a message. A failed restore leaves them as the reset did.
+ */
+static void ops_test_fw_nomask_open(struct kunit *test)
+{
+	struct ops_sim *sim = ops_sim_create(test, &mock_fw_nomask_ops);
+	struct pci_dev *pdev = sim->pdev;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 3, 3, PCI_IRQ_MSIX), 3);
+	for (i = 0; i < SIM_MSIX_VECS; i++)
+		KUNIT_EXPECT_EQ_MSG(test, ops_sim_table(sim, i,
+							PCI_MSIX_ENTRY_VECTOR_CTRL),
+				    i < 3 ? 0 : PCI_MSIX_ENTRY_CTRL_MASKBIT,
+				    "entry %u", i);
+	KUNIT_EXPECT_EQ(test, ops_sim_msix_msg_written(sim), 0);
+
+	ops_sim_reset(sim);
+	KUNIT_EXPECT_EQ(test, ops_sim_msix_open(sim), 0);
+	pci_restore_msi_state(pdev);
+	KUNIT_EXPECT_EQ(test, ops_sim_msix_open(sim), 3);
+	KUNIT_EXPECT_TRUE(test, ops_sim_msix_on(sim));
+	KUNIT_EXPECT_EQ(test, ops_sim_msix_msg_written(sim), 0);
+
+	ops_sim_reset(sim);
+	sim->fail_cb = SIM_CB_RESTORE;
+	sim->fail_err = -EIO;
+	pci_restore_msi_state(pdev);
+	KUNIT_EXPECT_EQ(test, ops_sim_msix_open(sim), 0);
+	KUNIT_EXPECT_FALSE(test, ops_sim_msix_on(sim));
+	sim->fail_cb = SIM_CB_NONE;
+	pci_free_irq_vectors(pdev);
+	ops_sim_expect_clean(test, sim, false);
+
+	/* MSI has no entries to open; nothing is written there either */
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSI), 2);
+	KUNIT_EXPECT_EQ(test, ops_sim_msi_msg_writes(sim), 0);
 	pci_free_irq_vectors(pdev);
 	ops_sim_expect_clean(test, sim, false);
 }
@@ -1380,6 +1459,15 @@ static struct pci_msi_conformance mock_dyn_conformance = {
 
 PCI_MSI_CONFORMANCE(mock_dyn_conformance);
 
+static struct pci_msi_conformance mock_fw_nomask_conformance = {
+	.name	= "kunit-fw-nomask",
+	.ops	= &mock_fw_nomask_ops,
+	.held	= mock_conf_held,
+	.limit	= mock_conf_grant,
+};
+
+PCI_MSI_CONFORMANCE(mock_fw_nomask_conformance);
+
 static struct kunit_case ops_test_cases[] = {
 	KUNIT_CASE(ops_test_raw_msi),
 	KUNIT_CASE(ops_test_raw_msix),
@@ -1404,6 +1492,7 @@ static struct kunit_case ops_test_cases[] = {
 	KUNIT_CASE(ops_test_oneshot_refused),
 	KUNIT_CASE(ops_test_activate_early),
 	KUNIT_CASE(ops_test_activate_nomask),
+	KUNIT_CASE(ops_test_fw_nomask_open),
 	KUNIT_CASE(ops_test_features_fw),
 	KUNIT_CASE(ops_test_features_fw_norestore),
 	KUNIT_CASE(ops_test_features_adapter),

@@ -27,6 +27,7 @@
 #include <linux/irq.h>
 #include <linux/msi.h>
 #include <linux/msi_ops.h>
+#include <linux/msi_ops_kunit.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 
@@ -184,6 +185,23 @@ void ops_sim_init_table(__le32 *table)
 		table[i * 4 + 2] = cpu_to_le32(SIM_POISON);
 		table[i * 4 + 3] = cpu_to_le32(PCI_MSIX_ENTRY_CTRL_MASKBIT);
 	}
+}
+
+/* A reset as the device sees it: enable bits and messages gone */
+void ops_sim_reset(struct ops_sim *sim)
+{
+	int msi = SIM_MSI_CAP;
+
+	ops_sim_set(sim, msi + PCI_MSI_FLAGS, 2,
+		    ops_sim_get(sim, msi + PCI_MSI_FLAGS, 2) &
+		    ~(PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE),
+		    PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
+	ops_sim_set(sim, msi + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
+	ops_sim_set(sim, msi + PCI_MSI_ADDRESS_HI, 4, 0, 0xffffffff);
+	ops_sim_set(sim, msi + PCI_MSI_DATA_64, 2, 0, 0xffff);
+	ops_sim_set(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2, SIM_MSIX_VECS - 1,
+		    PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+	ops_sim_init_table(sim->table);
 }
 
 u32 ops_sim_table(struct ops_sim *sim, int entry, int offset)
@@ -466,6 +484,28 @@ struct ops_sim *ops_sim_create_adapter(struct kunit *test,
 				       const struct pci_msi_ops *ops)
 {
 	return sim_create(test, ops, true);
+}
+
+/**
+ * pci_msi_kunit_device - The simulated device, for a backend's own tests
+ * @test:	The test, which owns the device until it ends
+ * @ops:	The backend, registered with pci_host_bridge_set_msi_ops()
+ *
+ * Return: The device; aborts the test on failure.
+ */
+struct pci_dev *pci_msi_kunit_device(struct kunit *test,
+				     const struct pci_msi_ops *ops)
+{
+	return ops_sim_create(test, ops)->pdev;
+}
+
+/**
+ * pci_msi_kunit_device_reset - Reset the simulated device
+ * @pdev:	A device from pci_msi_kunit_device() or the conformance suite
+ */
+void pci_msi_kunit_device_reset(struct pci_dev *pdev)
+{
+	ops_sim_reset(ops_sim_of_dev(pdev));
 }
 
 unsigned int ops_sim_nr_descs(struct pci_dev *pdev)

@@ -96,6 +96,7 @@ struct ops_sim *ops_sim_of_dev(struct pci_dev *dev);
 void ops_sim_set(struct ops_sim *sim, int where, int size, u32 val, u32 wmask);
 u32 ops_sim_get(struct ops_sim *sim, int where, int size);
 void ops_sim_init_table(__le32 *table);
+void ops_sim_reset(struct ops_sim *sim);
 u32 ops_sim_table(struct ops_sim *sim, int entry, int offset);
 bool ops_sim_msi_on(struct ops_sim *sim);
 bool ops_sim_msix_on(struct ops_sim *sim);

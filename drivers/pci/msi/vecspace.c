@@ -10,11 +10,13 @@
 #include <linux/bug.h>
 #include <linux/err.h>
 #include <linux/errno.h>
+#include <linux/irq.h>
 #include <linux/irqdomain.h>
 #include <linux/limits.h>
 #include <linux/lockdep.h>
 #include <linux/log2.h>
 #include <linux/msi_vecspace.h>
+#include <linux/numa.h>
 #include <linux/spinlock.h>
 
 /* Is [hwvec, hwvec + nr) a non-empty part of the vector space? */
@@ -257,6 +259,37 @@ void msi_vecspace_free(struct msi_vecspace *vs, u32 hwvec, unsigned int nvec)
 		  nvec, hwvec, ERR_PTR(err));
 }
 
+/**
+ * msi_vecspace_retire() - Take an allocated block out of use for good
+ * @vs:		The vector space
+ * @hwvec:	First hardware vector of the block
+ * @nvec:	Number of vectors, as passed to msi_vecspace_alloc()
+ *
+ * For a block the caller cannot free because the hardware may still
+ * deliver on it (the platform refused to disable it): its vectors
+ * become reserved, as if msi_vecspace_reserve() had taken them, so that
+ * no other device ever gets them and msi_vecspace_destroy() is not kept
+ * from succeeding. Its vectors must have been unmapped. Retiring
+ * anything else is a bug: warn once and leave the vector space
+ * unchanged.
+ *
+ * Context: Process context, does not sleep. Takes @vs->lock.
+ */
+void msi_vecspace_retire(struct msi_vecspace *vs, u32 hwvec, unsigned int nvec)
+{
+	int err;
+
+	spin_lock(&vs->lock);
+	err = vecspace_check_free(vs, hwvec, nvec);
+	if (!err)
+		bitmap_set(vs->reserved, hwvec - vs->base,
+			   roundup_pow_of_two(nvec));
+	spin_unlock(&vs->lock);
+
+	WARN_ONCE(err, "msi_vecspace: bad retire of %u at %u: %pe\n",
+		  nvec, hwvec, ERR_PTR(err));
+}
+
 /* Is @hwvec allocated by msi_vecspace_alloc()? */
 static bool vecspace_allocated(struct msi_vecspace *vs, u32 hwvec)
 {
@@ -297,6 +330,58 @@ int msi_vecspace_map(struct msi_vecspace *vs, u32 hwvec)
 	if (!virq)
 		return -ENOMEM;
 	return virq;
+}
+
+/**
+ * msi_vecspace_map_block() - Map a block of vectors to consecutive interrupts
+ * @vs:		The vector space
+ * @hwvec:	First hardware vector of the block
+ * @nr:		Number of vectors, at least one
+ *
+ * Multi-MSI: a device's MSI descriptor names the Linux interrupts of its
+ * messages as one base and an offset, so that the vectors of a block,
+ * each allocated and not mapped, need consecutive Linux interrupts.
+ * Allocate @nr of them and map each vector of [@hwvec, @hwvec + @nr) to
+ * its own; msi_vecspace_unmap() takes them back one by one.
+ *
+ * Context: Process context. May sleep.
+ * Return: The first Linux interrupt (> 0) on success, -EINVAL if the
+ * block is out of range, -ENOENT if a vector is not allocated, -EBUSY if
+ * one is mapped already, -ENOMEM if no interrupts could be set up;
+ * nothing is mapped then.
+ */
+int msi_vecspace_map_block(struct msi_vecspace *vs, u32 hwvec, unsigned int nr)
+{
+	unsigned int i, j;
+	int virq, ret;
+
+	if (!vecspace_contains(vs, hwvec, nr))
+		return -EINVAL;
+	for (i = 0; i < nr; i++) {
+		if (!vecspace_allocated(vs, hwvec + i))
+			return -ENOENT;
+		if (msi_vecspace_find(vs, hwvec + i))
+			return -EBUSY;
+	}
+
+	virq = irq_domain_alloc_descs(-1, nr, hwvec - vs->base,
+				      NUMA_NO_NODE, NULL);
+	if (virq <= 0)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		ret = irq_domain_associate(vs->domain, virq + i,
+					   hwvec - vs->base + i);
+		if (ret)
+			goto undo;
+	}
+	return virq;
+
+undo:
+	/* Disposing of a mapping frees its descriptor too */
+	for (j = 0; j < i; j++)
+		irq_dispose_mapping(virq + j);
+	irq_free_descs(virq + i, nr - i);
+	return -ENOMEM;
 }
 
 /**

@@ -545,6 +545,72 @@ static void vecspace_test_destroy_busy(struct kunit *test)
 	t->live = false;
 }
 
+/* A retired block is never handed out again and does not keep it busy */
+static void vecspace_test_retire(struct kunit *test)
+{
+	struct msi_vecspace *vs = vecspace_test_setup(test, 16, 8);
+	int virq;
+
+	KUNIT_ASSERT_EQ(test, msi_vecspace_alloc(vs, 2), 16);
+	KUNIT_ASSERT_EQ(test, msi_vecspace_alloc(vs, 1), 18);
+	KUNIT_EXPECT_TRUE(test, vecspace_test_busy(vs));
+
+	/* Not while mapped */
+	virq = msi_vecspace_map(vs, 18);
+	KUNIT_ASSERT_GT(test, virq, 0);
+	KUNIT_EXPECT_EQ(test, vecspace_test_check_free(vs, 18, 1), -EBUSY);
+	msi_vecspace_unmap(vs, 18);
+
+	msi_vecspace_retire(vs, 18, 1);
+	msi_vecspace_retire(vs, 16, 2);
+	KUNIT_EXPECT_FALSE(test, vecspace_test_busy(vs));
+	KUNIT_EXPECT_EQ(test, bitmap_weight(vs->reserved, vs->count), 3);
+	KUNIT_EXPECT_EQ(test, msi_vecspace_map(vs, 18), -ENOENT);
+	/* Retired vectors are neither freed nor allocated again */
+	KUNIT_EXPECT_EQ(test, vecspace_test_check_free(vs, 18, 1), -ENOENT);
+	KUNIT_EXPECT_EQ(test, msi_vecspace_alloc(vs, 1), 19);
+	KUNIT_EXPECT_EQ(test, msi_vecspace_alloc(vs, 4), 20);
+	KUNIT_EXPECT_EQ(test, msi_vecspace_alloc(vs, 1), -ENOSPC);
+	msi_vecspace_free(vs, 19, 1);
+	msi_vecspace_free(vs, 20, 4);
+	KUNIT_EXPECT_FALSE(test, vecspace_test_busy(vs));
+}
+
+/* A multi-MSI block on consecutive Linux interrupts */
+static void vecspace_test_map_block(struct kunit *test)
+{
+	struct msi_vecspace *vs = vecspace_test_setup(test, 20, 16);
+	struct vecspace_test *t = test->priv;
+	unsigned int i;
+	int hw, virq;
+
+	hw = msi_vecspace_alloc(vs, 4);
+	KUNIT_ASSERT_EQ(test, hw, 20);
+	KUNIT_EXPECT_EQ(test, msi_vecspace_map_block(vs, hw, 5), -ENOENT);
+	KUNIT_EXPECT_EQ(test, msi_vecspace_map_block(vs, 34, 4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msi_vecspace_map_block(vs, hw, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t->nr_map, 0);
+
+	virq = msi_vecspace_map_block(vs, hw, 3);
+	KUNIT_ASSERT_GT(test, virq, 0);
+	KUNIT_EXPECT_EQ(test, t->nr_map, 3);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, msi_vecspace_find(vs, hw + i), virq + i);
+		KUNIT_EXPECT_EQ(test, irqd_to_hwirq(irq_get_irq_data(virq + i)),
+				hw - 20 + i);
+	}
+	KUNIT_EXPECT_EQ(test, msi_vecspace_find(vs, hw + 3), 0);
+	KUNIT_EXPECT_EQ(test, msi_vecspace_map_block(vs, hw + 2, 2), -EBUSY);
+	KUNIT_EXPECT_EQ(test, msi_vecspace_find(vs, hw + 3), 0);
+
+	for (i = 0; i < 3; i++)
+		msi_vecspace_unmap(vs, hw + i);
+	KUNIT_EXPECT_EQ(test, t->nr_unmap, 3);
+	KUNIT_EXPECT_EQ(test, msi_vecspace_find(vs, hw), 0);
+	msi_vecspace_free(vs, hw, 4);
+	KUNIT_EXPECT_FALSE(test, vecspace_test_busy(vs));
+}
+
 static struct kunit_case vecspace_test_cases[] = {
 	KUNIT_CASE(vecspace_test_alloc_single),
 	KUNIT_CASE(vecspace_test_alloc_aligned),
@@ -558,7 +624,9 @@ static struct kunit_case vecspace_test_cases[] = {
 	KUNIT_CASE(vecspace_test_invalid_init),
 	KUNIT_CASE(vecspace_test_range_limit),
 	KUNIT_CASE(vecspace_test_reserve),
+	KUNIT_CASE(vecspace_test_retire),
 	KUNIT_CASE(vecspace_test_map_unmap),
+	KUNIT_CASE(vecspace_test_map_block),
 	KUNIT_CASE(vecspace_test_find_unmapped),
 	KUNIT_CASE(vecspace_test_find_lockless),
 	KUNIT_CASE(vecspace_test_destroy_busy),
