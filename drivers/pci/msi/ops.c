@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) "PCI/MSI: " fmt
 
+#include <kunit/visibility.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/device.h>
@@ -999,7 +1000,7 @@ static void pci_msi_show_dev(struct seq_file *m, struct pci_dev *pdev)
 	msi_unlock_descs(&pdev->dev);
 }
 
-static int pci_msi_vectors_show(struct seq_file *m, void *v)
+VISIBLE_IF_KUNIT int pci_msi_vectors_show(struct seq_file *m, void *v)
 {
 	struct pci_dev *pdev = NULL;
 

@@ -14,14 +14,19 @@
 
 #include <kunit/test.h>
 #include <linux/bitfield.h>
+#include <linux/completion.h>
+#include <linux/device.h>
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
 #include <linux/msi.h>
 #include <linux/msi_ops.h>
 #include <linux/msi_ops_kunit.h>
+#include <linux/kthread.h>
 #include <linux/panic.h>
 #include <linux/pci.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "../pci.h"
 #include "msi.h"
@@ -1468,6 +1473,147 @@ static struct pci_msi_conformance mock_fw_nomask_conformance = {
 
 PCI_MSI_CONFORMANCE(mock_fw_nomask_conformance);
 
+#ifdef CONFIG_DEBUG_FS
+/*
+ * debugfs pci_msi/vectors against unbind. An unbind frees the vectors in
+ * the driver's ->remove() and then, through devres, the device's MSI
+ * data with the descriptor lock in it. A reader of the file on another
+ * CPU must not touch either while that happens: the show function holds
+ * the device lock, which the driver core holds across unbind. The reader
+ * here calls the show function in a loop while this thread unbinds and
+ * binds a driver of the simulated device; a read overlapped an unbind
+ * when an unbind started before the read ended and had not ended before
+ * the read started. A kernel without the device lock there touches freed
+ * memory, which KASAN reports (debug kernels) or which crashes.
+ */
+#define RACE_ROUNDS	1000
+
+struct race {
+	struct pci_dev		*pdev;
+	struct seq_file		m;
+	atomic_t		unbinds_started;
+	atomic_t		unbinds_done;
+	unsigned long		reads;
+	unsigned long		overlapped;
+	unsigned long		listed;	/* reads that listed the device */
+	bool			stop;
+	struct completion	done;
+};
+
+static int race_reader(void *data)
+{
+	struct race *r = data;
+	int done, started;
+
+	while (!READ_ONCE(r->stop)) {
+		done = atomic_read(&r->unbinds_done);
+		r->m.count = 0;
+		pci_msi_vectors_show(&r->m, NULL);
+		started = atomic_read(&r->unbinds_started);
+		r->reads++;
+		if (started > done)
+			r->overlapped++;
+		if (strnstr(r->m.buf, pci_name(r->pdev), r->m.count))
+			r->listed++;
+		cond_resched();
+	}
+	complete(&r->done);
+	return 0;
+}
+
+static int race_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	int n = pci_alloc_irq_vectors(pdev, 1, 4, PCI_IRQ_MSIX);
+
+	return n < 0 ? n : 0;
+}
+
+static void race_remove(struct pci_dev *pdev)
+{
+	pci_free_irq_vectors(pdev);
+}
+
+static const struct pci_device_id race_ids[] = {
+	{ PCI_DEVICE(SIM_VENDOR, SIM_DEVICE) },
+	{}
+};
+
+static struct pci_driver race_driver = {
+	.name		= "msi-kunit-race",
+	.id_table	= race_ids,
+	.probe		= race_probe,
+	.remove		= race_remove,
+};
+
+static void race_unregister(void *unused)
+{
+	pci_unregister_driver(&race_driver);
+}
+
+static void race_stop(void *data)
+{
+	struct race *r = data;
+
+	WRITE_ONCE(r->stop, true);
+	wait_for_completion(&r->done);
+}
+
+static void ops_test_debugfs_unbind(struct kunit *test)
+{
+	struct ops_sim *sim = ops_sim_create(test, &mock_raw_ops);
+	struct pci_dev *pdev = sim->pdev;
+	struct task_struct *reader;
+	unsigned int cpu, i;
+	struct race *r;
+	int ret;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two online CPUs");
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->m.size = 4 * PAGE_SIZE;
+	r->m.buf = kunit_kzalloc(test, r->m.size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r->m.buf);
+	r->pdev = pdev;
+	init_completion(&r->done);
+
+	/* Matchable by drivers, as pci_bus_add_device() would make it */
+	pdev->match_driver = true;
+	KUNIT_ASSERT_EQ(test, pci_register_driver(&race_driver), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, race_unregister, NULL), 0);
+	KUNIT_ASSERT_PTR_EQ(test, pdev->dev.driver, &race_driver.driver);
+	KUNIT_ASSERT_TRUE(test, pdev->msix_enabled);
+
+	/* The reader on another CPU than this one */
+	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	reader = kthread_run_on_cpu(race_reader, r, cpu, "msi-race/%u");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(reader));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, race_stop, r), 0);
+
+	for (i = 0; i < RACE_ROUNDS; i++) {
+		atomic_inc(&r->unbinds_started);
+		device_release_driver(&pdev->dev);
+		atomic_inc(&r->unbinds_done);
+		KUNIT_ASSERT_FALSE(test, pdev->msix_enabled);
+		KUNIT_ASSERT_NULL(test, pdev->dev.msi.data);
+		ret = device_driver_attach(&race_driver.driver, &pdev->dev);
+		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "round %u", i);
+		KUNIT_ASSERT_TRUE(test, pdev->msix_enabled);
+	}
+	kunit_release_action(test, race_stop, r);
+
+	kunit_info(test, "%u unbinds, %lu reads, %lu overlapped an unbind, %lu listed the device\n",
+		   RACE_ROUNDS, r->reads, r->overlapped, r->listed);
+	KUNIT_EXPECT_GT(test, r->reads, 0);
+	KUNIT_EXPECT_GT_MSG(test, r->overlapped, 0, "the race window was never hit");
+	KUNIT_EXPECT_GT(test, r->listed, 0);
+
+	device_release_driver(&pdev->dev);
+	KUNIT_EXPECT_EQ(test, sim->live_irqs, 0);
+	KUNIT_EXPECT_EQ(test, ops_sim_nr_descs(pdev), 0);
+}
+#endif /* CONFIG_DEBUG_FS */
+
 static struct kunit_case ops_test_cases[] = {
 	KUNIT_CASE(ops_test_raw_msi),
 	KUNIT_CASE(ops_test_raw_msix),
@@ -1498,6 +1644,9 @@ static struct kunit_case ops_test_cases[] = {
 	KUNIT_CASE(ops_test_features_adapter),
 	KUNIT_CASE(ops_test_niu_fw),
 	KUNIT_CASE_PARAM(ops_test_device_domain, ops_domain_gen_params),
+#ifdef CONFIG_DEBUG_FS
+	KUNIT_CASE_SLOW(ops_test_debugfs_unbind),
+#endif
 	{}
 };
 
