@@ -5,6 +5,7 @@
 #   make run [ARCH=x86_64|ppc64le|sparc64] [BASE=upstream]
 #   make check
 #   make bench [ARCH=x86_64|ppc64le]
+#   make check-debug [CHECK_DEBUG_ARCHES=x86_64]
 #
 # See README.md. Everything built goes to build/ (ignored by git).
 
@@ -20,7 +21,7 @@ else
 $(error BASE must be empty or "upstream")
 endif
 
-.PHONY: run check bench deps assemble build boot quilt series check-series clean distclean
+.PHONY: run check check-debug bench deps assemble build boot quilt series check-series clean distclean
 
 run:
 	@$(T)/job.sh run $(ARCH) $(FLAVOUR)
@@ -30,6 +31,10 @@ check:
 
 bench:
 	@$(T)/job.sh bench $(ARCH)
+
+# The same boot tests on the debug kernels (KASAN, lockdep, kmemleak, ...)
+check-debug:
+	@$(T)/job.sh check-debug $(CHECK_DEBUG_ARCHES)
 
 deps:
 	@$(T)/install-deps.sh

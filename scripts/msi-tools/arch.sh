@@ -32,6 +32,20 @@ arch_setup() {
 		exit 2
 		;;
 	esac
+	# BUILD_VARIANT=debug: the same kernel with the checkers of
+	# kernel/configs/msi_test_debug.config, in build/out/<ARCH>-debug.
+	VSUFFIX=""
+	case "${BUILD_VARIANT:-}" in
+	"") ;;
+	debug)
+		FRAGMENTS="$FRAGMENTS kernel/configs/msi_test_debug.config"
+		VSUFFIX=-debug
+		;;
+	*)
+		echo "error: unknown BUILD_VARIANT '$BUILD_VARIANT' (debug)" >&2
+		exit 2
+		;;
+	esac
 }
 
 # Fail when a fragment asks for an option the final .config does not

@@ -5,6 +5,11 @@
 #
 #   boot.sh ARCH [upstream]
 #
+# BUILD_VARIANT=debug boots the debug kernel (build.sh) of build/out/
+# <ARCH>-debug instead, with results in build/results/<ARCH>-debug, more
+# memory and longer timeouts; results.py fails it on any report of its
+# checkers (KASAN, lockdep, SLUB, debug objects, kmemleak).
+#
 # BOOT_VARIANT=NAME boots the same kernel another way, with results in
 # build/results/<ARCH>-NAME and KUnit off (it ran in the main boot):
 #   x86_64 irqdomain   msi_raw=off: every device on the irqdomain adapter
@@ -32,8 +37,16 @@ if [ "$flavour" = upstream ]; then
 	out=$B/out/$arch-upstream
 	res=$B/results/$arch-upstream
 else
-	out=$B/out/$arch
-	res=$B/results/$arch
+	out=$B/out/$arch$VSUFFIX
+	res=$B/results/$arch$VSUFFIX
+fi
+# The debug kernel: KASAN's shadow and SLUB's red zones want memory, and
+# every check costs time.
+mem_extra=0
+slow=1
+if [ -n "$VSUFFIX" ]; then
+	mem_extra=512
+	slow=3
 fi
 variant=${BOOT_VARIANT:-}
 variant_args=""
@@ -97,36 +110,36 @@ x86_64)
 	MULTI_MSI="-device nec-usb-xhci,id=xhci2,msi=on,msix=off
 		   -device usb-kbd,bus=xhci2.0"
 	[ "$variant" != bench ] || MULTI_MSI=""
-	qemu="qemu-system-x86_64 -M q35 -smp ${SMP:-4} -m 512
+	qemu="qemu-system-x86_64 -M q35 -smp ${SMP:-4} -m $((512 + mem_extra))
 	      -kernel $kernel -initrd $("$T/initramfs.sh" "$arch" "$out")
 	      $(pci_devices) $MULTI_MSI"
 	cmdline="console=ttyS0 edu_msi_exerciser.dma_msi=1 $cmdline"
 	# The series serves every q35 device with the raw backend.
 	[ "$flavour" = upstream ] || cmdline="msitest.backend=raw $cmdline"
-	cmdline="msitest.timeout=600 $cmdline"
-	timeout=${BOOT_TIMEOUT:-900}
+	cmdline="msitest.timeout=$((600 * slow)) $cmdline"
+	timeout=${BOOT_TIMEOUT:-$((900 * slow))}
 	;;
 ppc64le)
 	qemu="qemu-system-ppc64 -M pseries,x-vof=on,ic-mode=${IC_MODE:-xive}
-	      -cpu power9 -smp ${SMP:-4} -m 1G
+	      -cpu power9 -smp ${SMP:-4} -m $((1024 + mem_extra))
 	      -kernel $kernel -initrd $("$T/initramfs.sh" "$arch" "$out")
 	      $(pci_devices)"
 	cmdline="console=hvc0 $cmdline"
 	# TCG emulates POWER slower: fewer unbind/bind rounds. XICS and
 	# XIVE drop an MSI racing an affinity change unless told to replay
 	# it; 1000 moves showed that only now and then, 5000 nearly always.
-	cmdline="msitest.timeout=800 msitest.rebind=20 msitest.affinity=5000 $cmdline"
+	cmdline="msitest.timeout=$((800 * slow)) msitest.rebind=20 msitest.affinity=5000 $cmdline"
 	# The series serves every pSeries device with the RTAS backend.
 	[ "$flavour" = upstream ] || cmdline="msitest.backend=rtas $cmdline"
-	timeout=${BOOT_TIMEOUT:-900}
+	timeout=${BOOT_TIMEOUT:-$((900 * slow))}
 	;;
 sparc64)
 	# No user space: the KUnit suites run at boot, then the kernel
 	# finds no root and panics; sun4u cannot reboot under QEMU, so we
 	# stop it ourselves once the KTAP output is complete.
-	qemu="qemu-system-sparc64 -M sun4u -m 512 -kernel $kernel"
+	qemu="qemu-system-sparc64 -M sun4u -m $((512 + mem_extra)) -kernel $kernel"
 	cmdline="console=ttyS0 $cmdline"
-	timeout=${BOOT_TIMEOUT:-600}
+	timeout=${BOOT_TIMEOUT:-$((600 * slow))}
 	;;
 esac
 

@@ -21,13 +21,13 @@ arch_setup "$target"
 
 if [ "$flavour" = upstream ]; then
 	src=$B/tree-upstream
-	out=$B/out/$target-upstream
+	out=$B/out/$target-upstream$VSUFFIX
 else
 	src=$B/tree
-	out=$B/out/$target
+	out=$B/out/$target$VSUFFIX
 fi
 mkdir -p "$out" "$B/logs"
-log=$B/logs/build-$target-$flavour.log
+log=$B/logs/build-$target$VSUFFIX-$flavour.log
 # One make at a time per output folder (the static checks take it too).
 exec 8>"$out/.msi-kbuild.lock"
 flock 8

@@ -8,6 +8,7 @@
 #   job.sh run ARCH [upstream]
 #   job.sh check [ARCH...]
 #   job.sh bench [ARCH]
+#   job.sh check-debug [ARCH...]   the debug kernels (BUILD_VARIANT=debug)
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -173,11 +174,32 @@ check() {
 	python3 "$T/results.py" summary $dirs
 }
 
+# The debug kernels: the same tests on a kernel with KASAN, lockdep,
+# SLUB debugging, debug objects and kmemleak; any report fails the run.
+check_debug() {
+	local arches=${*:-x86_64} arch dirs=""
+	phase "install packages" "$T/install-deps.sh" || exit 1
+	phase "assemble tree" "$T/assemble.sh" tree || exit 1
+	export BUILD_VARIANT=debug
+	for arch in $arches; do
+		dirs="$dirs $B/results/$arch-debug"
+		rm -rf "$B/results/$arch-debug"
+		if phase "build $arch debug" build_one "$arch"; then
+			phase "boot $arch debug" "$T/boot.sh" "$arch"
+		fi
+	done
+	echo
+	echo "Results ($(fmt $((SECONDS - T0))) in all):"
+	# shellcheck disable=SC2086
+	python3 "$T/results.py" summary $dirs
+}
+
 cmd=${1:-}
 shift || true
 case "$cmd" in
 run) run "$@" ;;
 check) check "$@" ;;
 bench) bench "$@" ;;
-*) echo "usage: job.sh run ARCH [upstream] | check [ARCH...] | bench [ARCH]" >&2; exit 2 ;;
+check-debug) check_debug "$@" ;;
+*) echo "usage: job.sh run ARCH [upstream] | check [ARCH...] | check-debug [ARCH...] | bench [ARCH]" >&2; exit 2 ;;
 esac

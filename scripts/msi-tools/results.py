@@ -20,10 +20,27 @@ RESULT = re.compile(r'^(not ok|ok) (\d+)\b(?: - )?\s*(.*?)$')
 PLAN = re.compile(r'^1\.\.(\d+)$')
 KTAP_LINE = re.compile(r'^(KTAP version \d+|TAP version \d+|#.*|1\.\.\d+|(not )?ok \d+.*)$')
 # Messages that mean the kernel hit a bug, whatever the tests said.
+# The reports of the debug kernels' checkers (BUILD_VARIANT=debug) are
+# among them: KASAN, lockdep ("WARNING: possible circular locking
+# dependency detected", "INFO: trying to register non-static key"),
+# SLUB debugging ("BUG kmalloc-64 (Not tainted): Poison overwritten"),
+# debug objects (ODEBUG), kmemleak after the guest's scan; and RCU stalls.
 BAD_KERNEL = re.compile(r'(------------\[ cut here \]------------|WARNING: CPU:|'
                         r'\bBUG: |Oops[:\s]|Kernel panic - not syncing|'
                         r'general protection fault|Unable to handle kernel|'
-                        r'UBSAN:|KASAN:|kmemleak:.*new suspected)')
+                        r'UBSAN:|KASAN:|kmemleak:.*new suspected|'
+                        r'^WARNING: .*(lock|RCU)|^INFO: .*(lock|key)|'
+                        r'^BUG \S+ \(|ODEBUG: |rcu: INFO: .*stall)')
+# What a debug kernel prints when its checkers start: a debug run whose
+# kernel lacks one proves nothing about it.
+DEBUG_BANNERS = [
+    ('KASAN', re.compile(r'KernelAddressSanitizer initialized')),
+    ('lockdep', re.compile(r'Lock dependency validator')),
+    ('kmemleak', re.compile(r'kmemleak: Kernel memory leak detector initialized')),
+    # debug objects prints nothing at start: the guest logs its statistics
+    ('debug objects', re.compile(r'msi-log: debug objects: objs_allocated *: *[1-9]')),
+]
+KMEMLEAK_SCAN = re.compile(r'msi-log: kmemleak: scanned, (\d+) unreferenced')
 
 # A KUnit test that provokes a warning on purpose brackets it with
 #   msi-ops-kunit: begin expected WARNING in FUNC
@@ -188,6 +205,17 @@ def extract(arch, res):
     judged = lines[:end + 1] if arch == 'sparc64' and end is not None else lines
     bad = bad_kernel_lines(judged)
     checks.append((not bad, f'{arch}: no oops, BUG or WARN in the console log'))
+    # The debug kernel (BUILD_VARIANT=debug): its checkers ran, and
+    # kmemleak scanned once the tests were done (guest klog group).
+    if res.rstrip('/').endswith('-debug'):
+        for name, banner in DEBUG_BANNERS:
+            checks.append((any(banner.search(l) for l in lines),
+                           f'{arch}: debug kernel: {name} is active'))
+        if arch != 'sparc64':
+            scans = [m for m in map(KMEMLEAK_SCAN.search, lines) if m]
+            checks.append((bool(scans) and scans[-1].group(1) == '0',
+                           f'{arch}: debug kernel: kmemleak scanned after the tests, '
+                           f'{scans[-1].group(1) if scans else "no scan"} leak(s)'))
     with open(os.path.join(res, 'health.tap'), 'w') as f:
         f.write('TAP version 13\n')
         for i, (ok, name) in enumerate(checks, 1):
@@ -247,6 +275,14 @@ def selftest():
         ('a second warning in the bracket fails', [begin, cut, warn, cut, warn, end], 1),
         ('a BUG in the bracket fails', [begin, 'BUG: unable to handle page fault', end], 2),
         ('an announced warning that never came fails', [begin, 'Call Trace:', end], 1),
+        ('a KASAN report fails', ['BUG: KASAN: slab-use-after-free in f_one+0x1/0x2'], 1),
+        ('a lockdep report fails', ['WARNING: possible circular locking dependency detected',
+                                    'INFO: trying to register non-static key.'], 2),
+        ('a SLUB debug report fails', ['BUG kmalloc-64 (Not tainted): Poison overwritten'], 1),
+        ('a debug objects report fails', ['ODEBUG: free active (active state 0) object: x'], 1),
+        ('a kmemleak report fails', ['kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)'], 1),
+        ('an RCU stall fails', ['rcu: INFO: rcu_sched self-detected stall on CPU'], 1),
+        ('an ordinary WARNING line passes', ['WARNING: nvram corruption detected, size 0'], 0),
     ]
     print('TAP version 13')
     failed = 0
