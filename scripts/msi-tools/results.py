@@ -30,7 +30,8 @@ BAD_KERNEL = re.compile(r'(------------\[ cut here \]------------|WARNING: CPU:|
                         r'general protection fault|Unable to handle kernel|'
                         r'UBSAN:|KASAN:|kmemleak:.*new suspected|'
                         r'^WARNING: .*(lock|RCU)|^INFO: .*(lock|key)|'
-                        r'^BUG \S+ \(|ODEBUG: |rcu: INFO: .*stall)')
+                        r'^BUG \S+ \(|ODEBUG: |rcu: INFO: .*stall|'
+                        r'INFO: task .* blocked for more than)')
 # What a debug kernel prints when its checkers start: a debug run whose
 # kernel lacks one proves nothing about it.
 DEBUG_BANNERS = [
@@ -282,6 +283,7 @@ def selftest():
         ('a debug objects report fails', ['ODEBUG: free active (active state 0) object: x'], 1),
         ('a kmemleak report fails', ['kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)'], 1),
         ('an RCU stall fails', ['rcu: INFO: rcu_sched self-detected stall on CPU'], 1),
+        ('a hung task fails', ['INFO: task sh:1 blocked for more than 60 seconds.'], 1),
         ('an ordinary WARNING line passes', ['WARNING: nvram corruption detected, size 0'], 0),
     ]
     print('TAP version 13')
