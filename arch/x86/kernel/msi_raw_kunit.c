@@ -669,7 +669,10 @@ static unsigned int rsim_other_cpu(unsigned int cpu)
 static unsigned int rsim_vectors_of(struct irq_desc *desc)
 {
 	unsigned int cpu, v, n = 0;
+	unsigned long flags;
 
+	/* Taken inside irq_desc locks, so never with interrupts on */
+	local_irq_save(flags);
 	lock_vector_lock();
 	for_each_online_cpu(cpu) {
 		for (v = FIRST_EXTERNAL_VECTOR; v < NR_VECTORS; v++) {
@@ -678,6 +681,7 @@ static unsigned int rsim_vectors_of(struct irq_desc *desc)
 		}
 	}
 	unlock_vector_lock();
+	local_irq_restore(flags);
 	return n;
 }
 
