@@ -87,11 +87,11 @@ isolation() {
 # results/static/series.tap (a failed export is a failed test there too).
 series_quick() {
 	local tap=$B/results/static/series.tap
-	if ! "$T/series.sh" export; then
+	if ! SERIES_ANY_IDENTITY=1 "$T/series.sh" export; then
 		printf 'TAP version 13\nnot ok 1 - make series\n1..1\n' > "$tap"
 		return 1
 	fi
-	"$T/series.sh" check --quick > "$tap"
+	SERIES_ANY_IDENTITY=1 "$T/series.sh" check --quick > "$tap"
 }
 
 # The short benchmark of make check: the series' kernel only, N up to

@@ -146,6 +146,12 @@ file_mode() {
 identity() {
 	NAME=$(git -C "$REPO" config user.name || true)
 	EMAIL=$(git -C "$REPO" config user.email || true)
+	# make check on a machine without an identity (CI): the author of
+	# the last commit, so that the check runs; a real export wants yours
+	if [ -n "${SERIES_ANY_IDENTITY:-}" ] && { [ -z "$NAME" ] || [ -z "$EMAIL" ]; }; then
+		NAME=$(git -C "$REPO" log -1 --format=%an)
+		EMAIL=$(git -C "$REPO" log -1 --format=%ae)
+	fi
 	[ -n "$NAME" ] && [ -n "$EMAIL" ] ||
 		die "set your identity first: git config user.name 'Your Name'; git config user.email you@example.org"
 	export GIT_AUTHOR_NAME=$NAME GIT_AUTHOR_EMAIL=$EMAIL
