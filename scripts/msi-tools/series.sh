@@ -238,21 +238,7 @@ EOF
 # ---------------------------------------------------------------------------
 # check
 
-tap_n=0
-tap_failed=0
-
-tap_result() {
-	local status=$1 desc=$2 out=${3:-}
-	tap_n=$((tap_n + 1))
-	if [ "$status" = 0 ]; then
-		echo "ok $tap_n - $desc"
-		return
-	fi
-	tap_failed=$((tap_failed + 1))
-	echo "not ok $tap_n - $desc"
-	[ -n "$out" ] && [ -s "$out" ] && head -n 100 "$out" | sed 's/^/# /'
-	return 0
-}
+. "$REPO/scripts/msi-tools/tap.sh"
 
 # A clone of the pristine base with a work tree; kept between runs so
 # that the builds in it are incremental.

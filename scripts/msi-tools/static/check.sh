@@ -36,34 +36,7 @@ MAX_DIAG=${MAX_DIAG:-200}
 # ---------------------------------------------------------------------------
 # TAP output
 
-tap_n=0
-tap_failed=0
-
-# tap_result STATUS DESCRIPTION [OUTPUT_FILE]: STATUS 0 is "ok"; otherwise
-# "not ok" with the output file as diagnostics.
-tap_result() {
-	local status=$1 desc=$2 out=${3:-}
-	tap_n=$((tap_n + 1))
-	if [ "$status" = 0 ]; then
-		echo "ok $tap_n - $desc"
-		return
-	fi
-	tap_failed=$((tap_failed + 1))
-	echo "not ok $tap_n - $desc"
-	[ -n "$out" ] && [ -s "$out" ] && tap_diag < "$out"
-}
-
-tap_skip() {
-	tap_n=$((tap_n + 1))
-	echo "ok $tap_n - $1 # SKIP ${2:-}"
-}
-
-# Indent stdin as TAP diagnostics, cut after MAX_DIAG lines.
-tap_diag() {
-	awk -v max="$MAX_DIAG" '
-		NR <= max { print "# " $0 }
-		END { if (NR > max) print "# ... " NR - max " more line(s)" }'
-}
+. "$REPO/scripts/msi-tools/tap.sh"
 
 # ---------------------------------------------------------------------------
 # What to check

@@ -40,25 +40,7 @@ ISO_TOKENS='PCI_MSI_(ADDRESS_LO|ADDRESS_HI|DATA_32|DATA_64)|PCI_MSIX_ENTRY_(LOWE
 OPS_TOKENS='pci_msi_ops|pci_msi_set_platform_ops'
 SPFLAGS=(--very-quiet -D report --no-show-diff --no-includes --include-headers)
 
-tap_n=0
-tap_failed=0
-
-tap_result() {
-	local status=$1 desc=$2 out=${3:-}
-	tap_n=$((tap_n + 1))
-	if [ "$status" = 0 ]; then
-		echo "ok $tap_n - $desc"
-		return
-	fi
-	tap_failed=$((tap_failed + 1))
-	echo "not ok $tap_n - $desc"
-	[ -n "$out" ] && [ -s "$out" ] && head -n 100 "$out" | sed 's/^/# /'
-}
-
-tap_skip() {
-	tap_n=$((tap_n + 1))
-	echo "ok $tap_n - $1 # SKIP $2"
-}
+. "$REPO/scripts/msi-tools/tap.sh"
 
 # A Coccinelle report line: "file:line:col-col: message".
 reports() {
