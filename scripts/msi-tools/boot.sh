@@ -17,6 +17,8 @@
 #   x86_64|ppc64le bench  the benchmark machine (make bench, bench.sh):
 #                      -icount shift=0, an nvme with 2048 MSI-X entries
 #                      and edu only, the guest's "bench" group
+#   x86_64|ppc64le load   the guest's "load" group: LOAD_SECONDS (300) of
+#                      traffic, affinity moves and unbind/bind together
 #
 # The console goes to build/results/<ARCH>[-upstream]/console.log; the
 # KTAP of the KUnit suites and the TAP of the guest's boot tests are
@@ -64,6 +66,11 @@ x86_64:bench | ppc64le:bench)
 	QEMU_EXTRA="-icount shift=0 ${QEMU_EXTRA:-}"
 	SMP=8
 	variant_args="msitest.tests=bench" ;;
+x86_64:load | ppc64le:load)
+	load=${LOAD_SECONDS:-300}
+	variant_args="msitest.tests=load,klog msitest.load=$load"
+	variant_args="$variant_args msitest.timeout=$((load * slow + 600))"
+	BOOT_TIMEOUT=${BOOT_TIMEOUT:-$((load * slow + 900))} ;;
 *)
 	echo "error: no boot variant '$variant' for $arch" >&2
 	exit 2 ;;

@@ -66,11 +66,12 @@ run() {
 
 # Further boots of the same kernel (boot.sh BOOT_VARIANT): x86_64 with
 # the raw backend off, so that the irqdomain adapter is tested as well;
-# pSeries with XICS as well as XIVE.
+# pSeries with XICS as well as XIVE; on both, five minutes of load
+# (traffic, affinity moves and rebinds together) on the default backend.
 boot_variants() {
 	case $1 in
-	x86_64) echo irqdomain ;;
-	ppc64le) echo xics ;;
+	x86_64) echo irqdomain load ;;
+	ppc64le) echo xics load ;;
 	esac
 }
 
