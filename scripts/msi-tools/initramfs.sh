@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Pack the guest initramfs for one architecture: Debian's busybox-static
-# of that architecture plus scripts/msi-tools/guest/. Uses the kernel's
+# of that architecture plus scripts/msi-tools/guest/ and the kselftests
+# of tools/testing/selftests/pci/msi/. Uses the kernel's
 # own gen_init_cpio from the build, so no root rights or fakeroot are
 # needed for /dev/console.
 #
@@ -39,6 +40,10 @@ ppc64le)
 	;;
 esac
 
+# The pristine tree's (assemble.sh unpacks it to build/base)
+ktap=$REPO/build/base/tools/testing/selftests/kselftest/ktap_helpers.sh
+[ -f "$ktap" ] || { echo "error: $ktap missing (make assemble)" >&2; exit 1; }
+
 gen=$out/usr/gen_init_cpio
 [ -x "$gen" ] || make -s -C "$out" usr/gen_init_cpio >/dev/null
 
@@ -59,6 +64,15 @@ list=$work/cpio.list
 	for f in "$REPO"/scripts/msi-tools/guest/*; do
 		[ "$(basename "$f")" = init ] && continue
 		echo "file /msi/$(basename "$f") $f 0755 0 0"
+	done
+	# The kselftests, laid out as an installed kselftest tree
+	echo "dir /selftests 0755 0 0"
+	echo "dir /selftests/kselftest 0755 0 0"
+	echo "file /selftests/kselftest/ktap_helpers.sh $ktap 0644 0 0"
+	echo "dir /selftests/pci 0755 0 0"
+	echo "dir /selftests/pci/msi 0755 0 0"
+	for f in "$REPO"/tools/testing/selftests/pci/msi/*.sh; do
+		echo "file /selftests/pci/msi/$(basename "$f") $f 0755 0 0"
 	done
 } > "$list"
 "$gen" "$list" | gzip -n -9 > "$work/initramfs.cpio.gz"
