@@ -19,19 +19,21 @@ TIMESTAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
 RESULT = re.compile(r'^(not ok|ok) (\d+)\b(?: - )?\s*(.*?)$')
 PLAN = re.compile(r'^1\.\.(\d+)$')
 KTAP_LINE = re.compile(r'^(KTAP version \d+|TAP version \d+|#.*|1\.\.\d+|(not )?ok \d+.*)$')
-# Messages that mean the kernel hit a bug, whatever the tests said.
-# The reports of the debug kernels' checkers (BUILD_VARIANT=debug) are
-# among them: KASAN, lockdep ("WARNING: possible circular locking
-# dependency detected", "INFO: trying to register non-static key"),
-# SLUB debugging ("BUG kmalloc-64 (Not tainted): Poison overwritten"),
-# debug objects (ODEBUG), kmemleak after the guest's scan; and RCU stalls.
-BAD_KERNEL = re.compile(r'(------------\[ cut here \]------------|WARNING: CPU:|'
-                        r'\bBUG: |Oops[:\s]|Kernel panic - not syncing|'
-                        r'general protection fault|Unable to handle kernel|'
-                        r'UBSAN:|KASAN:|kmemleak:.*new suspected|'
-                        r'^WARNING: .*(lock|RCU)|^INFO: .*(lock|key)|'
-                        r'^BUG \S+ \(|ODEBUG: |rcu: INFO: .*stall|'
-                        r'INFO: task .* blocked for more than)')
+# Messages that mean the kernel hit a bug, whatever the tests said: the
+# patterns the guest's klog group uses too (guest/klog-patterns).
+KLOG_PATTERNS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                             'guest', 'klog-patterns')
+
+
+def klog_pattern():
+    """One regular expression of all lines of guest/klog-patterns."""
+    with open(KLOG_PATTERNS) as f:
+        pats = [l.rstrip('\n') for l in f
+                if l.strip() and not l.startswith('#')]
+    return re.compile('|'.join(f'(?:{p})' for p in pats))
+
+
+BAD_KERNEL = klog_pattern()
 # What a debug kernel prints when its checkers start: a debug run whose
 # kernel lacks one proves nothing about it.
 DEBUG_BANNERS = [
