@@ -170,6 +170,9 @@ check() {
 	# The build of every prefix is make check-series (see README).
 	phase "series" series_quick
 	echo
+	# shellcheck disable=SC2086
+	python3 "$T/results.py" gates $dirs
+	echo
 	echo "Results ($(fmt $((SECONDS - T0))) in all):"
 	# shellcheck disable=SC2086
 	python3 "$T/results.py" summary $dirs

@@ -263,6 +263,70 @@ def summary(dirs):
     return 1 if total_f else 0
 
 
+# Reliability gates (issue 15): per results folder, a figure per gate
+# from the result lines and comments the boot tests and KUnit print.
+# A gate: (label, regex over result descriptions, regex of a figure
+# line or None). Result lines whose description matches are counted
+# (ok / not ok); the figure lines are quoted as they are.
+GATES = [
+    ('kernel reports (oops, BUG, WARN, KASAN, lockdep, kmemleak, ...)',
+     re.compile(r'no oops, BUG or WARN in the console log|kernel log: no warning'), None),
+    ('fault injection into the backend calls',
+     re.compile(r'^faults: '), re.compile(r'faults: (\d+ of \d+ injected failures reached|\d+ injected failures on .*problem)')),
+    ('bad driver calls (errno as upstream, device left as it was)',
+     re.compile(r'^conf_test_bad_calls$'), re.compile(r'conf_test_bad_calls: \S+: \d+ of \d+ bad calls apply')),
+    ('firmware misbehaviour (RTAS, sun4v hypervisor)',
+     re.compile(r'^(rtas_msi_test_|rtas_dev_test_)(error|fw_error|busy|garbage|partial|release_refused|'
+                r'undo|round_up|quota_exhausted)|^sun4v_msi_test_\S*(fault|garbage|malformed|missing|stuck|overflow)'),
+     None),
+    ('hot-unplug with live vectors',
+     re.compile(r'^unplug: '), re.compile(r'unplug: .*cycles?')),
+    ('suspend and resume',
+     re.compile(r'^suspend: '), re.compile(r'suspend: .*(cycles?|resumes?)')),
+    ('random sequences of driver calls',
+     re.compile(r'random'), re.compile(r'random.*(seed|sequences?|steps?)')),
+    ('load: traffic, affinity moves and rebinds together',
+     re.compile(r'^load: '), re.compile(r'load: (ran \d+ s|\d+ interrupts delivered|edu .* free-running)')),
+]
+
+
+def gates(dirs):
+    """Print the reliability gates' figures of the results folders."""
+    print('Reliability gates:')
+    for label, result_re, figure_re in GATES:
+        rows = []
+        for d in dirs:
+            name = os.path.basename(d.rstrip('/'))
+            files = sorted(f for f in os.listdir(d) if f.endswith(('.tap', '.ktap'))) \
+                if os.path.isdir(d) else []
+            ok = bad = 0
+            figures = []
+            for fn in files:
+                with open(os.path.join(d, fn), errors='replace') as f:
+                    for line in f:
+                        body = line.strip()
+                        m = RESULT.match(body)
+                        if m:
+                            desc = m.group(3).split(' # ')[0]
+                            if result_re.search(desc) and not re.search(r'#\s*SKIP', body):
+                                if m.group(1) == 'ok':
+                                    ok += 1
+                                else:
+                                    bad += 1
+                                if figure_re and figure_re.search(desc):
+                                    figures.append(desc)
+                            continue
+                        if figure_re and body.startswith('#') and figure_re.search(body):
+                            figures.append(body.lstrip('# '))
+            if ok or bad:
+                rows.append(f'    {name}: {ok} ok, {bad} failed')
+                rows.extend(f'      {x}' for x in figures[:6])
+        print(f'  {label}:' + ('' if rows else ' not run'))
+        for r in rows:
+            print(r)
+    return 0
+
+
 def selftest():
     """TAP: the console log judge accepts announced warnings, and only those."""
     begin = 'msi-ops-kunit: begin expected WARNING in f_one'
@@ -311,6 +375,8 @@ def main(argv):
         return 0
     if len(argv) >= 3 and argv[1] == 'summary':
         return summary(argv[2:])
+    if len(argv) >= 3 and argv[1] == 'gates':
+        return gates(argv[2:])
     print(__doc__, file=sys.stderr)
     return 2
 
