@@ -830,8 +830,8 @@ struct rsim_blk {
 	struct ops_sim		*fn;
 	struct pci_dev		*pdev;
 	struct msi_raw_block	*blk;
-	unsigned int		irq[RSIM_MSI_VECS];
-	struct rsim_irq		*ri[RSIM_MSI_VECS];
+	unsigned int		irq[SIM_MSI_VECS];
+	struct rsim_irq		*ri[SIM_MSI_VECS];
 	int			nvec;
 	struct pci_dev		*edu;	/* sends the messages by DMA */
 };
@@ -953,7 +953,7 @@ static void rsim_blk_raise_all(struct kunit *test, struct rsim_blk *b,
 {
 	unsigned int nr = 1U << b->blk->order, k, j;
 	long spurious = atomic_long_read(&b->blk->spurious);
-	int before[RSIM_MSI_VECS], on_cpu[RSIM_MSI_VECS];
+	int before[SIM_MSI_VECS], on_cpu[SIM_MSI_VECS];
 
 	for (j = 0; j < b->nvec; j++) {
 		before[j] = atomic_read(&b->ri[j]->count);
@@ -1336,6 +1336,252 @@ static void msi_raw_test_block_dma(struct kunit *test)
 				    "handler %d", i);
 }
 
+/*
+ * Vector exhaustion and CPU hotplug with blocks held: every function of
+ * a bus of RSIM_STRESS_FNS multi-MSI functions (32 vectors each, no
+ * mask) asks for RSIM_STRESS_MIN..24 or ..32 vectors, until no block of
+ * RSIM_STRESS_MIN is left on any CPU.
+ */
+#define RSIM_STRESS_FNS		SIM_MAX_FNS
+#define RSIM_STRESS_MIN		4
+#define RSIM_STRESS_ROUNDS	3
+
+struct rsim_stress {
+	struct ops_sim		*sim;
+	struct rsim_blk		b[RSIM_STRESS_FNS];
+	bool			held[RSIM_STRESS_FNS];
+	/* What the allocations gave: the block asked for, a smaller one, none */
+	unsigned int		full;
+	unsigned int		fallback;
+	unsigned int		enospc;
+};
+
+static int rsim_stress_maxvec(unsigned int f)
+{
+	/* Odd functions use 24 of a block of 32: 8 guards */
+	return f & 1 ? 24 : SIM_MSI_VECS;
+}
+
+/* Function @f allocates: true when it got a block */
+static bool rsim_stress_alloc(struct kunit *test, struct rsim_stress *st,
+			      unsigned int f)
+{
+	struct rsim_blk *b = &st->b[f];
+	int maxvec = rsim_stress_maxvec(f);
+
+	b->fn = ops_sim_fn(st->sim, f);
+	b->sim = b->fn;
+	b->pdev = b->fn->pdev;
+	b->nvec = pci_alloc_irq_vectors(b->pdev, RSIM_STRESS_MIN, maxvec,
+					PCI_IRQ_MSI);
+	if (b->nvec == -ENOSPC) {
+		st->enospc++;
+		KUNIT_EXPECT_FALSE(test, b->pdev->msi_enabled);
+		return false;
+	}
+	KUNIT_ASSERT_GE_MSG(test, b->nvec, RSIM_STRESS_MIN, "function %u", f);
+	KUNIT_ASSERT_LE_MSG(test, b->nvec, maxvec, "function %u", f);
+	rsim_blk_request(test, b);
+	KUNIT_EXPECT_EQ(test, b->blk->nvec_used, b->nvec);
+	KUNIT_EXPECT_EQ(test, 1U << b->blk->order, roundup_pow_of_two(b->nvec));
+	if (b->nvec < maxvec)
+		st->fallback++;
+	else
+		st->full++;
+	st->held[f] = true;
+	return true;
+}
+
+static void rsim_stress_free(struct rsim_stress *st, unsigned int f)
+{
+	struct rsim_blk *b = &st->b[f];
+	int i;
+
+	for (i = 0; i < b->nvec; i++)
+		ops_sim_free_irq(b->sim, b->irq[i]);
+	pci_free_irq_vectors(b->pdev);
+	st->held[f] = false;
+}
+
+/*
+ * Every block held: contiguous, aligned, on one online CPU, the message
+ * naming it. Return: how many blocks are on @cpu.
+ */
+static unsigned int rsim_stress_check(struct kunit *test, struct rsim_stress *st,
+				      unsigned int cpu)
+{
+	unsigned int f, on, n = 0;
+
+	for (f = 0; f < RSIM_STRESS_FNS; f++) {
+		if (!st->held[f])
+			continue;
+		on = rsim_blk_expect_layout(test, &st->b[f]);
+		KUNIT_EXPECT_TRUE_MSG(test, cpu_online(on), "function %u: CPU %u", f, on);
+		rsim_blk_expect_msg(test, &st->b[f]);
+		n += on == cpu;
+	}
+	return n;
+}
+
+/*
+ * Every function without a block asks for one, until one gets -ENOSPC;
+ * after each, every block is checked.
+ */
+static void rsim_stress_fill(struct kunit *test, struct rsim_stress *st)
+{
+	unsigned int f, enospc = st->enospc;
+
+	for (f = 0; f < RSIM_STRESS_FNS; f++) {
+		if (st->held[f])
+			continue;
+		if (!rsim_stress_alloc(test, st, f))
+			break;
+		rsim_stress_check(test, st, nr_cpu_ids);
+	}
+	KUNIT_ASSERT_EQ_MSG(test, st->enospc, enospc + 1,
+			    "%u functions did not use up the vectors", RSIM_STRESS_FNS);
+}
+
+/*
+ * Room elsewhere for the blocks of @cpu: free blocks on other CPUs,
+ * the largest first, until they give back twice the vectors of those
+ * on @cpu and two blocks more, for other devices' interrupts that
+ * leave @cpu too. Return: the blocks left on @cpu.
+ */
+static unsigned int rsim_stress_make_room(struct kunit *test,
+					  struct rsim_stress *st, unsigned int cpu)
+{
+	unsigned int f, order, need = 2 * SIM_MSI_VECS, freed = 0, n = 0;
+
+	for (f = 0; f < RSIM_STRESS_FNS; f++) {
+		if (st->held[f] && rsim_cpu_of(st->b[f].irq[0]) == cpu) {
+			need += 2U << st->b[f].blk->order;
+			n++;
+		}
+	}
+	for (order = ilog2(SIM_MSI_VECS) + 1; order-- > 0 && freed < need;) {
+		for (f = 0; f < RSIM_STRESS_FNS && freed < need; f++) {
+			if (!st->held[f] || st->b[f].blk->order != order ||
+			    rsim_cpu_of(st->b[f].irq[0]) == cpu)
+				continue;
+			freed += 1U << order;
+			rsim_stress_free(st, f);
+		}
+	}
+	/* Too few CPUs to take them all: @cpu gives back some of its own */
+	for (f = RSIM_STRESS_FNS; f-- > 0 && freed < need;) {
+		if (!st->held[f])
+			continue;
+		need -= 2U << st->b[f].blk->order;
+		rsim_stress_free(st, f);
+		n--;
+	}
+	return n;
+}
+
+/*
+ * Blocks until the vectors run out, while CPUs go offline and come back
+ * with blocks on them. In each round the functions allocate until one
+ * gets -ENOSPC (the others got their maximum or, by the driver's
+ * minimum, a smaller block); a CPU other than the boot CPU goes offline
+ * once the other CPUs have room for its blocks, which move as a whole
+ * and work there; the functions allocate until -ENOSPC again, and the
+ * CPU comes back. After every step each block is contiguous, aligned,
+ * on one online CPU, and its message names it. At the end the block
+ * moves (the backend's counter), the fallbacks and the -ENOSPC are
+ * shown, and once all is freed the backend's counts and the vector
+ * matrix are exactly where they were.
+ */
+static void msi_raw_test_block_stress(struct kunit *test)
+{
+	long vectors = atomic_long_read(&msi_raw_stats.vectors);
+	long blocks = atomic_long_read(&msi_raw_stats.blocks);
+	long guards = atomic_long_read(&msi_raw_stats.guards);
+	long bmoves, moved_total = 0;
+	struct ops_sim_opts *opts;
+	struct rsim_stress *st;
+	struct rsim_matrix before;
+	unsigned int boot, cpu, f, on, moved, rounds = 0;
+	int ret;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two online CPUs");
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	opts = kunit_kzalloc(test, sizeof(*opts), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_NOT_NULL(test, opts);
+	opts->nr_fns = RSIM_STRESS_FNS;
+	opts->msi_nomask = true;
+	for (f = 0; f < RSIM_STRESS_FNS; f++)
+		opts->msi_vecs[f] = SIM_MSI_VECS;
+	rsim_matrix(test, &before);
+	st->sim = rsim_create_opts(test, opts);
+	boot = cpumask_first(cpu_online_mask);
+
+	for_each_online_cpu(cpu) {
+		if (cpu == boot)
+			continue;
+		if (rounds == RSIM_STRESS_ROUNDS)
+			break;
+		rounds++;
+		rsim_stress_fill(test, st);
+		rsim_stress_check(test, st, cpu);
+
+		/* @cpu goes offline with blocks on it: they move, whole */
+		rsim_stress_make_room(test, st, cpu);
+		rsim_stress_check(test, st, cpu);
+		bmoves = atomic_long_read(&msi_raw_stats.block_moves);
+		moved = 0;
+		for (f = 0; f < RSIM_STRESS_FNS; f++)
+			moved += st->held[f] && rsim_cpu_of(st->b[f].irq[0]) == cpu;
+		ret = remove_cpu(cpu);
+		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "CPU %u did not go offline", cpu);
+		KUNIT_EXPECT_EQ(test, rsim_stress_check(test, st, cpu), 0);
+		KUNIT_EXPECT_GE(test, atomic_long_read(&msi_raw_stats.block_moves),
+				bmoves + moved);
+		moved_total += atomic_long_read(&msi_raw_stats.block_moves) - bmoves;
+		for (f = 0; f < RSIM_STRESS_FNS; f++) {
+			if (!st->held[f])
+				continue;
+			on = rsim_cpu_of(st->b[f].irq[0]);
+			rsim_blk_raise_all(test, &st->b[f], on, rsim_blk_raise_sim);
+		}
+
+		/* Exhausted again while @cpu is away, then @cpu is back */
+		rsim_stress_fill(test, st);
+		KUNIT_EXPECT_EQ(test, rsim_stress_check(test, st, cpu), 0);
+		ret = add_cpu(cpu);
+		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "CPU %u did not come back", cpu);
+		rsim_stress_check(test, st, cpu);
+	}
+
+	/* All CPUs back: exhausted once more, every vector of every block works */
+	rsim_stress_fill(test, st);
+	rsim_stress_check(test, st, nr_cpu_ids);
+	for (f = 0; f < RSIM_STRESS_FNS; f++) {
+		if (!st->held[f])
+			continue;
+		on = rsim_cpu_of(st->b[f].irq[0]);
+		rsim_blk_raise_all(test, &st->b[f], on, rsim_blk_raise_sim);
+	}
+	kunit_info(test, "%u CPU(s) offline in turn: %ld block moves; allocations: %u full, %u fell back, %u -ENOSPC\n",
+		   rounds,
+		   moved_total, st->full, st->fallback, st->enospc);
+	KUNIT_EXPECT_GT(test, moved_total, 0);
+	KUNIT_EXPECT_GT(test, st->fallback, 0);
+
+	for (f = 0; f < RSIM_STRESS_FNS; f++) {
+		if (st->held[f])
+			rsim_stress_free(st, f);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.guards), guards);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.blocks), blocks);
+	/* The old vectors of moved blocks go once their CPU had its cleanup */
+	msleep(50);
+	rsim_expect_matrix(test, &before);
+}
+
 /* Other drivers' probes must not allocate vectors while the suite counts */
 static int msi_raw_suite_init(struct kunit_suite *suite)
 {
@@ -1365,6 +1611,7 @@ static struct kunit_case msi_raw_test_cases[] = {
 	KUNIT_CASE(msi_raw_test_block_cpu_offline),
 	KUNIT_CASE(msi_raw_test_block_restore),
 	KUNIT_CASE_SLOW(msi_raw_test_block_dma),
+	KUNIT_CASE_SLOW(msi_raw_test_block_stress),
 	{}
 };
 
