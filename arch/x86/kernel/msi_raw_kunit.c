@@ -10,27 +10,26 @@
  * backend uses to build them.
  *
  * The tests of allocation, affinity and teardown run the PCI MSI core
- * and the backend on a simulated device: two functions on a root bus
- * of their own, each with an MSI capability without per-vector masking
- * (one vector on function 0, eight on function 1, which sends vector k
- * as the message data with k in its low bits, as multi-MSI devices do)
- * and an MSI-X capability (8 entries, the table in RAM,
- * handed to the core through the static stubs of msix_map_region() and
- * msix_unmap_region()). The simulated device raises an interrupt the
- * way hardware does: it reads the message from its registers and has
- * the local APIC of the CPU the message names take the vector, so that
- * the tests see whether the message the backend wrote reaches a
- * handler, and on which CPU.
+ * and the backend on the simulated device of the PCI MSI core's tests
+ * (drivers/pci/msi/ops_kunit_sim.c): two functions on a root bus of
+ * their own, each with an MSI capability without per-vector masking
+ * (one vector on function 0, eight on function 1) and an MSI-X
+ * capability (8 entries, the table in RAM). The simulated device raises
+ * an interrupt the way hardware does: it reads the message from its
+ * registers, and here the local APIC of the CPU the message names takes
+ * the vector, so that the tests see whether the message the backend
+ * wrote reaches a handler, and on which CPU.
  *
  * Copyright (C) 2026 msi-ops maintainers
  */
 
-#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/bitfield.h>
 #include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/device/driver.h>
+/* QEMU's edu device sends real MSI writes; without it, that case skips */
+#include <linux/edu_msi.h>
 #include <linux/interrupt.h>
 #include <linux/irqdesc.h>
 #include <linux/msi_ops_kunit.h>
@@ -38,24 +37,7 @@
 #include <linux/wait.h>
 
 #include "../../../drivers/pci/msi/msi.h"
-
-/*
- * QEMU's edu device as a source of real MSI writes (the boot tests' edu
- * exerciser); without it the case that needs one is skipped.
- */
-#if IS_ENABLED(CONFIG_EDU_MSI_EXERCISER)
-#include <linux/edu_msi.h>
-#else
-static inline struct pci_dev *edu_msi_dma_get(void)
-{
-	return NULL;
-}
-
-static inline int edu_msi_dma_write(struct pci_dev *pdev, u32 addr, u32 val)
-{
-	return -ENODEV;
-}
-#endif
+#include "../../../drivers/pci/msi/ops_kunit_sim.h"
 
 /* Address register: 0xFEE in bits 31:20, destination ID in 19:12 */
 #define SDM_MSI_BASE		0xfee00000u
@@ -205,44 +187,26 @@ static void msi_raw_test_split_move(struct kunit *test)
 						 &c->from, &c->to), c->split);
 }
 
-/* The simulated device */
-
-#define RSIM_DOMAIN		0x7e58
-#define RSIM_VENDOR		0x7e57
-#define RSIM_DEVICE		0x0402
-#define RSIM_BAR0		0xc0df0000
+/*
+ * The simulated device: two functions of the PCI MSI tests' simulated
+ * device (drivers/pci/msi/ops_kunit_sim.c), each with an MSI capability
+ * without per-vector masking, so that moves need two steps (one vector
+ * on function 0, eight on function 1, which sends vector k as the
+ * message data with k in its low bits, as multi-MSI devices do), and an
+ * MSI-X capability of 8 entries. No backend on the bridge: the platform
+ * default serves them, as any device on q35. The device raises its
+ * interrupts from its own registers; rsim_deliver() plays the platform.
+ */
 #define RSIM_FNS		2
-#define RSIM_MSI_CAP		0x50
-#define RSIM_MSIX_CAP		0x70
-#define RSIM_MSIX_VECS		8
-#define RSIM_PBA_OFFSET		0x800
-#define RSIM_POISON		0xa5a5a5a5
-#define RSIM_MAX_IRQS		(RSIM_FNS * RSIM_MSIX_VECS)
 #define RSIM_TIMEOUT		(2 * HZ)
 /* Function 1 is multi-MSI capable: 2^RSIM_MSI_ORDER vectors */
 #define RSIM_MSI_ORDER		3
 #define RSIM_MSI_VECS		BIT(RSIM_MSI_ORDER)
 
-struct rsim_fn {
-	u8			cfg[PCI_CFG_SPACE_SIZE];
-	u8			wmask[PCI_CFG_SPACE_SIZE];
-	__le32			table[RSIM_MSIX_VECS * 4];
-	struct pci_dev		*pdev;
-	/* Raise MSI when a config write next changes its message */
-	bool			raise_on_change;
-	int			raised;		/* rsim_deliver() of that */
-	unsigned int		nr_raised;
-};
-
-/* Lives in the private area of the simulated host bridge */
-struct rsim {
-	struct pci_host_bridge	*bridge;
-	struct pci_bus		*bus;
-	struct pci_sysdata	sysdata;
-	struct rsim_fn		fn[RSIM_FNS];
-	/* Interrupts the test requested, freed by rsim_destroy() if left */
-	unsigned int		irq[RSIM_MAX_IRQS];
-	void			*irq_dev_id[RSIM_MAX_IRQS];
+static const struct ops_sim_opts rsim_opts = {
+	.nr_fns		= RSIM_FNS,
+	.msi_vecs	= { 1, RSIM_MSI_VECS },
+	.msi_nomask	= true,
 };
 
 /* A handler's record: how often it ran, and on which CPU */
@@ -251,46 +215,6 @@ struct rsim_irq {
 	atomic_t		*on_cpu;	/* nr_cpu_ids of them */
 	wait_queue_head_t	wq;
 };
-
-static struct rsim_fn *rsim_fn(struct pci_bus *bus, unsigned int devfn)
-{
-	struct rsim *sim = pci_host_bridge_priv(pci_find_host_bridge(bus));
-
-	if (bus->number || PCI_SLOT(devfn) || PCI_FUNC(devfn) >= RSIM_FNS)
-		return NULL;
-	return &sim->fn[PCI_FUNC(devfn)];
-}
-
-static struct rsim_fn *rsim_fn_of(struct pci_dev *pdev)
-{
-	return rsim_fn(pdev->bus, pdev->devfn);
-}
-
-static u32 rsim_get(struct rsim_fn *fn, int where, int size)
-{
-	u32 val = 0;
-	int i;
-
-	for (i = 0; i < size; i++)
-		val |= (u32)fn->cfg[where + i] << (8 * i);
-	return val;
-}
-
-static void rsim_set(struct rsim_fn *fn, int where, int size, u32 val,
-		     u32 wmask)
-{
-	int i;
-
-	for (i = 0; i < size; i++) {
-		fn->cfg[where + i] = val >> (8 * i);
-		fn->wmask[where + i] = wmask >> (8 * i);
-	}
-}
-
-static u32 rsim_table(struct rsim_fn *fn, unsigned int entry, int offset)
-{
-	return le32_to_cpu(fn->table[entry * 4 + offset / 4]);
-}
 
 /*
  * The CPU a message names, taken apart as the SDM lays it out. Return:
@@ -323,7 +247,7 @@ static int rsim_msg_cpu(const struct msi_msg *msg)
  * names takes the vector. Return: the CPU, -EAGAIN for the shutdown
  * vector, which the local APIC code absorbs, or rsim_msg_cpu()'s error.
  */
-static int rsim_deliver(const struct msi_msg *msg)
+static int rsim_deliver(struct ops_sim *sim, const struct msi_msg *msg)
 {
 	int cpu = rsim_msg_cpu(msg);
 
@@ -335,255 +259,30 @@ static int rsim_deliver(const struct msi_msg *msg)
 	return cpu;
 }
 
-/* The MSI message the function holds now */
-static void rsim_msi_msg(struct rsim_fn *fn, struct msi_msg *msg)
-{
-	msg->address_lo = rsim_get(fn, RSIM_MSI_CAP + PCI_MSI_ADDRESS_LO, 4);
-	msg->address_hi = rsim_get(fn, RSIM_MSI_CAP + PCI_MSI_ADDRESS_HI, 4);
-	msg->data = rsim_get(fn, RSIM_MSI_CAP + PCI_MSI_DATA_64, 2);
-}
-
-static void rsim_msix_msg(struct rsim_fn *fn, unsigned int entry,
-			  struct msi_msg *msg)
-{
-	msg->address_lo = rsim_table(fn, entry, PCI_MSIX_ENTRY_LOWER_ADDR);
-	msg->address_hi = rsim_table(fn, entry, PCI_MSIX_ENTRY_UPPER_ADDR);
-	msg->data = rsim_table(fn, entry, PCI_MSIX_ENTRY_DATA);
-}
-
-/* The function raises its MSI: -ENODEV when MSI is off */
-static int rsim_raise_msi(struct rsim_fn *fn)
-{
-	struct msi_msg msg;
-
-	if (!(rsim_get(fn, RSIM_MSI_CAP + PCI_MSI_FLAGS, 2) & PCI_MSI_FLAGS_ENABLE))
-		return -ENODEV;
-	rsim_msi_msg(fn, &msg);
-	return rsim_deliver(&msg);
-}
-
 /*
- * The function raises its MSI vector @k: the data with @k in the low
- * bits that Multiple Message Enable gives the device. -ENODEV when MSI
- * is off, -EINVAL for a vector beyond what is enabled.
+ * A simulated device of the shape @opts gives, the raw backend serving
+ * every function: function 0, ops_sim_fn() gives the others.
  */
-static int rsim_raise_msi_vec(struct rsim_fn *fn, unsigned int k)
+static struct ops_sim *rsim_create_opts(struct kunit *test,
+					const struct ops_sim_opts *opts)
 {
-	u16 flags = rsim_get(fn, RSIM_MSI_CAP + PCI_MSI_FLAGS, 2);
-	unsigned int nr = 1U << FIELD_GET(PCI_MSI_FLAGS_QSIZE, flags);
-	struct msi_msg msg;
-
-	if (!(flags & PCI_MSI_FLAGS_ENABLE))
-		return -ENODEV;
-	if (k >= nr)
-		return -EINVAL;
-	rsim_msi_msg(fn, &msg);
-	msg.data = (msg.data & ~(nr - 1)) | k;
-	return rsim_deliver(&msg);
-}
-
-/* The function raises MSI-X entry @entry: -ENODEV when it is masked */
-static int rsim_raise_msix(struct rsim_fn *fn, unsigned int entry)
-{
-	u16 flags = rsim_get(fn, RSIM_MSIX_CAP + PCI_MSIX_FLAGS, 2);
-	struct msi_msg msg;
-
-	if (!(flags & PCI_MSIX_FLAGS_ENABLE) || flags & PCI_MSIX_FLAGS_MASKALL ||
-	    rsim_table(fn, entry, PCI_MSIX_ENTRY_VECTOR_CTRL) &
-	    PCI_MSIX_ENTRY_CTRL_MASKBIT)
-		return -ENODEV;
-	rsim_msix_msg(fn, entry, &msg);
-	return rsim_deliver(&msg);
-}
-
-static int rsim_cfg_read(struct pci_bus *bus, unsigned int devfn, int where,
-			 int size, u32 *val)
-{
-	struct rsim_fn *fn = rsim_fn(bus, devfn);
-
-	if (!fn || where < 0 || where + size > PCI_CFG_SPACE_SIZE) {
-		PCI_SET_ERROR_RESPONSE(val);
-		return PCIBIOS_DEVICE_NOT_FOUND;
-	}
-	*val = rsim_get(fn, where, size);
-	return PCIBIOS_SUCCESSFUL;
-}
-
-/*
- * Called under pci_lock, with interrupts off. A write that changes the
- * MSI message while a raise is armed raises the MSI right after it, as
- * a device would that sends a message between two config writes.
- */
-static int rsim_cfg_write(struct pci_bus *bus, unsigned int devfn, int where,
-			  int size, u32 val)
-{
-	int first = RSIM_MSI_CAP + PCI_MSI_ADDRESS_LO;
-	int end = RSIM_MSI_CAP + PCI_MSI_DATA_64 + 2;
-	struct rsim_fn *fn = rsim_fn(bus, devfn);
-	bool changed = false;
-	u8 b, m, old;
-	int i;
-
-	if (!fn || where < 0 || where + size > PCI_CFG_SPACE_SIZE)
-		return PCIBIOS_DEVICE_NOT_FOUND;
-
-	for (i = 0; i < size; i++) {
-		b = val >> (8 * i);
-		m = fn->wmask[where + i];
-		old = fn->cfg[where + i];
-		fn->cfg[where + i] = (old & ~m) | (b & m);
-		if (where + i >= first && where + i < end &&
-		    fn->cfg[where + i] != old)
-			changed = true;
-	}
-	if (changed && fn->raise_on_change) {
-		fn->raise_on_change = false;
-		fn->raised = rsim_raise_msi(fn);
-		fn->nr_raised++;
-	}
-	return PCIBIOS_SUCCESSFUL;
-}
-
-static struct pci_ops rsim_pci_ops = {
-	.read	= rsim_cfg_read,
-	.write	= rsim_cfg_write,
-};
-
-static void rsim_init_fn(struct rsim_fn *fn, bool multi, unsigned int msi_order)
-{
-	int msi = RSIM_MSI_CAP, msix = RSIM_MSIX_CAP, i;
-
-	rsim_set(fn, PCI_VENDOR_ID, 2, RSIM_VENDOR, 0);
-	rsim_set(fn, PCI_DEVICE_ID, 2, RSIM_DEVICE, 0);
-	rsim_set(fn, PCI_COMMAND, 2, 0,
-		 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
-		 PCI_COMMAND_INTX_DISABLE);
-	rsim_set(fn, PCI_STATUS, 2, PCI_STATUS_CAP_LIST, 0);
-	rsim_set(fn, PCI_CLASS_REVISION, 4, 0xff000001, 0);
-	rsim_set(fn, PCI_HEADER_TYPE, 1, PCI_HEADER_TYPE_NORMAL |
-		 (multi ? PCI_HEADER_TYPE_MFD : 0), 0);
-	/* BAR0: 4 KiB of 32-bit memory, MSI-X table at 0, PBA at 2 KiB */
-	rsim_set(fn, PCI_BASE_ADDRESS_0, 4,
-		 RSIM_BAR0 | PCI_BASE_ADDRESS_MEM_TYPE_32, 0xfffff000);
-	rsim_set(fn, PCI_CAPABILITY_LIST, 1, msi, 0);
-
-	/* 64-bit MSI, one vector, no per-vector mask: moves need two steps */
-	rsim_set(fn, msi + PCI_CAP_LIST_ID, 1, PCI_CAP_ID_MSI, 0);
-	rsim_set(fn, msi + PCI_CAP_LIST_NEXT, 1, msix, 0);
-	rsim_set(fn, msi + PCI_MSI_FLAGS, 2, PCI_MSI_FLAGS_64BIT |
-		 FIELD_PREP(PCI_MSI_FLAGS_QMASK, msi_order),
-		 PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
-	rsim_set(fn, msi + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
-	rsim_set(fn, msi + PCI_MSI_ADDRESS_HI, 4, 0, 0xffffffff);
-	rsim_set(fn, msi + PCI_MSI_DATA_64, 2, 0, 0xffff);
-
-	rsim_set(fn, msix + PCI_CAP_LIST_ID, 1, PCI_CAP_ID_MSIX, 0);
-	rsim_set(fn, msix + PCI_CAP_LIST_NEXT, 1, 0, 0);
-	rsim_set(fn, msix + PCI_MSIX_FLAGS, 2, RSIM_MSIX_VECS - 1,
-		 PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
-	rsim_set(fn, msix + PCI_MSIX_TABLE, 4, 0, 0);
-	rsim_set(fn, msix + PCI_MSIX_PBA, 4, RSIM_PBA_OFFSET, 0);
-
-	/* Reset state: address/data unknown, every entry masked */
-	for (i = 0; i < RSIM_MSIX_VECS; i++) {
-		fn->table[i * 4 + 0] = cpu_to_le32(RSIM_POISON);
-		fn->table[i * 4 + 1] = cpu_to_le32(RSIM_POISON);
-		fn->table[i * 4 + 2] = cpu_to_le32(RSIM_POISON);
-		fn->table[i * 4 + 3] = cpu_to_le32(PCI_MSIX_ENTRY_CTRL_MASKBIT);
-	}
-}
-
-/* Seams in the core: the MSI-X table in RAM instead of ioremap() */
-static void __iomem *rsim_msix_map_region(struct pci_dev *dev,
-					  unsigned int nr_entries)
-{
-	struct rsim_fn *fn = rsim_fn_of(dev);
-
-	if (!fn || nr_entries > RSIM_MSIX_VECS)
-		return NULL;
-	return (void __iomem __force *)fn->table;
-}
-
-static void rsim_msix_unmap_region(struct pci_dev *dev)
-{
-}
-
-static void rsim_destroy(void *data)
-{
-	struct rsim *sim = data;
-	struct pci_host_bridge *bridge = sim->bridge;
-	int i;
-
-	/* A test that stopped half way may have left interrupts behind */
-	for (i = 0; i < RSIM_MAX_IRQS; i++) {
-		if (sim->irq[i])
-			free_irq(sim->irq[i], sim->irq_dev_id[i]);
-	}
-	for (i = 0; i < RSIM_FNS; i++) {
-		if (sim->fn[i].pdev)
-			pci_free_irq_vectors(sim->fn[i].pdev);
-	}
-	pci_lock_rescan_remove();
-	pci_stop_root_bus(sim->bus);
-	pci_remove_root_bus(sim->bus);
-	pci_unlock_rescan_remove();
-	/* The last reference: frees the bridge and with it @sim */
-	pci_free_host_bridge(bridge);
-}
-
-static struct rsim *rsim_create(struct kunit *test)
-{
-	struct pci_host_bridge *bridge;
-	struct rsim *sim;
-	struct pci_dev *pdev;
-	int i, ret;
+	struct ops_sim *sim, *fn;
+	unsigned int i;
 
 	if (!msi_raw_domain)
 		kunit_skip(test, "the raw backend is not registered (see the boot log)");
-	KUNIT_ASSERT_NULL_MSG(test, pci_find_bus(RSIM_DOMAIN, 0),
-			      "PCI domain %04x is taken", RSIM_DOMAIN);
-
-	/* Stubs first: KUnit undoes in reverse order, the bus goes first */
-	kunit_activate_static_stub(test, msix_map_region, rsim_msix_map_region);
-	kunit_activate_static_stub(test, msix_unmap_region, rsim_msix_unmap_region);
-
-	bridge = pci_alloc_host_bridge(sizeof(*sim));
-	KUNIT_ASSERT_NOT_NULL(test, bridge);
-	sim = pci_host_bridge_priv(bridge);
-	sim->bridge = bridge;
-	for (i = 0; i < RSIM_FNS; i++)
-		rsim_init_fn(&sim->fn[i], RSIM_FNS > 1, i ? RSIM_MSI_ORDER : 0);
-	bridge->ops = &rsim_pci_ops;
-	bridge->busnr = 0;
-	sim->sysdata.domain = RSIM_DOMAIN;
-	sim->sysdata.node = NUMA_NO_NODE;
-	bridge->sysdata = &sim->sysdata;
-
-	pci_lock_rescan_remove();
-	ret = pci_scan_root_bus_bridge(bridge);
-	pci_unlock_rescan_remove();
-	if (ret) {
-		pci_free_host_bridge(bridge);
-		KUNIT_FAIL_AND_ABORT(test, "pci_scan_root_bus_bridge: %d", ret);
-	}
-	sim->bus = bridge->bus;
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rsim_destroy, sim), 0);
-
-	for (i = 0; i < RSIM_FNS; i++) {
-		pdev = pci_get_slot(sim->bus, PCI_DEVFN(0, i));
-		KUNIT_ASSERT_NOT_NULL_MSG(test, pdev, "function %d not found", i);
-		/* The bus keeps it until rsim_destroy() */
-		pci_dev_put(pdev);
-		sim->fn[i].pdev = pdev;
-		/* No driver enables it: bring it to D0 as pci_enable_device() would */
-		pci_set_power_state(pdev, PCI_D0);
-		KUNIT_ASSERT_TRUE(test, pdev->current_state == PCI_D0);
-		KUNIT_ASSERT_EQ(test, pdev->msi_cap, RSIM_MSI_CAP);
-		KUNIT_ASSERT_EQ(test, pdev->msix_cap, RSIM_MSIX_CAP);
+	sim = ops_sim_create_opts(test, NULL, opts);
+	for (i = 0; (fn = ops_sim_fn(sim, i)); i++) {
+		fn->deliver = rsim_deliver;
 		/* The platform default serves it, as any device on q35 */
-		KUNIT_ASSERT_PTR_EQ(test, pci_msi_dev_ops(pdev), &msi_raw_ops);
+		KUNIT_ASSERT_PTR_EQ(test, pci_msi_dev_ops(fn->pdev), &msi_raw_ops);
 	}
 	return sim;
+}
+
+static struct ops_sim *rsim_create(struct kunit *test)
+{
+	return rsim_create_opts(test, &rsim_opts);
 }
 
 static irqreturn_t rsim_handler(int irq, void *data)
@@ -607,31 +306,11 @@ static struct rsim_irq *rsim_irq_alloc(struct kunit *test)
 	return ri;
 }
 
-/* request_irq() that rsim_destroy() undoes if the test does not */
-static void rsim_request(struct kunit *test, struct rsim *sim, unsigned int irq,
-			 struct rsim_irq *ri)
+/* request_irq() that the simulation undoes if the test does not */
+static void rsim_request(struct kunit *test, struct ops_sim *sim,
+			 unsigned int irq, struct rsim_irq *ri)
 {
-	int i;
-
-	for (i = 0; i < RSIM_MAX_IRQS && sim->irq[i]; i++)
-		;
-	KUNIT_ASSERT_LT(test, i, RSIM_MAX_IRQS);
-	KUNIT_ASSERT_EQ(test, request_irq(irq, rsim_handler, 0, "msi-raw-kunit", ri), 0);
-	sim->irq[i] = irq;
-	sim->irq_dev_id[i] = ri;
-}
-
-static void rsim_free(struct rsim *sim, unsigned int irq)
-{
-	int i;
-
-	for (i = 0; i < RSIM_MAX_IRQS; i++) {
-		if (sim->irq[i] == irq) {
-			free_irq(irq, sim->irq_dev_id[i]);
-			sim->irq[i] = 0;
-			return;
-		}
-	}
+	ops_sim_request_irq(test, sim, irq, rsim_handler, ri);
 }
 
 /*
@@ -746,10 +425,10 @@ static struct irq_data *rsim_irqd(struct kunit *test, unsigned int irq)
  */
 static void msi_raw_test_alloc_free(struct kunit *test)
 {
-	struct rsim *sim = rsim_create(test);
-	struct pci_dev *x = sim->fn[0].pdev, *m = sim->fn[1].pdev;
+	struct ops_sim *sim = rsim_create(test);
+	struct pci_dev *x = sim->pdev, *m = ops_sim_fn(sim, 1)->pdev;
 	long vectors = atomic_long_read(&msi_raw_stats.vectors);
-	struct irq_desc *descs[RSIM_MSIX_VECS + 1];
+	struct irq_desc *descs[SIM_MSIX_VECS + 1];
 	struct rsim_irq *ri = rsim_irq_alloc(test);
 	struct rsim_matrix before;
 	struct msi_desc *desc;
@@ -774,12 +453,12 @@ static void msi_raw_test_alloc_free(struct kunit *test)
 	/* Each was written to the device: the handler sees it on its CPU */
 	for (i = 0; i < 5; i++) {
 		irq = i < 4 ? pci_irq_vector(x, i) : pci_irq_vector(m, 0);
-		KUNIT_EXPECT_EQ(test, i < 4 ? rsim_raise_msix(&sim->fn[0], i) :
-				rsim_raise_msi(&sim->fn[1]), (int)rsim_cpu_of(irq));
+		KUNIT_EXPECT_EQ(test, i < 4 ? ops_sim_raise_msix(sim, i) :
+				ops_sim_raise_msi(ops_sim_fn(sim, 1), 0), (int)rsim_cpu_of(irq));
 		KUNIT_EXPECT_TRUE(test, rsim_wait(irq, ri, i + 1));
 	}
 	for (i = 0; i < 5; i++)
-		rsim_free(sim, i < 4 ? pci_irq_vector(x, i) : pci_irq_vector(m, 0));
+		ops_sim_free_irq(sim, i < 4 ? pci_irq_vector(x, i) : pci_irq_vector(m, 0));
 	pci_free_irq_vectors(x);
 	pci_free_irq_vectors(m);
 
@@ -797,8 +476,8 @@ static void msi_raw_test_alloc_free(struct kunit *test)
  */
 static void msi_raw_test_managed_shutdown_vector(struct kunit *test)
 {
-	struct rsim *sim = rsim_create(test);
-	struct rsim_fn *fn = &sim->fn[0];
+	struct ops_sim *sim = rsim_create(test);
+	struct ops_sim *fn = sim;
 	struct pci_dev *pdev = fn->pdev;
 	unsigned int flags = PCI_IRQ_MSIX | PCI_IRQ_AFFINITY;
 	struct irq_affinity affd = { .pre_vectors = 1 };
@@ -822,7 +501,7 @@ static void msi_raw_test_managed_shutdown_vector(struct kunit *test)
 		KUNIT_EXPECT_GE_MSG(test, rsim_msg_cpu(&desc->msg), 0,
 				    "vector %d names no online CPU", i);
 		/* ... and the device holds that message */
-		rsim_msix_msg(fn, i, &msg);
+		ops_sim_msix_msg(fn, i, &msg);
 		KUNIT_EXPECT_EQ(test, msg.address_lo, desc->msg.address_lo);
 		KUNIT_EXPECT_EQ(test, msg.address_hi, desc->msg.address_hi);
 		KUNIT_EXPECT_EQ(test, msg.data, desc->msg.data);
@@ -831,12 +510,12 @@ static void msi_raw_test_managed_shutdown_vector(struct kunit *test)
 	/* Started, a managed vector works on a CPU of its mask */
 	irq = pci_irq_vector(pdev, 2);
 	rsim_request(test, sim, irq, ri);
-	cpu = rsim_raise_msix(fn, 2);
+	cpu = ops_sim_raise_msix(fn, 2);
 	KUNIT_EXPECT_GE(test, cpu, 0);
 	KUNIT_EXPECT_TRUE(test, rsim_wait(irq, ri, 1));
 	if (cpu >= 0)
 		KUNIT_EXPECT_TRUE(test, cpumask_test_cpu(cpu, irq_get_affinity_mask(irq)));
-	rsim_free(sim, irq);
+	ops_sim_free_irq(sim, irq);
 	pci_free_irq_vectors(pdev);
 	rsim_expect_matrix(test, &before);
 }
@@ -849,8 +528,8 @@ static void msi_raw_test_managed_shutdown_vector(struct kunit *test)
  * else the MSI without a mask.
  */
 struct rsim_move {
-	struct rsim		*sim;
-	struct rsim_fn		*fn;
+	struct ops_sim		*sim;
+	struct ops_sim		*fn;
 	struct rsim_irq		*ri;
 	unsigned int		irq;
 	bool			msix;
@@ -860,7 +539,7 @@ struct rsim_move {
 
 static int rsim_raise(struct rsim_move *mv)
 {
-	return mv->msix ? rsim_raise_msix(mv->fn, 0) : rsim_raise_msi(mv->fn);
+	return mv->msix ? ops_sim_raise_msix(mv->fn, 0) : ops_sim_raise_msi(mv->fn, 0);
 }
 
 static void rsim_move_setup(struct kunit *test, struct rsim_move *mv, bool msix)
@@ -868,7 +547,7 @@ static void rsim_move_setup(struct kunit *test, struct rsim_move *mv, bool msix)
 	unsigned int flags;
 
 	mv->sim = rsim_create(test);
-	mv->fn = &mv->sim->fn[0];
+	mv->fn = mv->sim;
 	mv->ri = rsim_irq_alloc(test);
 	mv->msix = msix;
 	if (num_online_cpus() < 2)
@@ -908,7 +587,7 @@ static void msi_raw_test_move_maskable(struct kunit *test)
 	cfg = irqd_cfg(rsim_irqd(test, mv.irq));
 	KUNIT_EXPECT_EQ(test, rsim_cpu_of(mv.irq), to);
 	KUNIT_EXPECT_EQ(test, cfg->dest_apicid, per_cpu(x86_cpu_to_apicid, to));
-	rsim_msix_msg(mv.fn, 0, &msg);
+	ops_sim_msix_msg(mv.fn, 0, &msg);
 	KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_ADDR(cfg->dest_apicid));
 	KUNIT_EXPECT_EQ(test, msg.data, cfg->vector);
 	KUNIT_EXPECT_EQ(test, rsim_raise(&mv), (int)to);
@@ -999,7 +678,7 @@ static void msi_raw_test_move_unmaskable(struct kunit *test)
 	cfg = irqd_cfg(rsim_irqd(test, mv.irq));
 	KUNIT_EXPECT_EQ(test, rsim_cpu_of(mv.irq), to);
 	KUNIT_EXPECT_NE(test, cfg->vector, mv.cfg.vector);
-	rsim_msi_msg(mv.fn, &msg);
+	ops_sim_msi_msg(mv.fn, &msg);
 	KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_ADDR(cfg->dest_apicid));
 	KUNIT_EXPECT_EQ(test, msg.data, cfg->vector);
 	on_to = atomic_read(&mv.ri->on_cpu[to]);
@@ -1063,7 +742,7 @@ static void msi_raw_test_move_unreachable(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cfg->vector, mv.cfg.vector);
 	KUNIT_EXPECT_EQ(test, cfg->dest_apicid, mv.cfg.dest_apicid);
 	KUNIT_EXPECT_EQ(test, rsim_vectors_of(desc), 1);
-	rsim_msix_msg(mv.fn, 0, &msg);
+	ops_sim_msix_msg(mv.fn, 0, &msg);
 	KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_ADDR(mv.cfg.dest_apicid));
 	KUNIT_EXPECT_EQ(test, msg.data, mv.cfg.vector);
 	KUNIT_EXPECT_EQ(test, rsim_raise(&mv), (int)mv.from);
@@ -1093,8 +772,8 @@ static void msi_raw_test_park(struct kunit *test)
 	struct rsim_move mv;
 
 	rsim_move_setup(test, &mv, false);
-	rsim_free(mv.sim, mv.irq);
-	rsim_msi_msg(mv.fn, &msg);
+	ops_sim_free_irq(mv.sim, mv.irq);
+	ops_sim_msi_msg(mv.fn, &msg);
 	KUNIT_EXPECT_EQ_MSG(test, msg.data & SDM_MSI_DATA_VECTOR,
 			    MANAGED_IRQ_SHUTDOWN_VECTOR, "message %08x %08x %08x",
 			    msg.address_lo, msg.address_hi, msg.data);
@@ -1112,8 +791,8 @@ static void msi_raw_test_park(struct kunit *test)
  */
 static void msi_raw_test_hwirq_unique(struct kunit *test)
 {
-	struct rsim *sim = rsim_create(test);
-	struct pci_dev *f0 = sim->fn[0].pdev, *f1 = sim->fn[1].pdev;
+	struct ops_sim *sim = rsim_create(test);
+	struct pci_dev *f0 = sim->pdev, *f1 = ops_sim_fn(sim, 1)->pdev;
 	struct irq_data *d0, *d1;
 	struct msi_desc *desc;
 	unsigned int irq1;
@@ -1147,12 +826,12 @@ static void msi_raw_test_hwirq_unique(struct kunit *test)
 /* Multi-MSI blocks */
 
 struct rsim_blk {
-	struct rsim		*sim;
-	struct rsim_fn		*fn;
+	struct ops_sim		*sim;
+	struct ops_sim		*fn;
 	struct pci_dev		*pdev;
 	struct msi_raw_block	*blk;
-	unsigned int		irq[RSIM_MSI_VECS];
-	struct rsim_irq		*ri[RSIM_MSI_VECS];
+	unsigned int		irq[SIM_MSI_VECS];
+	struct rsim_irq		*ri[SIM_MSI_VECS];
 	int			nvec;
 	struct pci_dev		*edu;	/* sends the messages by DMA */
 };
@@ -1166,7 +845,7 @@ typedef int (*rsim_blk_raise_fn)(struct rsim_blk *b, unsigned int k);
 /* The simulated device raises it */
 static int rsim_blk_raise_sim(struct rsim_blk *b, unsigned int k)
 {
-	return rsim_raise_msi_vec(b->fn, k);
+	return ops_sim_raise_msi(b->fn, k);
 }
 
 /*
@@ -1176,17 +855,16 @@ static int rsim_blk_raise_sim(struct rsim_blk *b, unsigned int k)
  */
 static int rsim_blk_raise_dma(struct rsim_blk *b, unsigned int k)
 {
-	u16 flags = rsim_get(b->fn, RSIM_MSI_CAP + PCI_MSI_FLAGS, 2);
-	unsigned int nr = 1U << FIELD_GET(PCI_MSI_FLAGS_QSIZE, flags);
 	struct msi_msg msg;
 	int cpu, ret;
 
-	rsim_msi_msg(b->fn, &msg);
+	ret = ops_sim_msi_vec_msg(b->fn, k, &msg);
+	if (ret)
+		return ret;
 	cpu = rsim_msg_cpu(&msg);
 	if (cpu < 0)
 		return cpu;
-	ret = edu_msi_dma_write(b->edu, msg.address_lo,
-				(msg.data & ~(nr - 1)) | k);
+	ret = edu_msi_dma_write(b->edu, msg.address_lo, msg.data);
 	return ret ? ret : cpu;
 }
 
@@ -1196,7 +874,7 @@ static void rsim_blk_expect_msg(struct kunit *test, struct rsim_blk *b)
 	struct irq_cfg *cfg = irqd_cfg(rsim_irqd(test, b->irq[0]));
 	struct msi_msg msg;
 
-	rsim_msi_msg(b->fn, &msg);
+	ops_sim_msi_msg(b->fn, &msg);
 	KUNIT_EXPECT_EQ(test, msg.address_lo, SDM_MSI_ADDR(cfg->dest_apicid));
 	KUNIT_EXPECT_EQ(test, msg.data, cfg->vector);
 	KUNIT_EXPECT_EQ(test, irq_get_msi_desc(b->irq[0])->msg.data, msg.data);
@@ -1227,23 +905,29 @@ static unsigned int rsim_blk_expect_layout(struct kunit *test,
 	return cpu;
 }
 
-static void rsim_blk_setup(struct kunit *test, struct rsim_blk *b, int minvec,
-			   int maxvec, int expect)
+/* Request the b->nvec vectors the driver got, and find their block */
+static void rsim_blk_request(struct kunit *test, struct rsim_blk *b)
 {
 	int i;
 
-	b->sim = rsim_create(test);
-	b->fn = &b->sim->fn[1];
-	b->pdev = b->fn->pdev;
-	b->nvec = pci_alloc_irq_vectors(b->pdev, minvec, maxvec, PCI_IRQ_MSI);
-	KUNIT_ASSERT_EQ(test, b->nvec, expect);
 	for (i = 0; i < b->nvec; i++) {
 		b->irq[i] = pci_irq_vector(b->pdev, i);
 		b->ri[i] = rsim_irq_alloc(test);
-		rsim_request(test, b->sim, b->irq[i], b->ri[i]);
+		rsim_request(test, b->fn, b->irq[i], b->ri[i]);
 	}
 	b->blk = msi_raw_block_of(rsim_irqd(test, b->irq[0]));
 	KUNIT_ASSERT_NOT_NULL(test, b->blk);
+}
+
+static void rsim_blk_setup(struct kunit *test, struct rsim_blk *b, int minvec,
+			   int maxvec, int expect)
+{
+	b->sim = rsim_create(test);
+	b->fn = ops_sim_fn(b->sim, 1);
+	b->pdev = b->fn->pdev;
+	b->nvec = pci_alloc_irq_vectors(b->pdev, minvec, maxvec, PCI_IRQ_MSI);
+	KUNIT_ASSERT_EQ(test, b->nvec, expect);
+	rsim_blk_request(test, b);
 }
 
 /* Wait until @ctr reaches @n: the guard vectors have no wait queue */
@@ -1269,7 +953,7 @@ static void rsim_blk_raise_all(struct kunit *test, struct rsim_blk *b,
 {
 	unsigned int nr = 1U << b->blk->order, k, j;
 	long spurious = atomic_long_read(&b->blk->spurious);
-	int before[RSIM_MSI_VECS], on_cpu[RSIM_MSI_VECS];
+	int before[SIM_MSI_VECS], on_cpu[SIM_MSI_VECS];
 
 	for (j = 0; j < b->nvec; j++) {
 		before[j] = atomic_read(&b->ri[j]->count);
@@ -1299,6 +983,27 @@ static void rsim_blk_raise_all(struct kunit *test, struct rsim_blk *b,
 }
 
 /*
+ * The block's CPU @cpu goes offline: the block moves to another CPU as
+ * one, and every vector reaches its handler there. Return: that CPU.
+ */
+static unsigned int rsim_blk_offline(struct kunit *test, struct rsim_blk *b,
+				     unsigned int cpu, rsim_blk_raise_fn raise)
+{
+	unsigned int to;
+	int ret;
+
+	ret = remove_cpu(cpu);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "CPU %u did not go offline", cpu);
+	KUNIT_ASSERT_FALSE(test, cpu_online(cpu));
+	to = rsim_blk_expect_layout(test, b);
+	KUNIT_EXPECT_NE(test, to, cpu);
+	KUNIT_EXPECT_TRUE(test, cpu_online(to));
+	rsim_blk_expect_msg(test, b);
+	rsim_blk_raise_all(test, b, to, raise);
+	return to;
+}
+
+/*
  * A driver asking for 5 vectors of a device with 8 gets 5, on a block
  * of 8 (the Multiple Message Enable the core programs): vector k runs
  * handler k, vectors 5..7 are the block's own and count as spurious.
@@ -1318,7 +1023,7 @@ static void msi_raw_test_block_alloc_free(struct kunit *test)
 
 	rsim_matrix(test, &before);
 	rsim_blk_setup(test, &b, 1, 5, 5);
-	flags = rsim_get(b.fn, RSIM_MSI_CAP + PCI_MSI_FLAGS, 2);
+	flags = ops_sim_get(b.fn, SIM_MSI_CAP + PCI_MSI_FLAGS, 2);
 	KUNIT_EXPECT_EQ(test, FIELD_GET(PCI_MSI_FLAGS_QSIZE, flags), 3);
 	KUNIT_EXPECT_EQ(test, b.blk->order, 3);
 	KUNIT_EXPECT_EQ(test, b.blk->nvec_used, 5);
@@ -1339,7 +1044,7 @@ static void msi_raw_test_block_alloc_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.spurious), spurious + 3);
 
 	for (i = 0; i < 5; i++)
-		rsim_free(b.sim, b.irq[i]);
+		ops_sim_free_irq(b.sim, b.irq[i]);
 	pci_free_irq_vectors(b.pdev);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.guards), guards);
@@ -1383,7 +1088,7 @@ static void msi_raw_test_block_move(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rsim_blk_expect_layout(test, &b), from);
 	count0 = atomic_read(&b.ri[0]->count);
 	b.fn->raise_on_change = true;
-	KUNIT_EXPECT_EQ(test, rsim_raise_msi_vec(b.fn, 3), (int)from);
+	KUNIT_EXPECT_EQ(test, ops_sim_raise_msi(b.fn, 3), (int)from);
 	KUNIT_EXPECT_TRUE(test, rsim_wait(b.irq[3], b.ri[3], 2));
 	KUNIT_EXPECT_TRUE(test, rsim_wait(b.irq[0], b.ri[0], count0 + 1));
 	KUNIT_EXPECT_EQ(test, b.fn->nr_raised, 1);
@@ -1440,7 +1145,7 @@ static void msi_raw_test_block_fallback(struct kunit *test)
 	beyond = kunit_kzalloc(test, cpumask_size(), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, beyond);
 	b.sim = rsim_create(test);
-	b.fn = &b.sim->fn[1];
+	b.fn = ops_sim_fn(b.sim, 1);
 	b.pdev = b.fn->pdev;
 
 	/* Only @cpu can be named: every other CPU is "beyond reach" */
@@ -1470,13 +1175,7 @@ static void msi_raw_test_block_fallback(struct kunit *test)
 
 	b.nvec = pci_alloc_irq_vectors(b.pdev, 2, 8, PCI_IRQ_MSI);
 	KUNIT_ASSERT_EQ(test, b.nvec, 4);
-	for (i = 0; i < b.nvec; i++) {
-		b.irq[i] = pci_irq_vector(b.pdev, i);
-		b.ri[i] = rsim_irq_alloc(test);
-		rsim_request(test, b.sim, b.irq[i], b.ri[i]);
-	}
-	b.blk = msi_raw_block_of(rsim_irqd(test, b.irq[0]));
-	KUNIT_ASSERT_NOT_NULL(test, b.blk);
+	rsim_blk_request(test, &b);
 	KUNIT_EXPECT_EQ(test, b.blk->order, 2);
 	KUNIT_EXPECT_EQ(test, rsim_blk_expect_layout(test, &b), cpu);
 	KUNIT_EXPECT_EQ(test, irqd_cfg(rsim_irqd(test, b.irq[0]))->vector & 7, 4);
@@ -1485,7 +1184,7 @@ static void msi_raw_test_block_fallback(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors + 4);
 
 	for (i = 0; i < b.nvec; i++)
-		rsim_free(b.sim, b.irq[i]);
+		ops_sim_free_irq(b.sim, b.irq[i]);
 	pci_free_irq_vectors(b.pdev);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors);
 	rsim_expect_matrix(test, &before);
@@ -1510,21 +1209,14 @@ static void msi_raw_test_block_cpu_offline(struct kunit *test)
 	if (rsim_cpu_of(b.irq[0]) == boot) {
 		to = rsim_other_cpu(boot);
 		KUNIT_ASSERT_EQ(test, irq_set_affinity(b.irq[2], cpumask_of(to)), 0);
-		KUNIT_EXPECT_EQ(test, rsim_raise_msi_vec(b.fn, 2), (int)boot);
+		KUNIT_EXPECT_EQ(test, ops_sim_raise_msi(b.fn, 2), (int)boot);
 		KUNIT_ASSERT_TRUE(test, rsim_wait(b.irq[2], b.ri[2], 1));
 	}
 	from = rsim_blk_expect_layout(test, &b);
 	KUNIT_ASSERT_NE(test, from, boot);
 	rsim_blk_raise_all(test, &b, from, rsim_blk_raise_sim);
 
-	ret = remove_cpu(from);
-	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "CPU %u did not go offline", from);
-	KUNIT_ASSERT_FALSE(test, cpu_online(from));
-	to = rsim_blk_expect_layout(test, &b);
-	KUNIT_EXPECT_NE(test, to, from);
-	KUNIT_EXPECT_TRUE(test, cpu_online(to));
-	rsim_blk_expect_msg(test, &b);
-	rsim_blk_raise_all(test, &b, to, rsim_blk_raise_sim);
+	to = rsim_blk_offline(test, &b, from, rsim_blk_raise_sim);
 	ret = add_cpu(from);
 	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "CPU %u did not come back", from);
 	rsim_blk_raise_all(test, &b, rsim_blk_expect_layout(test, &b),
@@ -1550,16 +1242,11 @@ static void msi_raw_test_block_restore(struct kunit *test)
 	guards = atomic_long_read(&msi_raw_stats.guards);
 
 	/* The reset, as the function sees it: message and enables gone */
-	flags = rsim_get(b.fn, RSIM_MSI_CAP + PCI_MSI_FLAGS, 2);
-	rsim_set(b.fn, RSIM_MSI_CAP + PCI_MSI_FLAGS, 2,
-		 flags & ~(PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE),
-		 PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
-	rsim_set(b.fn, RSIM_MSI_CAP + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
-	rsim_set(b.fn, RSIM_MSI_CAP + PCI_MSI_DATA_64, 2, 0, 0xffff);
-	KUNIT_ASSERT_EQ(test, rsim_raise_msi_vec(b.fn, 0), -ENODEV);
+	ops_sim_reset(b.fn);
+	KUNIT_ASSERT_EQ(test, ops_sim_raise_msi(b.fn, 0), -ENODEV);
 
 	pci_restore_msi_state(b.pdev);
-	flags = rsim_get(b.fn, RSIM_MSI_CAP + PCI_MSI_FLAGS, 2);
+	flags = ops_sim_get(b.fn, SIM_MSI_CAP + PCI_MSI_FLAGS, 2);
 	KUNIT_EXPECT_TRUE(test, flags & PCI_MSI_FLAGS_ENABLE);
 	KUNIT_EXPECT_EQ(test, FIELD_GET(PCI_MSI_FLAGS_QSIZE, flags), 3);
 	rsim_blk_expect_msg(test, &b);
@@ -1600,7 +1287,7 @@ static unsigned int rsim_third_cpu(unsigned int a, unsigned int b)
 static void msi_raw_test_block_dma(struct kunit *test)
 {
 	struct pci_dev *edu = edu_msi_dma_get();
-	unsigned int from, to, boot, now;
+	unsigned int from, to, boot;
 	struct rsim_irq *ri0;
 	struct msi_msg msg;
 	struct rsim_blk b;
@@ -1630,29 +1317,287 @@ static void msi_raw_test_block_dma(struct kunit *test)
 	rsim_blk_raise_all(test, &b, to, rsim_blk_raise_dma);
 
 	/* The block's CPU goes offline */
-	ret = remove_cpu(to);
-	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "CPU %u did not go offline", to);
-	KUNIT_ASSERT_FALSE(test, cpu_online(to));
-	now = rsim_blk_expect_layout(test, &b);
-	KUNIT_EXPECT_NE(test, now, to);
-	rsim_blk_expect_msg(test, &b);
-	rsim_blk_raise_all(test, &b, now, rsim_blk_raise_dma);
+	rsim_blk_offline(test, &b, to, rsim_blk_raise_dma);
 	ret = add_cpu(to);
 	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "CPU %u did not come back", to);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&b.blk->spurious), 6);
 
 	/* Another device's message: delivered, the isolation limit */
-	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(b.sim->fn[0].pdev, 1, 1,
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(b.sim->pdev, 1, 1,
 						    PCI_IRQ_MSI), 1);
-	irq0 = pci_irq_vector(b.sim->fn[0].pdev, 0);
+	irq0 = pci_irq_vector(b.sim->pdev, 0);
 	ri0 = rsim_irq_alloc(test);
 	rsim_request(test, b.sim, irq0, ri0);
-	rsim_msi_msg(&b.sim->fn[0], &msg);
+	ops_sim_msi_msg(b.sim, &msg);
 	KUNIT_EXPECT_EQ(test, edu_msi_dma_write(edu, msg.address_lo, msg.data), 0);
 	KUNIT_EXPECT_TRUE(test, rsim_wait(irq0, ri0, 1));
 	for (i = 0; i < b.nvec; i++)
 		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&b.ri[i]->count), 3 + (i == 4),
 				    "handler %d", i);
+}
+
+/*
+ * Vector exhaustion and CPU hotplug with blocks held: every function of
+ * a bus of RSIM_STRESS_FNS multi-MSI functions (32 vectors each, no
+ * mask) asks for RSIM_STRESS_MIN..24 or ..32 vectors, until no block of
+ * RSIM_STRESS_MIN is left on any CPU.
+ */
+#define RSIM_STRESS_FNS		SIM_MAX_FNS
+#define RSIM_STRESS_MIN		4
+#define RSIM_STRESS_ROUNDS	3
+
+struct rsim_stress {
+	struct ops_sim		*sim;
+	struct rsim_blk		b[RSIM_STRESS_FNS];
+	bool			held[RSIM_STRESS_FNS];
+	/* What the allocations gave: the block asked for, a smaller one, none */
+	unsigned int		full;
+	unsigned int		fallback;
+	unsigned int		enospc;
+};
+
+static int rsim_stress_maxvec(unsigned int f)
+{
+	/* Odd functions use 24 of a block of 32: 8 guards */
+	return f & 1 ? 24 : SIM_MSI_VECS;
+}
+
+/* Function @f allocates: true when it got a block */
+static bool rsim_stress_alloc(struct kunit *test, struct rsim_stress *st,
+			      unsigned int f)
+{
+	struct rsim_blk *b = &st->b[f];
+	int maxvec = rsim_stress_maxvec(f);
+
+	b->fn = ops_sim_fn(st->sim, f);
+	b->sim = b->fn;
+	b->pdev = b->fn->pdev;
+	b->nvec = pci_alloc_irq_vectors(b->pdev, RSIM_STRESS_MIN, maxvec,
+					PCI_IRQ_MSI);
+	if (b->nvec == -ENOSPC) {
+		st->enospc++;
+		KUNIT_EXPECT_FALSE(test, b->pdev->msi_enabled);
+		return false;
+	}
+	KUNIT_ASSERT_GE_MSG(test, b->nvec, RSIM_STRESS_MIN, "function %u", f);
+	KUNIT_ASSERT_LE_MSG(test, b->nvec, maxvec, "function %u", f);
+	rsim_blk_request(test, b);
+	KUNIT_EXPECT_EQ(test, b->blk->nvec_used, b->nvec);
+	KUNIT_EXPECT_EQ(test, 1U << b->blk->order, roundup_pow_of_two(b->nvec));
+	if (b->nvec < maxvec)
+		st->fallback++;
+	else
+		st->full++;
+	st->held[f] = true;
+	return true;
+}
+
+static void rsim_stress_free(struct rsim_stress *st, unsigned int f)
+{
+	struct rsim_blk *b = &st->b[f];
+	int i;
+
+	for (i = 0; i < b->nvec; i++)
+		ops_sim_free_irq(b->sim, b->irq[i]);
+	pci_free_irq_vectors(b->pdev);
+	st->held[f] = false;
+}
+
+/*
+ * Every block held: contiguous, aligned, on one online CPU, the message
+ * naming it. Return: how many blocks are on @cpu.
+ */
+static unsigned int rsim_stress_check(struct kunit *test, struct rsim_stress *st,
+				      unsigned int cpu)
+{
+	unsigned int f, on, n = 0;
+
+	for (f = 0; f < RSIM_STRESS_FNS; f++) {
+		if (!st->held[f])
+			continue;
+		on = rsim_blk_expect_layout(test, &st->b[f]);
+		KUNIT_EXPECT_TRUE_MSG(test, cpu_online(on), "function %u: CPU %u", f, on);
+		rsim_blk_expect_msg(test, &st->b[f]);
+		n += on == cpu;
+	}
+	return n;
+}
+
+/*
+ * Every function without a block asks for one, until one gets -ENOSPC;
+ * after each, every block is checked.
+ */
+static void rsim_stress_fill(struct kunit *test, struct rsim_stress *st)
+{
+	unsigned int f, enospc = st->enospc;
+
+	for (f = 0; f < RSIM_STRESS_FNS; f++) {
+		if (st->held[f])
+			continue;
+		if (!rsim_stress_alloc(test, st, f))
+			break;
+		rsim_stress_check(test, st, nr_cpu_ids);
+	}
+	KUNIT_ASSERT_EQ_MSG(test, st->enospc, enospc + 1,
+			    "%u functions did not use up the vectors", RSIM_STRESS_FNS);
+}
+
+/*
+ * Room elsewhere for the blocks of @cpu: free blocks on other CPUs,
+ * the largest first, until they give back twice the vectors of those
+ * on @cpu and two blocks more, for other devices' interrupts that
+ * leave @cpu too. Return: the blocks left on @cpu.
+ */
+static unsigned int rsim_stress_make_room(struct kunit *test,
+					  struct rsim_stress *st, unsigned int cpu)
+{
+	unsigned int f, order, need = 2 * SIM_MSI_VECS, freed = 0, n = 0;
+
+	for (f = 0; f < RSIM_STRESS_FNS; f++) {
+		if (st->held[f] && rsim_cpu_of(st->b[f].irq[0]) == cpu) {
+			need += 2U << st->b[f].blk->order;
+			n++;
+		}
+	}
+	for (order = ilog2(SIM_MSI_VECS) + 1; order-- > 0 && freed < need;) {
+		for (f = 0; f < RSIM_STRESS_FNS && freed < need; f++) {
+			if (!st->held[f] || st->b[f].blk->order != order ||
+			    rsim_cpu_of(st->b[f].irq[0]) == cpu)
+				continue;
+			freed += 1U << order;
+			rsim_stress_free(st, f);
+		}
+	}
+	/* Too few CPUs to take them all: @cpu gives back some of its own */
+	for (f = RSIM_STRESS_FNS; f-- > 0 && freed < need;) {
+		if (!st->held[f])
+			continue;
+		need -= 2U << st->b[f].blk->order;
+		rsim_stress_free(st, f);
+		n--;
+	}
+	return n;
+}
+
+/* Bring back the CPUs of @data that a test left offline */
+static void rsim_cpus_up(void *data)
+{
+	unsigned int cpu;
+
+	for_each_cpu(cpu, (const struct cpumask *)data) {
+		if (!cpu_online(cpu) && add_cpu(cpu))
+			pr_err("msi_raw_kunit: CPU %u stays offline\n", cpu);
+	}
+}
+
+/*
+ * Blocks until the vectors run out, while CPUs go offline and come back
+ * with blocks on them. In each round the functions allocate until one
+ * gets -ENOSPC (the others got their maximum or, by the driver's
+ * minimum, a smaller block); a CPU other than the boot CPU goes offline
+ * once the other CPUs have room for its blocks, which move as a whole
+ * and work there; the functions allocate until -ENOSPC again, and the
+ * CPU comes back. After every step each block is contiguous, aligned,
+ * on one online CPU, and its message names it. At the end the block
+ * moves (the backend's counter), the fallbacks and the -ENOSPC are
+ * shown, and once all is freed the backend's counts and the vector
+ * matrix are exactly where they were.
+ */
+static void msi_raw_test_block_stress(struct kunit *test)
+{
+	long vectors = atomic_long_read(&msi_raw_stats.vectors);
+	long blocks = atomic_long_read(&msi_raw_stats.blocks);
+	long guards = atomic_long_read(&msi_raw_stats.guards);
+	long bmoves, moved_total = 0;
+	struct ops_sim_opts *opts;
+	struct rsim_stress *st;
+	struct rsim_matrix before;
+	struct cpumask *online;
+	unsigned int boot, cpu, f, on, moved, rounds = 0;
+	int ret;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two online CPUs");
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	opts = kunit_kzalloc(test, sizeof(*opts), GFP_KERNEL);
+	online = kunit_kzalloc(test, cpumask_size(), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_NOT_NULL(test, opts);
+	KUNIT_ASSERT_NOT_NULL(test, online);
+	cpumask_copy(online, cpu_online_mask);
+	/* After the simulation is gone, should the test stop half way */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rsim_cpus_up, online), 0);
+	opts->nr_fns = RSIM_STRESS_FNS;
+	opts->msi_nomask = true;
+	for (f = 0; f < RSIM_STRESS_FNS; f++)
+		opts->msi_vecs[f] = SIM_MSI_VECS;
+	rsim_matrix(test, &before);
+	st->sim = rsim_create_opts(test, opts);
+	boot = cpumask_first(cpu_online_mask);
+
+	for_each_online_cpu(cpu) {
+		if (cpu == boot)
+			continue;
+		if (rounds == RSIM_STRESS_ROUNDS)
+			break;
+		rounds++;
+		rsim_stress_fill(test, st);
+		rsim_stress_check(test, st, cpu);
+
+		/* @cpu goes offline with blocks on it: they move, whole */
+		rsim_stress_make_room(test, st, cpu);
+		rsim_stress_check(test, st, cpu);
+		bmoves = atomic_long_read(&msi_raw_stats.block_moves);
+		moved = 0;
+		for (f = 0; f < RSIM_STRESS_FNS; f++)
+			moved += st->held[f] && rsim_cpu_of(st->b[f].irq[0]) == cpu;
+		ret = remove_cpu(cpu);
+		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "CPU %u did not go offline", cpu);
+		/* No block may stay behind: their vectors would be lost */
+		KUNIT_ASSERT_EQ(test, rsim_stress_check(test, st, cpu), 0);
+		KUNIT_EXPECT_GE(test, atomic_long_read(&msi_raw_stats.block_moves),
+				bmoves + moved);
+		moved_total += atomic_long_read(&msi_raw_stats.block_moves) - bmoves;
+		for (f = 0; f < RSIM_STRESS_FNS; f++) {
+			if (!st->held[f])
+				continue;
+			on = rsim_cpu_of(st->b[f].irq[0]);
+			rsim_blk_raise_all(test, &st->b[f], on, rsim_blk_raise_sim);
+		}
+
+		/* Exhausted again while @cpu is away, then @cpu is back */
+		rsim_stress_fill(test, st);
+		KUNIT_EXPECT_EQ(test, rsim_stress_check(test, st, cpu), 0);
+		ret = add_cpu(cpu);
+		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "CPU %u did not come back", cpu);
+		rsim_stress_check(test, st, cpu);
+	}
+
+	/* All CPUs back: exhausted once more, every vector of every block works */
+	rsim_stress_fill(test, st);
+	rsim_stress_check(test, st, nr_cpu_ids);
+	for (f = 0; f < RSIM_STRESS_FNS; f++) {
+		if (!st->held[f])
+			continue;
+		on = rsim_cpu_of(st->b[f].irq[0]);
+		rsim_blk_raise_all(test, &st->b[f], on, rsim_blk_raise_sim);
+	}
+	kunit_info(test, "%u CPU(s) offline in turn: %ld block moves; allocations: %u full, %u fell back, %u -ENOSPC\n",
+		   rounds,
+		   moved_total, st->full, st->fallback, st->enospc);
+	KUNIT_EXPECT_GT(test, moved_total, 0);
+	KUNIT_EXPECT_GT(test, st->fallback, 0);
+
+	for (f = 0; f < RSIM_STRESS_FNS; f++) {
+		if (st->held[f])
+			rsim_stress_free(st, f);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.guards), guards);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.blocks), blocks);
+	/* The old vectors of moved blocks go once their CPU had its cleanup */
+	msleep(50);
+	rsim_expect_matrix(test, &before);
 }
 
 /* Other drivers' probes must not allocate vectors while the suite counts */
@@ -1684,6 +1629,7 @@ static struct kunit_case msi_raw_test_cases[] = {
 	KUNIT_CASE(msi_raw_test_block_cpu_offline),
 	KUNIT_CASE(msi_raw_test_block_restore),
 	KUNIT_CASE_SLOW(msi_raw_test_block_dma),
+	KUNIT_CASE_SLOW(msi_raw_test_block_stress),
 	{}
 };
 

@@ -4,12 +4,23 @@
  *
  * Each test puts the device on a root bus of its own: a host bridge
  * whose config accessors are backed by an array that holds an MSI
- * capability (64-bit, maskable, 32 vectors) and an MSI-X capability (8
- * entries, table in BAR0), and that log every config write. The MSI-X
- * table lives in RAM, handed to the core through the static stubs of
- * msix_map_region() and msix_unmap_region(). The bridge carries the
- * backend under test, so the device never sees the platform's own MSI
- * backend unless a test puts it there.
+ * capability (64-bit, maskable, 32 vectors unless the test asks for
+ * fewer or for no mask) and an MSI-X capability (8 entries, table in
+ * BAR0), and that log every config write. The MSI-X table lives in RAM,
+ * handed to the core through the static stubs of msix_map_region() and
+ * msix_unmap_region(). The bridge carries the backend under test, so
+ * the device never sees the platform's own MSI backend unless a test
+ * puts it there (no backend: the platform's default serves it). A test
+ * may ask for more functions, eight to a slot, each with config space
+ * and table of its own.
+ *
+ * A function raises its interrupts the way hardware does: it reads the
+ * message from its own registers (MSI capability or MSI-X table,
+ * honouring enable and mask bits; the vector number in the data's low
+ * bits that Multiple Message Enable hands the device) and gives it to
+ * the test's ->deliver, which plays the platform. It can also raise its
+ * MSI right after the config write that next changes the message, as a
+ * device does that sends between the two writes of a message update.
  *
  * Creating a root bus needs arch sysdata that pci_domain_nr() and
  * pcibus_to_node() understand: struct pci_sysdata on x86, a struct
@@ -49,14 +60,34 @@ const char * const ops_sim_cb_names[] = {
 	[SIM_CB_FREE_AT]	= "free_at",
 };
 
-static struct ops_sim *sim_of_bus(struct pci_bus *bus)
+/* The private area of the simulated host bridge: its functions */
+struct ops_sim_bus {
+	unsigned int	nr_fns;
+	struct ops_sim	**fns;
+};
+
+/* Function @devfn of the bus, NULL when the bus has no such function */
+static struct ops_sim *sim_of_bus(struct pci_bus *bus, unsigned int devfn)
 {
-	return pci_host_bridge_priv(pci_find_host_bridge(bus));
+	struct ops_sim_bus *sb = pci_host_bridge_priv(pci_find_host_bridge(bus));
+	unsigned int nr = PCI_SLOT(devfn) * 8 + PCI_FUNC(devfn);
+
+	if (bus->number || nr >= sb->nr_fns)
+		return NULL;
+	return sb->fns[nr];
 }
 
 struct ops_sim *ops_sim_of_dev(struct pci_dev *dev)
 {
-	return sim_of_bus(dev->bus);
+	return sim_of_bus(dev->bus, dev->devfn);
+}
+
+/* Function @fn of the bus that @sim is on, NULL beyond the last */
+struct ops_sim *ops_sim_fn(struct ops_sim *sim, unsigned int fn)
+{
+	struct ops_sim_bus *sb = pci_host_bridge_priv(sim->bridge);
+
+	return fn < sb->nr_fns ? sb->fns[fn] : NULL;
 }
 
 /* Simulated config space */
@@ -64,11 +95,10 @@ struct ops_sim *ops_sim_of_dev(struct pci_dev *dev)
 static int sim_cfg_read(struct pci_bus *bus, unsigned int devfn, int where,
 			int size, u32 *val)
 {
-	struct ops_sim *sim = sim_of_bus(bus);
+	struct ops_sim *sim = sim_of_bus(bus, devfn);
 	int i;
 
-	if (bus->number || devfn || where < 0 ||
-	    where + size > PCI_CFG_SPACE_EXP_SIZE) {
+	if (!sim || where < 0 || where + size > PCI_CFG_SPACE_EXP_SIZE) {
 		PCI_SET_ERROR_RESPONSE(val);
 		return PCIBIOS_DEVICE_NOT_FOUND;
 	}
@@ -81,12 +111,14 @@ static int sim_cfg_read(struct pci_bus *bus, unsigned int devfn, int where,
 static int sim_cfg_write(struct pci_bus *bus, unsigned int devfn, int where,
 			 int size, u32 val)
 {
-	struct ops_sim *sim = sim_of_bus(bus);
-	u8 b, m;
+	int first = SIM_MSI_CAP + PCI_MSI_ADDRESS_LO;
+	int end = SIM_MSI_CAP + PCI_MSI_DATA_64 + 2;
+	struct ops_sim *sim = sim_of_bus(bus, devfn);
+	bool changed = false;
+	u8 b, m, old;
 	int i;
 
-	if (bus->number || devfn || where < 0 ||
-	    where + size > PCI_CFG_SPACE_EXP_SIZE)
+	if (!sim || where < 0 || where + size > PCI_CFG_SPACE_EXP_SIZE)
 		return PCIBIOS_DEVICE_NOT_FOUND;
 
 	/* Called under pci_lock: no locking of our own */
@@ -102,7 +134,17 @@ static int sim_cfg_write(struct pci_bus *bus, unsigned int devfn, int where,
 	for (i = 0; i < size; i++) {
 		b = val >> (8 * i);
 		m = sim->wmask[where + i];
-		sim->cfg[where + i] = (sim->cfg[where + i] & ~m) | (b & m);
+		old = sim->cfg[where + i];
+		sim->cfg[where + i] = (old & ~m) | (b & m);
+		if (where + i >= first && where + i < end &&
+		    sim->cfg[where + i] != old)
+			changed = true;
+	}
+	/* A device that sends between this write and the next */
+	if (changed && sim->raise_on_change) {
+		sim->raise_on_change = false;
+		sim->raised = ops_sim_raise_msi(sim, 0);
+		sim->nr_raised++;
 	}
 	return PCIBIOS_SUCCESSFUL;
 }
@@ -133,8 +175,11 @@ u32 ops_sim_get(struct ops_sim *sim, int where, int size)
 	return val;
 }
 
-static void sim_init_cfg(struct ops_sim *sim)
+static void sim_init_cfg(struct ops_sim *sim, const struct ops_sim_opts *opts)
 {
+	unsigned int vecs = opts->msi_vecs[sim->fn] ?: SIM_MSI_VECS;
+	u16 msi_flags = PCI_MSI_FLAGS_64BIT |
+		FIELD_PREP(PCI_MSI_FLAGS_QMASK, ilog2(vecs));
 	int msi = SIM_MSI_CAP, msix = SIM_MSIX_CAP;
 
 	ops_sim_set(sim, PCI_VENDOR_ID, 2, SIM_VENDOR, 0);
@@ -146,7 +191,8 @@ static void sim_init_cfg(struct ops_sim *sim)
 	ops_sim_set(sim, PCI_STATUS, 2, PCI_STATUS_CAP_LIST, 0);
 	/* Revision 1, class 0xff0000: a device that fits no class */
 	ops_sim_set(sim, PCI_CLASS_REVISION, 4, 0xff000001, 0);
-	ops_sim_set(sim, PCI_HEADER_TYPE, 1, PCI_HEADER_TYPE_NORMAL, 0);
+	ops_sim_set(sim, PCI_HEADER_TYPE, 1, PCI_HEADER_TYPE_NORMAL |
+		    (sim->nr_fns > 1 ? PCI_HEADER_TYPE_MFD : 0), 0);
 	/* BAR0: 4 KiB of 32-bit memory, MSI-X table at 0, PBA at 2 KiB */
 	ops_sim_set(sim, PCI_BASE_ADDRESS_0, 4,
 		    SIM_BAR0 | PCI_BASE_ADDRESS_MEM_TYPE_32, 0xfffff000);
@@ -156,15 +202,18 @@ static void sim_init_cfg(struct ops_sim *sim)
 
 	ops_sim_set(sim, msi + PCI_CAP_LIST_ID, 1, PCI_CAP_ID_MSI, 0);
 	ops_sim_set(sim, msi + PCI_CAP_LIST_NEXT, 1, msix, 0);
-	ops_sim_set(sim, msi + PCI_MSI_FLAGS, 2,
-		    PCI_MSI_FLAGS_64BIT | PCI_MSI_FLAGS_MASKBIT |
-		FIELD_PREP(PCI_MSI_FLAGS_QMASK, ilog2(SIM_MSI_VECS)),
-		PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
+	if (!opts->msi_nomask)
+		msi_flags |= PCI_MSI_FLAGS_MASKBIT;
+	ops_sim_set(sim, msi + PCI_MSI_FLAGS, 2, msi_flags,
+		    PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
 	ops_sim_set(sim, msi + PCI_MSI_ADDRESS_LO, 4, 0, 0xfffffffc);
 	ops_sim_set(sim, msi + PCI_MSI_ADDRESS_HI, 4, 0, 0xffffffff);
 	ops_sim_set(sim, msi + PCI_MSI_DATA_64, 2, 0, 0xffff);
-	ops_sim_set(sim, msi + PCI_MSI_MASK_64, 4, 0, 0xffffffff);
-	ops_sim_set(sim, msi + PCI_MSI_PENDING_64, 4, 0, 0);
+	if (!opts->msi_nomask) {
+		ops_sim_set(sim, msi + PCI_MSI_MASK_64, 4, 0,
+			    vecs < 32 ? BIT(vecs) - 1 : 0xffffffff);
+		ops_sim_set(sim, msi + PCI_MSI_PENDING_64, 4, 0, 0);
+	}
 
 	ops_sim_set(sim, msix + PCI_CAP_LIST_ID, 1, PCI_CAP_ID_MSIX, 0);
 	ops_sim_set(sim, msix + PCI_CAP_LIST_NEXT, 1, 0, 0);
@@ -256,6 +305,126 @@ unsigned int ops_sim_msix_msg_written(struct ops_sim *sim)
 	return n;
 }
 
+void ops_sim_msi_msg(struct ops_sim *sim, struct msi_msg *msg)
+{
+	msg->address_lo = ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_ADDRESS_LO, 4);
+	msg->address_hi = ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_ADDRESS_HI, 4);
+	msg->data = ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_DATA_64, 2);
+}
+
+/**
+ * ops_sim_msi_vec_msg - The message the function sends for MSI vector @nr
+ * @sim:	The function
+ * @nr:		Vector, below the Multiple Message Enable
+ * @msg:	The message: that of the capability, with @nr in the low
+ *		bits of the data that Multiple Message Enable gives the
+ *		device
+ *
+ * Return: 0; -ENODEV when MSI is off, @nr is beyond the enabled vectors
+ * or masked.
+ */
+int ops_sim_msi_vec_msg(struct ops_sim *sim, unsigned int nr,
+			struct msi_msg *msg)
+{
+	u16 flags = ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2);
+	unsigned int nr_en = 1U << FIELD_GET(PCI_MSI_FLAGS_QSIZE, flags);
+
+	if (!(flags & PCI_MSI_FLAGS_ENABLE) || nr >= nr_en)
+		return -ENODEV;
+	if (flags & PCI_MSI_FLAGS_MASKBIT &&
+	    ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_MASK_64, 4) & BIT(nr))
+		return -ENODEV;
+	ops_sim_msi_msg(sim, msg);
+	msg->data = (msg->data & ~(nr_en - 1)) | nr;
+	return 0;
+}
+
+void ops_sim_msix_msg(struct ops_sim *sim, unsigned int entry,
+		      struct msi_msg *msg)
+{
+	msg->address_lo = ops_sim_table(sim, entry, PCI_MSIX_ENTRY_LOWER_ADDR);
+	msg->address_hi = ops_sim_table(sim, entry, PCI_MSIX_ENTRY_UPPER_ADDR);
+	msg->data = ops_sim_table(sim, entry, PCI_MSIX_ENTRY_DATA);
+}
+
+static int sim_deliver(struct ops_sim *sim, const struct msi_msg *msg)
+{
+	return sim->deliver ? sim->deliver(sim, msg) : -EOPNOTSUPP;
+}
+
+/**
+ * ops_sim_raise_msi - The function sends MSI vector @nr
+ * @sim:	The function
+ * @nr:		Vector, below the Multiple Message Enable
+ *
+ * Context: Any; ->deliver decides what more it needs.
+ * Return: What ->deliver returned; -ENODEV as ops_sim_msi_vec_msg();
+ * -EOPNOTSUPP without ->deliver.
+ */
+int ops_sim_raise_msi(struct ops_sim *sim, unsigned int nr)
+{
+	struct msi_msg msg;
+	int ret = ops_sim_msi_vec_msg(sim, nr, &msg);
+
+	return ret ? ret : sim_deliver(sim, &msg);
+}
+
+/**
+ * ops_sim_raise_msix - The function sends MSI-X entry @entry
+ * @sim:	The function
+ * @entry:	Table entry
+ *
+ * Context: Any; ->deliver decides what more it needs.
+ * Return: What ->deliver returned; -ENODEV when MSI-X is off, the
+ * function or the entry is masked or @entry is beyond the table;
+ * -EOPNOTSUPP without ->deliver.
+ */
+int ops_sim_raise_msix(struct ops_sim *sim, unsigned int entry)
+{
+	u16 flags = ops_sim_get(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2);
+	struct msi_msg msg;
+
+	if (!(flags & PCI_MSIX_FLAGS_ENABLE) || flags & PCI_MSIX_FLAGS_MASKALL ||
+	    entry >= SIM_MSIX_VECS ||
+	    ops_sim_table(sim, entry, PCI_MSIX_ENTRY_VECTOR_CTRL) &
+	    PCI_MSIX_ENTRY_CTRL_MASKBIT)
+		return -ENODEV;
+	ops_sim_msix_msg(sim, entry, &msg);
+	return sim_deliver(sim, &msg);
+}
+
+/* request_irq() of a vector of @sim, undone at teardown if the test does not */
+void ops_sim_request_irq(struct kunit *test, struct ops_sim *sim,
+			 unsigned int irq, irq_handler_t handler, void *dev_id)
+{
+	int i;
+
+	for (i = 0; i < SIM_MAX_IRQS && sim->irq[i]; i++)
+		;
+	KUNIT_ASSERT_LT(test, i, SIM_MAX_IRQS);
+	KUNIT_ASSERT_EQ(test, request_irq(irq, handler, 0, "msi-kunit-sim", dev_id), 0);
+	sim->irq[i] = irq;
+	sim->irq_dev_id[i] = dev_id;
+}
+
+/* free_irq() of an interrupt requested through any function of the bus */
+void ops_sim_free_irq(struct ops_sim *sim, unsigned int irq)
+{
+	struct ops_sim *fn;
+	unsigned int f;
+	int i;
+
+	for (f = 0; (fn = ops_sim_fn(sim, f)); f++) {
+		for (i = 0; i < SIM_MAX_IRQS; i++) {
+			if (fn->irq[i] == irq) {
+				free_irq(irq, fn->irq_dev_id[i]);
+				fn->irq[i] = 0;
+				return;
+			}
+		}
+	}
+}
+
 /* Seams in the core: the MSI-X table in RAM instead of ioremap() */
 
 static void __iomem *sim_msix_map_region(struct pci_dev *dev,
@@ -334,30 +503,44 @@ struct irq_chip ops_sim_chip = {
 
 static void sim_destroy(void *data)
 {
-	struct ops_sim *sim = data;
+	struct ops_sim_bus *sb = data;
+	struct ops_sim *sim = sb->fns[0];
 	struct pci_host_bridge *bridge = sim->bridge;
 	struct pci_bus *bus = sim->bus;
+	unsigned int f;
+	int i;
 
-	/* A test that stopped half way may have left vectors behind */
-	pci_free_irq_vectors(sim->pdev);
+	/* A test that stopped half way may have left interrupts behind */
+	for (f = 0; f < sb->nr_fns; f++) {
+		sim = sb->fns[f];
+		for (i = 0; i < SIM_MAX_IRQS; i++) {
+			if (sim->irq[i])
+				free_irq(sim->irq[i], sim->irq_dev_id[i]);
+		}
+		if (sim->pdev)
+			pci_free_irq_vectors(sim->pdev);
+	}
 
 	pci_lock_rescan_remove();
 	pci_stop_root_bus(bus);
 	pci_remove_root_bus(bus);
 	pci_unlock_rescan_remove();
-	/* The last reference: frees the bridge and with it @sim */
+	/* The last reference: frees the bridge; KUnit frees the functions */
 	pci_free_host_bridge(bridge);
 }
 
 static struct ops_sim *sim_create(struct kunit *test,
-				  const struct pci_msi_ops *ops, bool adapter)
+				  const struct pci_msi_ops *ops, bool adapter,
+				  const struct ops_sim_opts *opts)
 {
+	unsigned int nr_fns = opts->nr_fns ?: 1, f, vecs;
 	struct pci_host_bridge *bridge;
-	struct ops_sim *sim;
+	struct ops_sim **fns, *sim;
+	struct ops_sim_bus *sb;
+	struct pci_dev *pdev;
 #ifdef CONFIG_SPARC64
 	void *pbm;
 #endif
-	__le32 *table;
 	int ret;
 
 	if (!IS_ENABLED(CONFIG_X86) && !IS_ENABLED(CONFIG_PPC) &&
@@ -366,15 +549,34 @@ static struct ops_sim *sim_create(struct kunit *test,
 		kunit_skip(test, "no root bus without a firmware host controller on this arch");
 	KUNIT_ASSERT_NULL_MSG(test, pci_find_bus(SIM_DOMAIN, 0),
 			      "PCI domain %04x is taken", SIM_DOMAIN);
+	KUNIT_ASSERT_LE(test, nr_fns, SIM_MAX_FNS);
+	for (f = 0; f < nr_fns; f++) {
+		vecs = opts->msi_vecs[f];
+		KUNIT_ASSERT_TRUE_MSG(test, !vecs || (is_power_of_2(vecs) &&
+						      vecs <= SIM_MSI_VECS),
+				      "function %u: %u MSI vectors", f, vecs);
+	}
 
 	/*
-	 * Stubs and table first: KUnit undoes in reverse order, and the
-	 * bus must be gone before the stubs and the table are.
+	 * Functions, tables and stubs first: KUnit undoes in reverse
+	 * order, and the bus must be gone before they are.
 	 */
-	table = kunit_kzalloc(test, SIM_MSIX_VECS * PCI_MSIX_ENTRY_SIZE,
-			      GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, table);
-	ops_sim_init_table(table);
+	fns = kunit_kcalloc(test, nr_fns, sizeof(*fns), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fns);
+	for (f = 0; f < nr_fns; f++) {
+		sim = kunit_kzalloc(test, sizeof(*sim), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, sim);
+		sim->table = kunit_kzalloc(test, SIM_MSIX_VECS * PCI_MSIX_ENTRY_SIZE,
+					   GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, sim->table);
+		ops_sim_init_table(sim->table);
+		sim->fn = f;
+		sim->nr_fns = nr_fns;
+		sim->chip = &ops_sim_chip;
+		sim_init_cfg(sim, opts);
+		fns[f] = sim;
+	}
+	sim = fns[0];
 #ifdef CONFIG_SPARC64
 	/* Before the bus, so that it outlives it */
 	pbm = sparc_pci_kunit_sysdata(test, SIM_DOMAIN);
@@ -384,13 +586,13 @@ static struct ops_sim *sim_create(struct kunit *test,
 	kunit_activate_static_stub(test, msix_unmap_region,
 				   sim_msix_unmap_region);
 
-	bridge = pci_alloc_host_bridge(sizeof(*sim));
+	bridge = pci_alloc_host_bridge(sizeof(*sb));
 	KUNIT_ASSERT_NOT_NULL(test, bridge);
-	sim = pci_host_bridge_priv(bridge);
-	sim->bridge = bridge;
-	sim->table = table;
-	sim->chip = &ops_sim_chip;
-	sim_init_cfg(sim);
+	sb = pci_host_bridge_priv(bridge);
+	sb->nr_fns = nr_fns;
+	sb->fns = fns;
+	for (f = 0; f < nr_fns; f++)
+		fns[f]->bridge = bridge;
 
 	bridge->ops = &sim_pci_ops;
 	bridge->busnr = 0;
@@ -418,9 +620,10 @@ static struct ops_sim *sim_create(struct kunit *test,
 	/*
 	 * The core's adapters cannot be registered (they skip what the
 	 * core does for backends): they are put in place as the resolver
-	 * would choose them.
+	 * would choose them. Without a backend the platform's default
+	 * serves the device.
 	 */
-	if (adapter) {
+	if (adapter || !ops) {
 		bridge->msi_ops = ops;
 		ret = 0;
 	} else {
@@ -434,30 +637,36 @@ static struct ops_sim *sim_create(struct kunit *test,
 	pci_lock_rescan_remove();
 	ret = pci_scan_root_bus_bridge(bridge);
 	pci_unlock_rescan_remove();
-	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "pci_scan_root_bus_bridge failed");
-	sim->bus = bridge->bus;
-
-	sim->pdev = pci_get_slot(sim->bus, PCI_DEVFN(0, 0));
-	if (!sim->pdev) {
-		sim_destroy(sim);
-		KUNIT_FAIL_AND_ABORT(test, "simulated device not found");
+	if (ret) {
+		pci_free_host_bridge(bridge);
+		KUNIT_FAIL_AND_ABORT(test, "pci_scan_root_bus_bridge: %d", ret);
 	}
-	/* The bus keeps it until sim_destroy() */
-	pci_dev_put(sim->pdev);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sim_destroy, sim), 0);
+	for (f = 0; f < nr_fns; f++)
+		fns[f]->bus = bridge->bus;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, sim_destroy, sb), 0);
 
-	/*
-	 * No driver enables the device, which has no PM capability either:
-	 * bring it to D0 as pci_enable_device() would.
-	 */
-	pci_set_power_state(sim->pdev, PCI_D0);
-	KUNIT_ASSERT_TRUE(test, sim->pdev->current_state == PCI_D0);
-	KUNIT_ASSERT_EQ(test, sim->pdev->msi_cap, SIM_MSI_CAP);
-	KUNIT_ASSERT_EQ(test, sim->pdev->msix_cap, SIM_MSIX_CAP);
-	KUNIT_ASSERT_PTR_EQ(test, pci_msi_dev_ops(sim->pdev), ops);
+	for (f = 0; f < nr_fns; f++) {
+		pdev = pci_get_slot(bridge->bus, PCI_DEVFN(f / 8, f % 8));
+		KUNIT_ASSERT_NOT_NULL_MSG(test, pdev, "simulated function %u not found", f);
+		/* The bus keeps it until sim_destroy() */
+		pci_dev_put(pdev);
+		fns[f]->pdev = pdev;
 
-	/* Only what the test does counts */
-	sim->nr_writes = 0;
+		/*
+		 * No driver enables the device, which has no PM capability
+		 * either: bring it to D0 as pci_enable_device() would.
+		 */
+		pci_set_power_state(pdev, PCI_D0);
+		KUNIT_ASSERT_TRUE(test, pdev->current_state == PCI_D0);
+		KUNIT_ASSERT_EQ(test, pdev->msi_cap, SIM_MSI_CAP);
+		KUNIT_ASSERT_EQ(test, pdev->msix_cap, SIM_MSIX_CAP);
+		/* Without a backend of its own, the platform's choice serves it */
+		if (ops)
+			KUNIT_ASSERT_PTR_EQ(test, pci_msi_dev_ops(pdev), ops);
+
+		/* Only what the test does counts */
+		fns[f]->nr_writes = 0;
+	}
 	return sim;
 }
 
@@ -470,7 +679,26 @@ static struct ops_sim *sim_create(struct kunit *test,
  */
 struct ops_sim *ops_sim_create(struct kunit *test, const struct pci_msi_ops *ops)
 {
-	return sim_create(test, ops, false);
+	static const struct ops_sim_opts opts = {};
+
+	return sim_create(test, ops, false, &opts);
+}
+
+/**
+ * ops_sim_create_opts - A simulated device of the shape @opts asks for
+ * @test:	The test, which owns the bus until it ends
+ * @ops:	A backend, registered with pci_host_bridge_set_msi_ops(), or
+ *		NULL: the backend the platform chooses serves the device
+ * @opts:	Functions, their MSI vectors and mask (struct ops_sim_opts)
+ *
+ * Return: Function 0 (ops_sim_fn() gives the others); aborts the test
+ * on failure.
+ */
+struct ops_sim *ops_sim_create_opts(struct kunit *test,
+				    const struct pci_msi_ops *ops,
+				    const struct ops_sim_opts *opts)
+{
+	return sim_create(test, ops, false, opts);
 }
 
 /**
@@ -483,7 +711,9 @@ struct ops_sim *ops_sim_create(struct kunit *test, const struct pci_msi_ops *ops
 struct ops_sim *ops_sim_create_adapter(struct kunit *test,
 				       const struct pci_msi_ops *ops)
 {
-	return sim_create(test, ops, true);
+	static const struct ops_sim_opts opts = {};
+
+	return sim_create(test, ops, true, &opts);
 }
 
 /**
