@@ -54,6 +54,9 @@
 #include <asm/rtas.h>
 #include <asm/xive.h>
 
+#define CREATE_TRACE_POINTS
+#include <trace/events/pci_msi_rtas.h>
+
 /* ibm,change-msi function codes (PAPR) */
 #define RTAS_MSI_FN_LEGACY	1	/* MSI or MSI-X, firmware's choice */
 #define RTAS_MSI_FN_MSI		3
@@ -330,6 +333,7 @@ static int rtas_msi_change_seq(const struct rtas_msi_addr *a, u32 func,
 
 	for (;;) {
 		rc = rtas_msi_fw_change(a, func, nvec, seq, out);
+		trace_pci_msi_rtas_change(a->name, func, nvec, seq, rc, out[0]);
 		/* Firmware tells how to continue an interrupted change */
 		if (rtas_msi_is_busy(rc) && out[1])
 			seq = out[1];
@@ -432,6 +436,7 @@ static int rtas_msi_query_seq(const struct rtas_msi_addr *a,
 
 	do {
 		rc = rtas_msi_fw_query(a, index, out);
+		trace_pci_msi_rtas_query(a->name, index, rc, out[0], out[1]);
 	} while (rtas_msi_retry(rc, deadline));
 	if (rc)
 		return rtas_msi_errno(rc);

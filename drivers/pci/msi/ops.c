@@ -25,6 +25,9 @@
 #include "../pci.h"
 #include "msi.h"
 
+#define CREATE_TRACE_POINTS
+#include <trace/events/pci_msi.h>
+
 static const struct pci_msi_ops *pci_msi_platform_ops __ro_after_init;
 
 /*
@@ -300,24 +303,29 @@ int pci_msi_ops_bind(struct pci_dev *dev)
 	if (WARN_ON_ONCE(dev->msi_ops))
 		return -EBUSY;
 	ops = pci_msi_resolve_ops(dev);
-	if (!ops)
+	if (!ops) {
+		trace_pci_msi_resolve(dev, NULL, 0, -ENOTSUPP);
 		return -ENOTSUPP;
+	}
 
 	flags = pci_msi_ops_flags_of(ops, dev);
 	/* ->features() must not claim what only the core's adapters may */
 	if ((flags & PCI_MSI_OPS_ADAPTER_MASK) && !pci_msi_ops_is_adapter(ops)) {
 		pci_err(dev, "%s: reports adapter-only properties %#x, MSI refused\n",
 			ops->name, flags & PCI_MSI_OPS_ADAPTER_MASK);
+		trace_pci_msi_resolve(dev, ops, flags, -EINVAL);
 		return -EINVAL;
 	}
 	/* ->features() may claim the message per device: same rule */
 	if ((flags & PCI_MSI_OPS_FW_OWNS_MSG) && !ops->restore) {
 		pci_err(dev, "%s: firmware owns the message but no ->restore(), MSI refused\n",
 			ops->name);
+		trace_pci_msi_resolve(dev, ops, flags, -EINVAL);
 		return -EINVAL;
 	}
 	dev->msi_ops_flags = flags;
 	dev->msi_ops = ops;
+	trace_pci_msi_resolve(dev, ops, flags, 0);
 	return 0;
 }
 
@@ -376,6 +384,7 @@ int pci_msi_ops_check(struct pci_dev *dev, int type, int nvec)
 		return nvec;
 
 	ret = ops->check(dev, type, nvec);
+	trace_pci_msi_check(dev, ops, type, nvec, max(ret, 0), min(ret, 0));
 	if (ret < 0)
 		return ret;
 	if (WARN_ONCE(ret < 1 || ret > nvec,
@@ -538,13 +547,20 @@ static void pci_msix_open_entries(struct pci_dev *dev)
 static void pci_msi_release(struct pci_dev *dev, int type)
 {
 	const struct pci_msi_ops *ops = dev->msi_ops;
+	struct msi_desc *desc;
+	int nvec = 0;
 
 	if (!(dev->msi_ops_flags & PCI_MSI_OPS_MSI_DOMAIN)) {
 		msi_device_destroy_sysfs(&dev->dev);
 		if (!(dev->msi_ops_flags & PCI_MSI_OPS_ARCH_CHIPS))
 			pci_msi_stop_all(dev);
 	}
+	if (trace_pci_msi_free_enabled()) {
+		msi_for_each_desc(desc, &dev->dev, MSI_DESC_ASSOCIATED)
+			nvec += desc->nvec_used;
+	}
 	ops->free(dev, type);
+	trace_pci_msi_free(dev, ops, type, nvec);
 	pci_msi_forget_irqs(dev);
 }
 
@@ -575,6 +591,7 @@ int pci_msi_setup_msi_irqs(struct pci_dev *dev, int type, int nvec)
 	if (pci_msi_should_fail(dev, PCI_MSI_FAIL_ALLOC))
 		return pci_msi_injected(nvec);
 	ret = ops->alloc(dev, type, nvec);
+	trace_pci_msi_alloc(dev, ops, type, nvec, ret ? 0 : nvec, ret);
 	if (ret) {
 		pci_msi_forget_irqs(dev);
 		return ret;
@@ -657,10 +674,12 @@ int pci_msi_ops_restore(struct pci_dev *dev, int type)
 		return PCI_MSI_RESTORE_REWRITE;
 
 	msi_lock_descs(&dev->dev);
-	if (pci_msi_should_fail(dev, PCI_MSI_FAIL_RESTORE))
+	if (pci_msi_should_fail(dev, PCI_MSI_FAIL_RESTORE)) {
 		ret = -EIO;
-	else
+	} else {
 		ret = ops->restore(dev, type);
+		trace_pci_msi_restore(dev, ops, type, ret);
+	}
 	/* A reset masked the entries that the core keeps open */
 	if (ret >= 0 && type == PCI_CAP_ID_MSIX)
 		pci_msix_open_entries(dev);
@@ -852,9 +871,12 @@ static struct msi_desc *pci_msix_add_desc(struct pci_dev *dev,
 /* Give back what ->alloc_at() and pci_msi_start_desc() set up for @desc */
 static void pci_msix_release_desc(struct pci_dev *dev, struct msi_desc *desc)
 {
+	unsigned int irq = desc->irq;
+
 	msi_desc_destroy_sysfs(&dev->dev, desc);
 	pci_msi_stop_desc(desc);
 	dev->msi_ops->free_at(dev, desc);
+	trace_pci_msi_free_at(dev, dev->msi_ops, desc->msi_index, irq, 0);
 	desc->irq = 0;
 }
 
@@ -895,6 +917,8 @@ struct msi_map pci_msi_ops_alloc_at(struct pci_dev *dev, unsigned int index,
 		goto unlock;
 	}
 	ret = ops->alloc_at(dev, desc);
+	trace_pci_msi_alloc_at(dev, ops, desc->msi_index, ret ? 0 : desc->irq,
+			       ret);
 	if (ret) {
 		desc->irq = 0;
 		goto free_desc;
