@@ -65,11 +65,13 @@ run() {
 }
 
 # Further boots of the same kernel (boot.sh BOOT_VARIANT): x86_64 with
-# the raw backend off, so that the irqdomain adapter is tested as well;
+# the raw backend off, so that the irqdomain adapter is tested as well,
+# the plug machine (hot-unplug with live vectors) and a boot that
+# suspends and resumes;
 # pSeries with XICS as well as XIVE.
 boot_variants() {
 	case $1 in
-	x86_64) echo irqdomain ;;
+	x86_64) echo irqdomain plug suspend ;;
 	ppc64le) echo xics ;;
 	esac
 }
