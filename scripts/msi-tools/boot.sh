@@ -111,7 +111,7 @@ kernel=$out/$IMAGE_PATH
 # network so that DHCP on one does not depend on the other; nvme uses a
 # null block backend so that several instances need no image file.
 pci_devices() {
-	if [ "$variant" = plug ]; then
+	if [ "$arch:$variant" = x86_64:plug ]; then
 		python3 "$T/plughost.py" qemu-args
 		return
 	fi
@@ -179,7 +179,7 @@ esac
 [ -z "$plug_timeout" ] || timeout=${BOOT_TIMEOUT:-$plug_timeout}
 # The plug machine's QMP socket (short path: sun_path has 108 bytes)
 qmp=""
-if [ "$variant" = plug ] || [ "$variant" = suspend ]; then
+if [ "$arch:$variant" = x86_64:plug ] || [ "$variant" = suspend ]; then
 	qmp=$(mktemp -u /tmp/msi-qmp.XXXXXX)
 	QEMU_EXTRA="-qmp unix:$qmp,server=on,wait=off ${QEMU_EXTRA:-}"
 fi

@@ -59,6 +59,10 @@ REQUEST = re.compile(r'msi-plug: (del|add) (\S+) (\d+)')
 WAKE = re.compile(r'msi-plug: (wake|awake) (\d+)')
 # How long a device_del may take (the guest powers the slot off)
 DEL_TIMEOUT = 60
+# When to look for a deleted device without its DEVICE_DELETED event
+LOOK_AFTER = 3
+# device_add: attempts, 0.5 s apart, while the old device holds its backend
+ADD_TRIES = 20
 
 
 def qemu_args():
@@ -203,7 +207,9 @@ def serve(qmp_path, console, out_path):
 
             # QEMU may send DEVICE_DELETED late or not at all for a device
             # with children (qemu-xhci with its tablet): gone from
-            # /machine/peripheral is gone too
+            # /machine/peripheral for LOOK_AFTER s is gone too (a device
+            # still being finalized keeps its backend: device_add below
+            # tries again then)
             if deleting and time.time() >= deleting[2]:
                 r = qmp.cmd('qom-list', {'path': '/machine/peripheral'})
                 names = [p.get('name') for p in r.get('return', [])]
@@ -229,14 +235,19 @@ def serve(qmp_path, console, out_path):
                     if 'error' in r:
                         counts['errors'] += 1
                     else:
-                        deleting = (qid, time.time() + DEL_TIMEOUT, time.time() + 0.5)
+                        deleting = (qid, time.time() + DEL_TIMEOUT,
+                                    time.time() + LOOK_AFTER)
                     continue
                 for n, d in enumerate(DEVICES[qid]):
                     d = dict(d)
                     d.setdefault('id', qid if n == 0 else f'{qid}-{n}')
-                    r = qmp.cmd('device_add', d)
-                    log(out, f'device_add {d["id"]}: {r}')
-                    if 'error' in r:
+                    for _ in range(ADD_TRIES):
+                        r = qmp.cmd('device_add', d)
+                        log(out, f'device_add {d["id"]}: {r}')
+                        if 'error' not in r:
+                            break
+                        time.sleep(0.5)
+                    else:
                         counts['errors'] += 1
     except (EOFError, OSError):
         pass
