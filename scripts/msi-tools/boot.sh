@@ -19,6 +19,19 @@
 #                      and edu only, the guest's "bench" group
 #   x86_64|ppc64le load   the guest's "load" group: LOAD_SECONDS (300) of
 #                      traffic, affinity moves and unbind/bind together
+#   x86_64 plug        the plug machine: every MSI device on a PCIe root
+#                      port with native hotplug and a QMP socket served
+#                      by plughost.py; the guest's "unplug" group
+#   x86_64 suspend     the devices of the main boot, S3 on, 2 CPUs, the
+#                      QMP socket and plughost.py (it wakes the guest);
+#                      the guest's "suspend" group. Not on the plug
+#                      machine: after an S3 wakeup (a machine reset in
+#                      QEMU) pciehp found the e1000e's slot empty and
+#                      QEMU deleted the device.
+#   ppc64le plug       the same devices as the main boot; the guest's
+#                      "unplug" group removes and rescans them through
+#                      sysfs (QEMU's pseries PCI unplug needs drmgr in
+#                      the guest, which the initramfs does not have)
 #
 # The console goes to build/results/<ARCH>[-upstream]/console.log; the
 # KTAP of the KUnit suites and the TAP of the guest's boot tests are
@@ -52,6 +65,7 @@ if [ -n "$VSUFFIX" ]; then
 fi
 variant=${BOOT_VARIANT:-}
 variant_args=""
+plug_timeout=""
 case "$arch:$variant" in
 *:) ;;
 x86_64:irqdomain)
@@ -71,6 +85,21 @@ x86_64:load | ppc64le:load)
 	variant_args="msitest.tests=load,klog msitest.load=$load"
 	variant_args="$variant_args msitest.timeout=$((load * slow + 600))"
 	BOOT_TIMEOUT=${BOOT_TIMEOUT:-$((load * slow + 900))} ;;
+x86_64:plug)
+	# pciehp rather than QEMU's default ACPI hotplug on q35 root ports
+	QEMU_EXTRA="-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
+		    ${QEMU_EXTRA:-}"
+	SMP=2
+	# 20 cycles of each of 5 devices take minutes under TCG
+	variant_args="msitest.tests=unplug,vectors,backend,devices,klog msitest.timeout=$((1500 * slow))"
+	plug_timeout=$((1800 * slow)) ;;
+x86_64:suspend)
+	QEMU_EXTRA="-global ICH9-LPC.disable_s3=0 ${QEMU_EXTRA:-}"
+	SMP=2
+	variant_args="msitest.tests=suspend,vectors,backend,devices,klog" ;;
+ppc64le:plug)
+	variant_args="msitest.tests=unplug,vectors,backend,devices,klog msitest.timeout=$((1500 * slow))"
+	plug_timeout=$((1800 * slow)) ;;
 *)
 	echo "error: no boot variant '$variant' for $arch" >&2
 	exit 2 ;;
@@ -89,6 +118,10 @@ kernel=$out/$IMAGE_PATH
 # network so that DHCP on one does not depend on the other; nvme uses a
 # null block backend so that several instances need no image file.
 pci_devices() {
+	if [ "$arch:$variant" = x86_64:plug ]; then
+		python3 "$T/plughost.py" qemu-args
+		return
+	fi
 	if [ "$variant" = bench ]; then
 		echo "-drive file=null-co://,if=none,id=d0,format=raw"
 		echo "-device nvme,drive=d0,serial=bench0,msix_qsize=2048"
@@ -150,10 +183,24 @@ sparc64)
 	;;
 esac
 
+[ -z "$plug_timeout" ] || timeout=${BOOT_TIMEOUT:-$plug_timeout}
+# The plug machine's QMP socket (short path: sun_path has 108 bytes)
+qmp=""
+if [ "$arch:$variant" = x86_64:plug ] || [ "$variant" = suspend ]; then
+	qmp=$(mktemp -u /tmp/msi-qmp.XXXXXX)
+	QEMU_EXTRA="-qmp unix:$qmp,server=on,wait=off ${QEMU_EXTRA:-}"
+fi
+: >"$log"
 # shellcheck disable=SC2086
 $qemu ${QEMU_EXTRA:-} -nographic -no-reboot -append "$cmdline" \
 	</dev/null >"$log" 2>&1 &
 qpid=$!
+hpid=""
+if [ -n "$qmp" ]; then
+	python3 "$T/plughost.py" serve "$qmp" "$log" "$res/plughost.log" \
+		>"$res/plughost.err" 2>&1 &
+	hpid=$!
+fi
 start=$SECONDS
 status=timeout
 while kill -0 $qpid 2>/dev/null; do
@@ -175,5 +222,15 @@ else
 	status=exited
 fi
 wait $qpid 2>/dev/null || true
+if [ -n "$hpid" ]; then
+	# It ends with QEMU; bounded all the same
+	for _ in 1 2 3 4 5; do
+		kill -0 "$hpid" 2>/dev/null || break
+		sleep 1
+	done
+	kill "$hpid" 2>/dev/null || true
+	wait "$hpid" 2>/dev/null || true
+	rm -f "$qmp"
+fi
 echo "$status $((SECONDS - start))" > "$res/boot.status"
 python3 "$T/results.py" extract "$arch" "$res"

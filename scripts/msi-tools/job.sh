@@ -65,13 +65,17 @@ run() {
 }
 
 # Further boots of the same kernel (boot.sh BOOT_VARIANT): x86_64 with
-# the raw backend off, so that the irqdomain adapter is tested as well;
-# pSeries with XICS as well as XIVE; on both, five minutes of load
-# (traffic, affinity moves and rebinds together) on the default backend.
+# the raw backend off, so that the irqdomain adapter is tested as well,
+# the plug machine (hot-unplug with live vectors) and a boot that
+# suspends and resumes; pSeries with XICS as well as XIVE, and once
+# more to remove and rescan every device through sysfs with live
+# vectors (QEMU's pseries PCI unplug needs drmgr in the guest); on
+# both, five minutes of load (traffic, affinity moves and rebinds
+# together) on the default backend.
 boot_variants() {
 	case $1 in
-	x86_64) echo irqdomain load ;;
-	ppc64le) echo xics load ;;
+	x86_64) echo irqdomain plug suspend load ;;
+	ppc64le) echo xics plug load ;;
 	esac
 }
 

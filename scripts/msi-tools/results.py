@@ -9,6 +9,8 @@
 
 The total line is "N passed, N failed" (", N skipped" when any were),
 and the exit status is non-zero on any failure or missing result.
+TAP comments "# figure: ..." (cycles, leaks, times of the guest's
+reliability groups) are printed under their file.
 """
 
 import os
@@ -43,6 +45,7 @@ DEBUG_BANNERS = [
     # debug objects prints nothing at start: the guest logs its statistics
     ('debug objects', re.compile(r'msi-log: debug objects: objs_allocated *: *[1-9]')),
 ]
+FIGURE = re.compile(r'^#\s*figure:\s*(.*)$')
 KMEMLEAK_SCAN = re.compile(r'msi-log: kmemleak: scanned, (\d+) unreferenced')
 
 # A KUnit test that provokes a warning on purpose brackets it with
@@ -241,13 +244,16 @@ def summary(dirs):
             continue
         for fn in files:
             with open(os.path.join(d, fn), errors='replace') as f:
-                p, fl, s, failures = count_tap(f.read().splitlines())
+                lines = f.read().splitlines()
+            p, fl, s, failures = count_tap(lines)
             if p + fl + s == 0:
                 # an empty result file is a failure, not a pass
                 print(f'  {name}/{fn}: no results')
                 total_f += 1
                 continue
             print(f'  {name}/{fn}: {p} passed, {fl} failed' + (f', {s} skipped' if s else ''))
+            for m in filter(None, map(FIGURE.match, lines)):
+                print(f'    figure: {m.group(1)}')
             for x in failures:
                 if x.startswith('TODO '):
                     print(f'    TODO {x[5:]}')

@@ -101,7 +101,7 @@ static struct cpumask msi_raw_mask;
  * vectors that exist now (those of drivers; a block's guard vectors
  * and the blocks are counted apart), moves, moves that needed the two-step
  * sequence, messages that step 1 caught, and two-step moves that could
- * not run on the old target CPU.
+ * not run on the old target CPU; ->restore() calls (resume, reset).
  */
 static struct {
 	atomic_long_t	vectors;
@@ -113,6 +113,7 @@ static struct {
 	atomic_long_t	guards;
 	atomic_long_t	block_moves;
 	atomic_long_t	spurious;
+	atomic_long_t	restores;
 } msi_raw_stats;
 
 /**
@@ -794,6 +795,17 @@ static bool msi_raw_match(struct pci_dev *dev)
 	return dev_get_msi_domain(&dev->dev) == x86_vector_domain;
 }
 
+/*
+ * After a reset or on resume (&pci_msi_ops.restore): the vectors are
+ * unchanged, so the core writes the cached messages back. Counted, so
+ * that tests see that resume went through the backend.
+ */
+static int msi_raw_restore(struct pci_dev *dev, int type)
+{
+	atomic_long_inc(&msi_raw_stats.restores);
+	return PCI_MSI_RESTORE_REWRITE;
+}
+
 static const struct pci_msi_ops msi_raw_ops = {
 	.name		= "raw",
 	.flags		= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX |
@@ -801,7 +813,7 @@ static const struct pci_msi_ops msi_raw_ops = {
 	.match		= msi_raw_match,
 	.alloc		= msi_raw_alloc,
 	.free		= msi_raw_free,
-	/* ->restore: none, the core rewrites the cached messages */
+	.restore	= msi_raw_restore,
 	.alloc_at	= msi_raw_alloc_at,
 	.free_at	= msi_raw_free_at,
 };
@@ -815,11 +827,12 @@ static int msi_raw_stats_show(struct seq_file *m, void *unused)
 		   atomic_long_read(&msi_raw_stats.split_moves),
 		   atomic_long_read(&msi_raw_stats.caught),
 		   atomic_long_read(&msi_raw_stats.remote_moves));
-	seq_printf(m, "blocks %ld\nguards %ld\nblock_moves %ld\nspurious %ld\n",
+	seq_printf(m, "blocks %ld\nguards %ld\nblock_moves %ld\nspurious %ld\nrestores %ld\n",
 		   atomic_long_read(&msi_raw_stats.blocks),
 		   atomic_long_read(&msi_raw_stats.guards),
 		   atomic_long_read(&msi_raw_stats.block_moves),
-		   atomic_long_read(&msi_raw_stats.spurious));
+		   atomic_long_read(&msi_raw_stats.spurious),
+		   atomic_long_read(&msi_raw_stats.restores));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(msi_raw_stats);
