@@ -6,6 +6,7 @@
 #   make check
 #   make bench [ARCH=x86_64|ppc64le]
 #   make check-debug [CHECK_DEBUG_ARCHES=x86_64]
+#   make kunit [KUNIT_ARCH=x86_64|powerpc] [KUNITCONFIG=drivers/pci/msi]
 #
 # See README.md. Everything built goes to build/ (ignored by git).
 
@@ -21,7 +22,7 @@ else
 $(error BASE must be empty or "upstream")
 endif
 
-.PHONY: run check check-debug bench deps assemble build boot quilt series check-series clean distclean
+.PHONY: run check check-debug bench deps assemble build boot quilt series check-series kunit clean distclean
 
 run:
 	@$(T)/job.sh run $(ARCH) $(FLAVOUR)
@@ -61,8 +62,16 @@ series: assemble
 check-series: series
 	@$(T)/series.sh check $(if $(QUICK),--quick)
 
+# The KUnit suites through the kernel's kunit.py (see README): the
+# core's on x86_64 by default; KUNIT_ARCH=powerpc KUNITCONFIG=arch/powerpc/kernel
+# for the RTAS backend's. TAP on stdout, the kernel in build/kunit/.
+KUNIT_ARCH ?= x86_64
+KUNITCONFIG ?= drivers/pci/msi
+kunit: assemble
+	@$(T)/kunit.sh $(KUNIT_ARCH) $(KUNITCONFIG) $(KUNIT_NAME)
+
 clean:
-	rm -rf build/out build/results build/logs build/initramfs build/series build/series.git build/sc build/sc-sparc
+	rm -rf build/out build/results build/logs build/initramfs build/series build/series.git build/sc build/sc-sparc build/kunit
 
 distclean:
 	rm -rf build

@@ -661,7 +661,11 @@ static int msi_raw_alloc_block(struct pci_dev *dev, struct msi_desc *desc)
 	blk->virq = virq;
 	d = irq_domain_get_irq_data(msi_raw_domain, virq);
 
+#ifdef CONFIG_SMP
 	cpumask_and(mask, irq_default_affinity, cpu_online_mask);
+#else
+	cpumask_copy(mask, cpu_online_mask);
+#endif
 	ret = msi_raw_reachable(d, mask, reach);
 	if (!ret)
 		ret = x86_vector_block_assign(virq, order, reach, &moved);

@@ -1,0 +1,887 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Random sequences of driver calls against the PCI MSI core (KUnit)
+ *
+ * Each case puts the simulated device of ops_kunit_sim.c behind one mock
+ * backend and runs many short sequences of driver API calls chosen by a
+ * seeded pseudo-random generator: pci_alloc_irq_vectors_affinity() with
+ * random minimum, maximum, types and affinity, pci_free_irq_vectors(),
+ * pci_disable_msi() and pci_disable_msix(), pci_msix_alloc_irq_at() and
+ * pci_msix_free_irq(), a device reset followed by pci_restore_msi_state(),
+ * and calls that a driver must not make but that must fail cleanly (a
+ * second enable of the other type, a taken or out of range table index).
+ * Before a call the backend may be told to misbehave: ->check() refuses
+ * or limits, ->alloc() grants fewer or fails after doing its work,
+ * ->restore() or ->alloc_at() fail.
+ *
+ * A model of what the driver API promises predicts every answer, and
+ * after every step the test compares the model with the core (enable
+ * state, descriptors, pci_irq_vector()), the device (enable bits in
+ * config space, messages in config space and in the MSI-X table), the
+ * backend (interrupts it holds) and the system (active Linux interrupts,
+ * msi_irqs/ entries in sysfs). Every sequence ends with everything
+ * freed and nothing left anywhere.
+ *
+ * The run is reproducible: the sequences of one seed are always the
+ * same. Without parameters the fixed seeds below run; the kernel command
+ * line parameters ops_kunit_random.seed=N (one seed), .sequences= and
+ * .steps= change that. A failure names the seed, sequence and step and
+ * lists the calls of the sequence so far.
+ *
+ * Copyright (C) 2026 msi-ops maintainers
+ */
+
+#include <kunit/test.h>
+#include <linux/bitfield.h>
+#include <linux/bitmap.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/kernfs.h>
+#include <linux/log2.h>
+#include <linux/moduleparam.h>
+#include <linux/msi.h>
+#include <linux/msi_ops.h>
+#include <linux/pci.h>
+#include <linux/prandom.h>
+#include <linux/seq_buf.h>
+#include <linux/slab.h>
+
+#include "msi.h"
+#include "ops_kunit_sim.h"
+
+static unsigned long long seed;
+module_param(seed, ullong, 0444);
+MODULE_PARM_DESC(seed, "Run this seed only (0: the fixed seeds)");
+
+static uint sequences = 64;
+module_param(sequences, uint, 0444);
+MODULE_PARM_DESC(sequences, "Sequences per seed and backend");
+
+static uint steps = 24;
+module_param(steps, uint, 0444);
+MODULE_PARM_DESC(steps, "Driver calls per sequence");
+
+static const u64 rnd_fixed_seeds[] = { 1, 2, 0x5eed, 0xdecafbad };
+
+/* What the mocks write for a raw backend */
+#define RND_ADDR_LO(i)		(0xfee00000 | ((i) << 4))
+#define RND_ADDR_HI		0x00000bad
+#define RND_DATA(i)		(0x6200 + (i))
+
+/* Linux interrupts seen in a sequence, checked for leftovers */
+#define RND_MAX_SEEN		256
+#define RND_LOG_SIZE		4096
+
+enum rnd_mode { RND_NONE, RND_MSI, RND_MSIX };
+
+/* A backend under test and what it promises */
+struct rnd_backend {
+	const char			*name;
+	const struct pci_msi_ops	*ops;
+};
+
+/* The expected state of the device, and the run's bookkeeping */
+struct rnd {
+	struct kunit		*test;
+	struct ops_sim		*sim;
+	struct pci_dev		*pdev;
+	const struct pci_msi_ops *ops;
+	struct rnd_state	rs;
+	u64			seed;
+	unsigned int		seq, step;
+	/* The model */
+	enum rnd_mode		mode;
+	unsigned int		nvec;		/* MSI: vectors */
+	DECLARE_BITMAP(entries, SIM_MSIX_VECS);	/* MSI-X: table entries */
+	bool			hw_on;		/* enable bit expected set */
+	/* Baselines and leftovers */
+	unsigned int		irqs0;
+	unsigned int		seen[RND_MAX_SEEN];
+	unsigned int		nr_seen;
+	/* Counters, for the summary */
+	unsigned long		nr_steps, nr_faults, nr_ok, nr_refused;
+	/* The calls of the current sequence, for the failure report */
+	struct seq_buf		log;
+	char			*logbuf;
+	bool			failed;
+};
+
+/* The mock backends: Linux interrupts only, and the sim's fault knobs */
+
+static void rnd_free_irqs(struct ops_sim *sim, struct pci_dev *dev)
+{
+	struct msi_desc *desc;
+	unsigned int i;
+
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_ASSOCIATED) {
+		for (i = 0; i < desc->nvec_used; i++)
+			irq_set_msi_desc(desc->irq + i, NULL);
+		irq_free_descs(desc->irq, desc->nvec_used);
+		sim->live_irqs -= desc->nvec_used;
+		desc->irq = 0;
+	}
+}
+
+static int rnd_check(struct pci_dev *dev, int type, int nvec)
+{
+	struct ops_sim *sim = ops_sim_of_dev(dev);
+
+	if (sim->fail_cb == SIM_CB_CHECK)
+		return sim->fail_err;
+	if (sim->quota && nvec > sim->quota)
+		return sim->quota;
+	return nvec;
+}
+
+static int rnd_irq_new(struct ops_sim *sim, struct msi_desc *desc)
+{
+	unsigned int i;
+	int virq;
+
+	virq = irq_alloc_descs(-1, 1, desc->nvec_used, NUMA_NO_NODE);
+	if (virq < 0)
+		return virq;
+	sim->live_irqs += desc->nvec_used;
+	for (i = 0; i < desc->nvec_used; i++) {
+		irq_set_chip_and_handler(virq + i, sim->chip, handle_simple_irq);
+		irq_clear_status_flags(virq + i, IRQ_NOREQUEST);
+		irq_set_msi_desc_off(virq, i, desc);
+	}
+	return virq;
+}
+
+static void rnd_program(struct pci_dev *dev, struct msi_desc *desc, int virq)
+{
+	struct msi_msg msg = {
+		.address_lo	= RND_ADDR_LO(desc->msi_index),
+		.address_hi	= RND_ADDR_HI,
+		.data		= RND_DATA(desc->msi_index),
+	};
+
+	/* A firmware backend only reports what firmware did */
+	if (dev->msi_ops->flags & PCI_MSI_OPS_FW_OWNS_MSG)
+		desc->msg = msg;
+	else
+		pci_write_msi_msg(virq, &msg);
+}
+
+/* A failure comes after the work, so that the mock must undo it */
+static int rnd_alloc(struct pci_dev *dev, int type, int nvec)
+{
+	struct ops_sim *sim = ops_sim_of_dev(dev);
+	struct msi_desc *desc;
+	int virq;
+
+	if (sim->grant && nvec > sim->grant)
+		return sim->grant;
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_NOTASSOCIATED) {
+		virq = rnd_irq_new(sim, desc);
+		if (virq < 0) {
+			rnd_free_irqs(sim, dev);
+			return virq;
+		}
+		rnd_program(dev, desc, virq);
+	}
+	if (sim->fail_cb == SIM_CB_ALLOC) {
+		rnd_free_irqs(sim, dev);
+		return sim->fail_err;
+	}
+	return 0;
+}
+
+static void rnd_free(struct pci_dev *dev, int type)
+{
+	rnd_free_irqs(ops_sim_of_dev(dev), dev);
+}
+
+static int rnd_restore(struct pci_dev *dev, int type)
+{
+	struct ops_sim *sim = ops_sim_of_dev(dev);
+
+	if (sim->fail_cb == SIM_CB_RESTORE)
+		return sim->fail_err;
+	return sim->restore_ret;
+}
+
+static int rnd_alloc_at(struct pci_dev *dev, struct msi_desc *desc)
+{
+	struct ops_sim *sim = ops_sim_of_dev(dev);
+	int virq;
+
+	if (sim->fail_cb == SIM_CB_ALLOC_AT)
+		return sim->fail_err;
+	virq = rnd_irq_new(sim, desc);
+	if (virq < 0)
+		return virq;
+	rnd_program(dev, desc, virq);
+	return 0;
+}
+
+static void rnd_free_at(struct pci_dev *dev, struct msi_desc *desc)
+{
+	struct ops_sim *sim = ops_sim_of_dev(dev);
+
+	irq_set_msi_desc(desc->irq, NULL);
+	irq_free_descs(desc->irq, 1);
+	desc->irq = 0;
+	sim->live_irqs--;
+}
+
+/* Raw programming, dynamic MSI-X, no ->restore(): the core rewrites */
+static const struct pci_msi_ops rnd_raw_ops = {
+	.name		= "kunit-rnd-raw",
+	.flags		= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX |
+			  PCI_MSI_OPS_MSIX_ALLOC_DYN,
+	.check		= rnd_check,
+	.alloc		= rnd_alloc,
+	.free		= rnd_free,
+	.alloc_at	= rnd_alloc_at,
+	.free_at	= rnd_free_at,
+};
+
+/* Raw programming with a ->restore() that can fail */
+static const struct pci_msi_ops rnd_raw_restore_ops = {
+	.name		= "kunit-rnd-raw-restore",
+	.flags		= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX,
+	.check		= rnd_check,
+	.alloc		= rnd_alloc,
+	.free		= rnd_free,
+	.restore	= rnd_restore,
+};
+
+/* Firmware owns the messages; the interrupt controller masks */
+static const struct pci_msi_ops rnd_fw_ops = {
+	.name		= "kunit-rnd-fw",
+	.flags		= PCI_MSI_OPS_FW_OWNS_MSG | PCI_MSI_OPS_MULTI_MSI |
+			  PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MSIX_ALLOC_DYN |
+			  PCI_MSI_OPS_NO_MASK,
+	.check		= rnd_check,
+	.alloc		= rnd_alloc,
+	.free		= rnd_free,
+	.restore	= rnd_restore,
+	.alloc_at	= rnd_alloc_at,
+	.free_at	= rnd_free_at,
+};
+
+/* One MSI vector only, no dynamic MSI-X */
+static const struct pci_msi_ops rnd_single_ops = {
+	.name		= "kunit-rnd-single",
+	.flags		= PCI_MSI_OPS_MSIX,
+	.check		= rnd_check,
+	.alloc		= rnd_alloc,
+	.free		= rnd_free,
+};
+
+static const struct rnd_backend rnd_backends[] = {
+	{ "raw", &rnd_raw_ops },
+	{ "raw-restore", &rnd_raw_restore_ops },
+	{ "fw", &rnd_fw_ops },
+	{ "single", &rnd_single_ops },
+};
+
+static void rnd_backend_desc(const struct rnd_backend *b, char *desc)
+{
+	strscpy(desc, b->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(rnd_backend, rnd_backends, rnd_backend_desc);
+
+/* Helpers */
+
+static u32 rnd_below(struct rnd *r, u32 n)
+{
+	return n ? prandom_u32_state(&r->rs) % n : 0;
+}
+
+static bool rnd_chance(struct rnd *r, u32 percent)
+{
+	return rnd_below(r, 100) < percent;
+}
+
+static bool rnd_has(struct rnd *r, unsigned int flag)
+{
+	return r->ops->flags & flag;
+}
+
+static unsigned int rnd_expected_irqs(struct rnd *r)
+{
+	switch (r->mode) {
+	case RND_MSI:
+		return r->nvec;
+	case RND_MSIX:
+		return bitmap_weight(r->entries, SIM_MSIX_VECS);
+	default:
+		return 0;
+	}
+}
+
+static unsigned int rnd_active_irqs(void)
+{
+	unsigned int irq, n = 0;
+
+	for_each_active_irq(irq)
+		n++;
+	return n;
+}
+
+static void rnd_seen(struct rnd *r, int virq)
+{
+	unsigned int i;
+
+	if (virq <= 0)
+		return;
+	for (i = 0; i < r->nr_seen; i++) {
+		if (r->seen[i] == virq)
+			return;
+	}
+	if (r->nr_seen < RND_MAX_SEEN)
+		r->seen[r->nr_seen++] = virq;
+}
+
+static bool rnd_sysfs_has(struct pci_dev *pdev, unsigned int virq)
+{
+	struct kernfs_node *dir, *kn;
+	char name[16];
+
+	if (!pdev->dev.kobj.sd)
+		return false;
+	dir = kernfs_find_and_get(pdev->dev.kobj.sd, "msi_irqs");
+	if (!dir)
+		return false;
+	snprintf(name, sizeof(name), "%u", virq);
+	kn = kernfs_find_and_get(dir, name);
+	kernfs_put(kn);
+	kernfs_put(dir);
+	return kn;
+}
+
+static __printf(2, 3) void rnd_log(struct rnd *r, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	seq_buf_vprintf(&r->log, fmt, args);
+	va_end(args);
+}
+
+/* Report the first mismatch of a sequence with everything to replay it */
+static __printf(2, 3) bool rnd_fail(struct rnd *r, const char *fmt, ...)
+{
+	struct va_format vaf;
+	char *buf, *line;
+	va_list args;
+
+	if (r->failed)
+		return false;
+	r->failed = true;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	KUNIT_FAIL(r->test, "seed %llu sequence %u step %u: %pV",
+		   r->seed, r->seq, r->step, &vaf);
+	va_end(args);
+	kunit_err(r->test, "backend %s, calls of the sequence:\n", r->ops->name);
+	/* Line by line: a kernel log record has a size limit */
+	buf = r->logbuf;
+	seq_buf_str(&r->log);
+	while ((line = strsep(&buf, "\n")) && *line)
+		kunit_err(r->test, "%s\n", line);
+	return false;
+}
+
+/* Compare core, device, backend and system with the model */
+static bool rnd_verify(struct rnd *r)
+{
+	struct ops_sim *sim = r->sim;
+	struct pci_dev *pdev = r->pdev;
+	unsigned int expect = rnd_expected_irqs(r), descs, i, want, n;
+	bool fw = rnd_has(r, PCI_MSI_OPS_FW_OWNS_MSG);
+	bool msi = r->mode == RND_MSI, msix = r->mode == RND_MSIX, got;
+	int virq;
+
+	if (pdev->msi_enabled != msi || pdev->msix_enabled != msix)
+		return rnd_fail(r, "core: msi_enabled %d msix_enabled %d, expected mode %d",
+				pdev->msi_enabled, pdev->msix_enabled, r->mode);
+	if (ops_sim_msi_on(sim) != (msi && r->hw_on) ||
+	    ops_sim_msix_on(sim) != (msix && r->hw_on))
+		return rnd_fail(r, "device: MSI enable %d MSI-X enable %d, expected mode %d on %d",
+				ops_sim_msi_on(sim), ops_sim_msix_on(sim),
+				r->mode, r->hw_on);
+	if (r->mode == RND_NONE && pdev->msi_ops)
+		return rnd_fail(r, "core: backend still bound without vectors");
+
+	descs = ops_sim_nr_descs(pdev);
+	want = r->mode == RND_MSI ? 1 : r->mode == RND_MSIX ? expect : 0;
+	if (descs != want)
+		return rnd_fail(r, "core: %u descriptors, expected %u", descs, want);
+	if (sim->live_irqs != expect)
+		return rnd_fail(r, "backend holds %d interrupts, expected %u",
+				sim->live_irqs, expect);
+	n = rnd_active_irqs();
+	if (n != r->irqs0 + expect)
+		return rnd_fail(r, "%u active Linux interrupts, expected %u",
+				n, r->irqs0 + expect);
+
+	/* pci_irq_vector() for every index the driver could ask about */
+	for (i = 0; i <= SIM_MSI_VECS; i++) {
+		bool valid = r->mode == RND_MSI ? i < r->nvec :
+			     r->mode == RND_MSIX ? (i < SIM_MSIX_VECS &&
+						    test_bit(i, r->entries)) :
+			     false;
+
+		virq = pci_irq_vector(pdev, i);
+		got = virq > 0;
+		if (valid != got)
+			return rnd_fail(r, "pci_irq_vector(%u) = %d, expected %s",
+					i, virq, valid ? "a vector" : "an error");
+		if (!valid)
+			continue;
+		rnd_seen(r, virq);
+		if (!rnd_sysfs_has(pdev, virq))
+			return rnd_fail(r, "no msi_irqs/%d in sysfs", virq);
+		if (r->mode == RND_MSIX && !fw && r->hw_on &&
+		    (ops_sim_table(sim, i, PCI_MSIX_ENTRY_DATA) != RND_DATA(i) ||
+		     ops_sim_table(sim, i, PCI_MSIX_ENTRY_LOWER_ADDR) != RND_ADDR_LO(i)))
+			return rnd_fail(r, "MSI-X entry %u holds %08x/%08x, not the message",
+					i, ops_sim_table(sim, i, PCI_MSIX_ENTRY_LOWER_ADDR),
+					ops_sim_table(sim, i, PCI_MSIX_ENTRY_DATA));
+	}
+	/* Interrupts of this sequence that are gone must be gone everywhere */
+	for (i = 0; i < r->nr_seen; i++) {
+		struct msi_desc *desc = irq_get_msi_desc(r->seen[i]);
+
+		if (desc && desc->dev == &pdev->dev)
+			continue;
+		if (rnd_sysfs_has(pdev, r->seen[i]))
+			return rnd_fail(r, "msi_irqs/%u left in sysfs", r->seen[i]);
+	}
+	if (r->mode == RND_MSI && !fw && r->hw_on) {
+		u32 lo = ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_ADDRESS_LO, 4);
+		u32 data = ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_DATA_64, 2);
+		u32 qsize = FIELD_GET(PCI_MSI_FLAGS_QSIZE,
+				      ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2));
+
+		if (lo != RND_ADDR_LO(0) || data != RND_DATA(0))
+			return rnd_fail(r, "MSI holds %08x/%04x, not the backend's message",
+					lo, data);
+		if (qsize != order_base_2(r->nvec))
+			return rnd_fail(r, "MSI multiple message enable %u for %u vectors",
+					qsize, r->nvec);
+	}
+	/* Firmware owns the messages: the core never writes one */
+	if (fw && (ops_sim_msi_msg_writes(sim) || ops_sim_msix_msg_written(sim)))
+		return rnd_fail(r, "the core wrote messages firmware owns: %u MSI, %u MSI-X",
+				ops_sim_msi_msg_writes(sim),
+				ops_sim_msix_msg_written(sim));
+	return true;
+}
+
+/* Backend faults for the next call; the model needs to know them */
+struct rnd_faults {
+	int	check_err;	/* ->check() refuses */
+	int	quota;		/* ->check() allows at most */
+	int	grant;		/* ->alloc() grants at most */
+	int	alloc_err;	/* ->alloc() fails after its work */
+	int	restore_err;	/* ->restore() fails */
+	int	alloc_at_err;	/* ->alloc_at() fails */
+};
+
+static const int rnd_errnos[] = { -ENOSPC, -ENOMEM, -EIO, -EBUSY, -ENODEV };
+
+static void rnd_pick_faults(struct rnd *r, struct rnd_faults *f)
+{
+	int err = rnd_errnos[rnd_below(r, ARRAY_SIZE(rnd_errnos))];
+
+	memset(f, 0, sizeof(*f));
+	if (!rnd_chance(r, 35))
+		return;
+	r->nr_faults++;
+	switch (rnd_below(r, 6)) {
+	case 0:
+		f->check_err = err;
+		break;
+	case 1:
+		f->quota = 1 + rnd_below(r, 8);
+		break;
+	case 2:
+		f->grant = 1 + rnd_below(r, 8);
+		break;
+	case 3:
+		f->alloc_err = err;
+		break;
+	case 4:
+		f->restore_err = err;
+		break;
+	default:
+		f->alloc_at_err = err;
+		break;
+	}
+}
+
+/*
+ * Only one knob of the sim at a time: ->check() and ->alloc() failures
+ * share fail_cb, so a case with several faults would need more knobs.
+ */
+static void rnd_arm(struct rnd *r, const struct rnd_faults *f)
+{
+	struct ops_sim *sim = r->sim;
+
+	sim->quota = f->quota;
+	sim->grant = f->grant;
+	sim->fail_cb = SIM_CB_NONE;
+	sim->fail_err = 0;
+	sim->restore_ret = PCI_MSI_RESTORE_REWRITE;
+	if (f->check_err) {
+		sim->fail_cb = SIM_CB_CHECK;
+		sim->fail_err = f->check_err;
+	} else if (f->alloc_err) {
+		sim->fail_cb = SIM_CB_ALLOC;
+		sim->fail_err = f->alloc_err;
+	} else if (f->restore_err) {
+		sim->fail_cb = SIM_CB_RESTORE;
+		sim->fail_err = f->restore_err;
+	} else if (f->alloc_at_err) {
+		sim->fail_cb = SIM_CB_ALLOC_AT;
+		sim->fail_err = f->alloc_at_err;
+	}
+}
+
+/*
+ * The model of one type's attempt, as the driver API documents it: the
+ * device's and the backend's limits, affinity, the backend's answers.
+ * Returns the vectors granted or 0 when the attempt must fail.
+ */
+static unsigned int rnd_predict(struct rnd *r, int type, unsigned int min,
+				unsigned int max, struct irq_affinity *affd,
+				const struct rnd_faults *f)
+{
+	unsigned int n;
+
+	if (max < 1 || max < min)
+		return 0;
+	if (type == PCI_CAP_ID_MSIX) {
+		if (!rnd_has(r, PCI_MSI_OPS_MSIX))
+			return 0;
+		n = min_t(unsigned int, max, SIM_MSIX_VECS);
+	} else {
+		n = min_t(unsigned int, max, SIM_MSI_VECS);
+	}
+	if (n < min)
+		return 0;
+	if (affd) {
+		n = irq_calc_affinity_vectors(min, n, affd);
+		if (n < min)
+			return 0;
+	}
+	if (f->check_err)
+		return 0;
+	if (f->quota && n > f->quota)
+		n = f->quota;
+	if (type == PCI_CAP_ID_MSI && !rnd_has(r, PCI_MSI_OPS_MULTI_MSI))
+		n = 1;
+	if (f->grant && n > f->grant)
+		n = f->grant;
+	if (n < min || f->alloc_err)
+		return 0;
+	return n;
+}
+
+static void rnd_op_alloc(struct rnd *r, const struct rnd_faults *f)
+{
+	struct irq_affinity affd = { };
+	unsigned int min, max, flags = 0, want_x = 0, want_m = 0;
+	bool use_affd;
+	int ret;
+
+	/*
+	 * Mostly sensible requests, sometimes too big, upside down or for
+	 * nothing (a minimum of 0 with a maximum is the bad-call suite's)
+	 */
+	min = rnd_chance(r, 85) ? 1 + rnd_below(r, 4) : 1 + rnd_below(r, 40);
+	max = rnd_chance(r, 90) ? min + rnd_below(r, 36) : rnd_below(r, 8);
+	if (rnd_chance(r, 2)) {
+		min = 0;
+		max = 0;
+	}
+	if (rnd_chance(r, 70))
+		flags |= PCI_IRQ_MSIX;
+	if (!flags || rnd_chance(r, 60))
+		flags |= PCI_IRQ_MSI;
+	/* A second enable of the same type is a WARN: see ops_kunit.c */
+	if (r->mode == RND_MSI)
+		flags = PCI_IRQ_MSIX;
+	else if (r->mode == RND_MSIX)
+		flags = PCI_IRQ_MSI;
+	use_affd = rnd_chance(r, 30);
+	if (use_affd) {
+		flags |= PCI_IRQ_AFFINITY;
+		affd.pre_vectors = rnd_below(r, 3);
+		affd.post_vectors = rnd_below(r, 2);
+	}
+
+	rnd_log(r, "  %u: alloc(%u, %u,%s%s%s pre %u post %u)", r->step, min, max,
+		flags & PCI_IRQ_MSIX ? " MSIX" : "", flags & PCI_IRQ_MSI ? " MSI" : "",
+		use_affd ? " AFFINITY" : "", affd.pre_vectors, affd.post_vectors);
+	ret = pci_alloc_irq_vectors_affinity(r->pdev, min, max, flags,
+					     use_affd ? &affd : NULL);
+	rnd_log(r, " = %d\n", ret);
+
+	if (r->mode != RND_NONE) {
+		/* The range is checked first for MSI-X */
+		if (ret != -EINVAL && !(ret == -ERANGE && max < min))
+			rnd_fail(r, "a second enable returned %d, not -EINVAL", ret);
+		r->nr_refused++;
+		return;
+	}
+	if (flags & PCI_IRQ_MSIX)
+		want_x = rnd_predict(r, PCI_CAP_ID_MSIX, min, max,
+				     use_affd ? &affd : NULL, f);
+	if (!want_x && (flags & PCI_IRQ_MSI))
+		want_m = rnd_predict(r, PCI_CAP_ID_MSI, min, max,
+				     use_affd ? &affd : NULL, f);
+
+	if (want_x) {
+		if (ret != want_x)
+			rnd_fail(r, "MSI-X: got %d, expected %u", ret, want_x);
+		r->mode = RND_MSIX;
+		bitmap_zero(r->entries, SIM_MSIX_VECS);
+		bitmap_set(r->entries, 0, want_x);
+	} else if (want_m) {
+		if (ret != want_m)
+			rnd_fail(r, "MSI: got %d, expected %u", ret, want_m);
+		r->mode = RND_MSI;
+		r->nvec = want_m;
+	} else {
+		if (ret >= 0)
+			rnd_fail(r, "got %d, expected a failure", ret);
+		r->nr_refused++;
+		return;
+	}
+	r->hw_on = true;
+	r->nr_ok++;
+}
+
+static void rnd_model_off(struct rnd *r)
+{
+	r->mode = RND_NONE;
+	r->nvec = 0;
+	bitmap_zero(r->entries, SIM_MSIX_VECS);
+	r->hw_on = false;
+}
+
+static void rnd_op_free(struct rnd *r)
+{
+	switch (rnd_below(r, 3)) {
+	case 0:
+		rnd_log(r, "  %u: pci_free_irq_vectors()\n", r->step);
+		pci_free_irq_vectors(r->pdev);
+		rnd_model_off(r);
+		break;
+	case 1:
+		rnd_log(r, "  %u: pci_disable_msi()\n", r->step);
+		pci_disable_msi(r->pdev);
+		if (r->mode == RND_MSI)
+			rnd_model_off(r);
+		break;
+	default:
+		rnd_log(r, "  %u: pci_disable_msix()\n", r->step);
+		pci_disable_msix(r->pdev);
+		if (r->mode == RND_MSIX)
+			rnd_model_off(r);
+		break;
+	}
+}
+
+static void rnd_op_alloc_at(struct rnd *r, const struct rnd_faults *f)
+{
+	unsigned int index, expect;
+	struct msi_map map;
+	int err = 0;
+
+	/* Any index, a table index, or one past the table */
+	index = rnd_chance(r, 30) ? MSI_ANY_INDEX : rnd_below(r, SIM_MSIX_VECS + 1);
+	rnd_log(r, "  %u: pci_msix_alloc_irq_at(%d)", r->step, (int)index);
+	map = pci_msix_alloc_irq_at(r->pdev, index, NULL);
+	rnd_log(r, " = %d/%d\n", map.index, map.virq);
+
+	expect = index;
+	if (r->mode != RND_MSIX || !rnd_has(r, PCI_MSI_OPS_MSIX_ALLOC_DYN)) {
+		err = -ENOTSUPP;
+	} else if (index == MSI_ANY_INDEX) {
+		expect = find_first_zero_bit(r->entries, SIM_MSIX_VECS);
+		if (expect == SIM_MSIX_VECS)
+			err = -EBUSY;
+	} else if (index >= SIM_MSIX_VECS) {
+		err = -ERANGE;
+	} else if (test_bit(index, r->entries)) {
+		err = -EBUSY;
+	}
+	if (!err && f->alloc_at_err)
+		err = f->alloc_at_err;
+
+	if (err) {
+		if (map.index != err || map.virq)
+			rnd_fail(r, "alloc_at: got %d/%d, expected %d", map.index,
+				 map.virq, err);
+		r->nr_refused++;
+		return;
+	}
+	if (map.index != expect || map.virq <= 0) {
+		rnd_fail(r, "alloc_at: got %d/%d, expected index %u", map.index,
+			 map.virq, expect);
+		return;
+	}
+	set_bit(expect, r->entries);
+	r->nr_ok++;
+}
+
+static void rnd_op_free_irq(struct rnd *r)
+{
+	unsigned int n = bitmap_weight(r->entries, SIM_MSIX_VECS), i, pick;
+	struct msi_map map;
+
+	/* Only what a driver may free: a vector it has, dynamic MSI-X */
+	if (r->mode != RND_MSIX || !rnd_has(r, PCI_MSI_OPS_MSIX_ALLOC_DYN) || !n)
+		return;
+	pick = rnd_below(r, n);
+	for_each_set_bit(i, r->entries, SIM_MSIX_VECS) {
+		if (!pick--)
+			break;
+	}
+	map.index = i;
+	map.virq = pci_irq_vector(r->pdev, i);
+	rnd_log(r, "  %u: pci_msix_free_irq(%u/%d)\n", r->step, i, map.virq);
+	if (map.virq <= 0) {
+		rnd_fail(r, "no vector at MSI-X index %u", i);
+		return;
+	}
+	pci_msix_free_irq(r->pdev, map);
+	clear_bit(i, r->entries);
+}
+
+/* A reset as the device sees it, then the driver's restore */
+static void rnd_op_restore(struct rnd *r, const struct rnd_faults *f)
+{
+	bool reset = rnd_chance(r, 70);
+
+	rnd_log(r, "  %u: %spci_restore_msi_state()\n", r->step,
+		reset ? "reset, " : "");
+	if (reset)
+		ops_sim_reset(r->sim);
+	pci_restore_msi_state(r->pdev);
+	if (r->mode == RND_NONE)
+		return;
+	/* A failed ->restore() leaves the device disabled, not misrouted */
+	r->hw_on = !(f->restore_err && r->ops->restore);
+}
+
+static void rnd_step(struct rnd *r)
+{
+	struct rnd_faults f;
+	u32 op;
+
+	rnd_pick_faults(r, &f);
+	if (f.check_err || f.quota || f.grant || f.alloc_err || f.restore_err ||
+	    f.alloc_at_err)
+		rnd_log(r, "  %u: faults: check %d quota %d grant %d alloc %d restore %d at %d\n",
+			r->step, f.check_err, f.quota, f.grant, f.alloc_err,
+			f.restore_err, f.alloc_at_err);
+	rnd_arm(r, &f);
+	/* Only what this step does counts */
+	r->sim->nr_writes = 0;
+	r->sim->writes_lost = false;
+
+	op = rnd_below(r, 100);
+	if (op < 35)
+		rnd_op_alloc(r, &f);
+	else if (op < 50)
+		rnd_op_free(r);
+	else if (op < 70)
+		rnd_op_alloc_at(r, &f);
+	else if (op < 82)
+		rnd_op_free_irq(r);
+	else
+		rnd_op_restore(r, &f);
+
+	rnd_arm(r, &(struct rnd_faults){ });
+	r->nr_steps++;
+	rnd_verify(r);
+}
+
+static void rnd_sequence(struct rnd *r)
+{
+	/* Each sequence its own stream, so that it can be told apart */
+	prandom_seed_state(&r->rs, r->seed * 1000003ULL + r->seq);
+	seq_buf_init(&r->log, r->logbuf, RND_LOG_SIZE);
+	rnd_model_off(r);
+	r->nr_seen = 0;
+	r->failed = false;
+
+	for (r->step = 0; r->step < steps && !r->failed; r->step++)
+		rnd_step(r);
+
+	if (r->failed)
+		return;
+	/* The end: everything freed, nothing left */
+	rnd_log(r, "  end: pci_free_irq_vectors()\n");
+	pci_free_irq_vectors(r->pdev);
+	rnd_model_off(r);
+	if (!rnd_verify(r))
+		return;
+	if (r->sim->nr_map != r->sim->nr_unmap)
+		rnd_fail(r, "MSI-X table mapped %u times, unmapped %u times",
+			 r->sim->nr_map, r->sim->nr_unmap);
+	/* Back to the reset state for the next sequence */
+	ops_sim_reset(r->sim);
+}
+
+static void rnd_test_sequences(struct kunit *test)
+{
+	const struct rnd_backend *b = test->param_value;
+	const u64 *seeds = rnd_fixed_seeds;
+	unsigned int nr_seeds = ARRAY_SIZE(rnd_fixed_seeds), i;
+	struct rnd *r;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->logbuf = kunit_kzalloc(test, RND_LOG_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r->logbuf);
+	r->test = test;
+	r->ops = b->ops;
+	r->sim = ops_sim_create(test, b->ops);
+	r->pdev = r->sim->pdev;
+	/* The device's MSI data and msi_irqs/ group, as at first use */
+	KUNIT_ASSERT_EQ(test, msi_setup_device_data(&r->pdev->dev), 0);
+	r->irqs0 = rnd_active_irqs();
+	if (seed) {
+		seeds = &seed;
+		nr_seeds = 1;
+	}
+
+	for (i = 0; i < nr_seeds; i++) {
+		r->seed = seeds[i];
+		for (r->seq = 0; r->seq < sequences; r->seq++) {
+			rnd_sequence(r);
+			if (r->failed)
+				return;
+		}
+	}
+	kunit_info(test, "%s: %u seed(s), %lu steps, %lu backend faults, %lu calls granted, %lu refused",
+		   b->name, nr_seeds, r->nr_steps, r->nr_faults, r->nr_ok,
+		   r->nr_refused);
+	KUNIT_EXPECT_GT(test, r->nr_ok, 0);
+	KUNIT_EXPECT_GT(test, r->nr_refused, 0);
+}
+
+static struct kunit_case rnd_test_cases[] = {
+	KUNIT_CASE_PARAM_ATTR(rnd_test_sequences, rnd_backend_gen_params,
+			      { .speed = KUNIT_SPEED_SLOW }),
+	{}
+};
+
+static struct kunit_suite rnd_test_suite = {
+	.name		= "pci_msi_random",
+	.test_cases	= rnd_test_cases,
+};
+
+kunit_test_suite(rnd_test_suite);
