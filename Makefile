@@ -22,7 +22,7 @@ else
 $(error BASE must be empty or "upstream")
 endif
 
-.PHONY: run check check-debug bench deps assemble build boot quilt series check-series kunit clean distclean
+.PHONY: run check check-debug check-distro bench deps assemble build boot quilt series check-series kunit clean distclean
 
 run:
 	@$(T)/job.sh run $(ARCH) $(FLAVOUR)
@@ -36,6 +36,11 @@ bench:
 # The same boot tests on the debug kernels (KASAN, lockdep, kmemleak, ...)
 check-debug:
 	@$(T)/job.sh check-debug $(CHECK_DEBUG_ARCHES)
+
+# The series' objects with Debian's 6.12 configs (linux-config-6.12),
+# W=1 and sparse; not part of make check (see README.md)
+check-distro: assemble
+	@$(T)/distro-check.sh $(DISTRO_ARCHES)
 
 deps:
 	@$(T)/install-deps.sh

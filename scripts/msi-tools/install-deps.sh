@@ -10,7 +10,7 @@ PKGS="linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
       cpio kmod rsync quilt ccache sparse coccinelle python3 perl
       gcc-powerpc64le-linux-gnu gcc-sparc64-linux-gnu
       qemu-system-x86 qemu-system-ppc qemu-system-sparc qemu-utils
-      busybox-static xz-utils gnuplot-nox"
+      busybox-static xz-utils gnuplot-nox linux-config-6.12"
 
 missing=""
 for p in $PKGS; do
@@ -18,11 +18,15 @@ for p in $PKGS; do
 		missing="$missing $p"
 done
 
-need_ppc_busybox=0
+need_ppc_debs=0
 [ -f "${BUSYBOX_PPC_DEB_DIR:-/var/cache/msi-ops}/busybox-static_ppc64el.deb" ] ||
-	need_ppc_busybox=1
+	need_ppc_debs=1
+# Debian's ppc64el kernel config (make check-distro), from the ppc64el
+# build of linux-config-6.12: only its .deb is fetched, like busybox's
+[ -f "${LINUX_CONFIG_PPC_DEB_DIR:-/var/cache/msi-ops}/linux-config-6.12_ppc64el.deb" ] ||
+	need_ppc_debs=1
 
-if [ -z "$missing" ] && [ $need_ppc_busybox = 0 ]; then
+if [ -z "$missing" ] && [ $need_ppc_debs = 0 ]; then
 	exit 0
 fi
 
@@ -37,7 +41,7 @@ if [ -n "$missing" ]; then
 	$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
-if [ $need_ppc_busybox = 1 ]; then
+if [ $need_ppc_debs = 1 ]; then
 	# The ppc64le initramfs uses Debian's ppc64el busybox-static; only
 	# its .deb is fetched, nothing of ppc64el gets installed.
 	dir=${BUSYBOX_PPC_DEB_DIR:-/var/cache/msi-ops}
@@ -49,5 +53,9 @@ if [ $need_ppc_busybox = 1 ]; then
 	tmp=$(mktemp -d)
 	(cd "$tmp" && apt-get download -qq busybox-static:ppc64el)
 	$SUDO mv "$tmp"/busybox-static_*_ppc64el.deb "$dir/busybox-static_ppc64el.deb"
+	dir=${LINUX_CONFIG_PPC_DEB_DIR:-/var/cache/msi-ops}
+	$SUDO mkdir -p "$dir"
+	(cd "$tmp" && apt-get download -qq linux-config-6.12:ppc64el)
+	$SUDO mv "$tmp"/linux-config-6.12_*_ppc64el.deb "$dir/linux-config-6.12_ppc64el.deb"
 	rmdir "$tmp"
 fi
