@@ -68,12 +68,14 @@ check-series: series
 	@$(T)/series.sh check $(if $(QUICK),--quick)
 
 # The KUnit suites through the kernel's kunit.py (see README): the
-# core's on x86_64 by default; KUNIT_ARCH=powerpc KUNITCONFIG=arch/powerpc/kernel
-# for the RTAS backend's. TAP on stdout, the kernel in build/kunit/.
+# core's on x86_64 by default; KUNITCONFIG=arch/x86/kernel for the raw
+# backend's (KUNIT_ARGS="--qemu_args='-smp 4'"). TAP on stdout, the kernel in
+# build/kunit/$(KUNIT_NAME) (default: the arch); KUNIT_ARGS go to kunit.py.
 KUNIT_ARCH ?= x86_64
 KUNITCONFIG ?= drivers/pci/msi
+KUNIT_NAME ?= $(KUNIT_ARCH)
 kunit: assemble
-	@$(T)/kunit.sh $(KUNIT_ARCH) $(KUNITCONFIG) $(KUNIT_NAME)
+	@$(T)/kunit.sh $(KUNIT_ARCH) $(KUNITCONFIG) $(KUNIT_NAME) -- $(KUNIT_ARGS)
 
 clean:
 	rm -rf build/out build/results build/logs build/initramfs build/series build/series.git build/sc build/sc-sparc build/kunit
