@@ -286,11 +286,12 @@ GATES = [
                 r'undo|round_up|quota_exhausted)|^sun4v_msi_test_\S*(fault|garbage|malformed|missing|stuck|overflow)'),
      None),
     ('hot-unplug with live vectors',
-     re.compile(r'^unplug: '), re.compile(r'unplug: .*cycles?')),
+     re.compile(r'^unplug: '), re.compile(r'^figure: hot-unplug|^unplug: \d+ cycles')),
     ('suspend and resume',
-     re.compile(r'^suspend: '), re.compile(r'suspend: .*(cycles?|resumes?)')),
+     re.compile(r'^suspend: '), re.compile(r'^figure: .*(suspend|resume)|^suspend: \d+ cycles')),
     ('random sequences of driver calls',
-     re.compile(r'random'), re.compile(r'random.*(seed|sequences?|steps?)')),
+     re.compile(r'^(pci_msi_random|rnd_test_sequences)$'),
+     re.compile(r'rnd_test_sequences: \S+: \d+ seed')),
     ('load: traffic, affinity moves and rebinds together',
      re.compile(r'^load: '), re.compile(r'load: (ran \d+ s|\d+ interrupts delivered|edu .* free-running)')),
 ]
@@ -322,8 +323,9 @@ def gates(dirs):
                                 if figure_re and figure_re.search(desc):
                                     figures.append(desc)
                             continue
-                        if figure_re and body.startswith('#') and figure_re.search(body):
-                            figures.append(body.lstrip('# '))
+                        text = body.lstrip('# ')
+                        if figure_re and body.startswith('#') and figure_re.search(text):
+                            figures.append(text)
             if ok or bad:
                 rows.append(f'    {name}: {ok} ok, {bad} failed')
                 rows.extend(f'      {x}' for x in figures[:6])
