@@ -232,12 +232,18 @@ def extract(arch, res):
         f.write(f'1..{len(checks)}\n')
 
 
+def result_files(d):
+    """The (K)TAP files of a results folder, sorted; none if it is missing."""
+    if not os.path.isdir(d):
+        return []
+    return sorted(f for f in os.listdir(d) if f.endswith(('.tap', '.ktap')))
+
+
 def summary(dirs):
     total_p = total_f = total_s = 0
     for d in dirs:
         name = os.path.basename(d.rstrip('/'))
-        files = sorted(f for f in os.listdir(d) if f.endswith(('.tap', '.ktap'))) \
-            if os.path.isdir(d) else []
+        files = result_files(d)
         if not files:
             print(f'  {name}: no results (missing log)')
             total_f += 1
@@ -304,8 +310,7 @@ def gates(dirs):
         rows = []
         for d in dirs:
             name = os.path.basename(d.rstrip('/'))
-            files = sorted(f for f in os.listdir(d) if f.endswith(('.tap', '.ktap'))) \
-                if os.path.isdir(d) else []
+            files = result_files(d)
             ok = bad = 0
             figures = []
             for fn in files:
