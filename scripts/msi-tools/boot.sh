@@ -35,7 +35,9 @@
 #
 # The console goes to build/results/<ARCH>[-upstream]/console.log; the
 # KTAP of the KUnit suites and the TAP of the guest's boot tests are
-# extracted from it next to it. Every run is bounded by a timeout.
+# extracted from it next to it. Every run is bounded by a timeout, and
+# one that ended, crashed or went silent is stopped early (its status in
+# boot.status: exited, done, timeout, no-poweroff, crashed, silent).
 # QEMU_EXTRA adds QEMU options (tracing, say); MSITEST_ARGS adds
 # msitest.* options to the kernel command line.
 set -euo pipefail
@@ -203,14 +205,42 @@ if [ -n "$qmp" ]; then
 fi
 start=$SECONDS
 status=timeout
+# A guest that closed its TAP stream powers off within seconds, and one
+# whose kernel crashed seldom gets that far: neither is waited for until
+# the timeout (a crashed boot fails its console check either way). Nor
+# is a console that stays silent for 15 minutes (45 on debug kernels).
+seen=""
+since=$start
+size=-1
+next=$start
 while kill -0 $qpid 2>/dev/null; do
-	if [ $((SECONDS - start)) -ge "$timeout" ]; then
+	now=$SECONDS
+	if [ $((now - start)) -ge "$timeout" ]; then
 		break
 	fi
 	if [ "$arch" = sparc64 ] &&
 	   python3 "$T/results.py" ktap-complete "$log"; then
 		status=done
 		break
+	fi
+	if [ "$now" -ge "$next" ]; then
+		next=$((now + 10))
+		state=$(python3 "$T/results.py" boot-state "$log")
+		if [ "$state" != "${seen%:*}" ]; then
+			seen=$state:$now
+		fi
+		case $seen in
+		ended:*)  [ $((now - ${seen#*:})) -lt 120 ] || { status=no-poweroff; break; } ;;
+		crashed:*) [ $((now - ${seen#*:})) -lt $((240 * slow)) ] || { status=crashed; break; } ;;
+		esac
+		cur=$(stat -c %s "$log")
+		if [ "$cur" != "$size" ]; then
+			size=$cur
+			since=$now
+		elif [ $((now - since)) -ge $((900 * slow)) ]; then
+			status=silent
+			break
+		fi
 	fi
 	sleep 1
 done

@@ -3,6 +3,7 @@
 """Collect and count the test results of the MSI boot tests.
 
   results.py ktap-complete LOG       exit 0 once LOG holds a complete KUnit run
+  results.py boot-state LOG          print "ended", "crashed" or "running"
   results.py extract ARCH RESDIR     split RESDIR/console.log into TAP files
   results.py summary RESDIR...       count every *.tap/*.ktap, print the total
   results.py selftest                TAP self-test of the console log judge
@@ -45,6 +46,10 @@ DEBUG_BANNERS = [
     # debug objects prints nothing at start: the guest logs its statistics
     ('debug objects', re.compile(r'msi-log: debug objects: objs_allocated *: *[1-9]')),
 ]
+# A kernel that printed one of these may never power off: boot.sh stops
+# waiting for it after a grace period (boot-state).
+FATAL = re.compile(r'Oops[: ]|Kernel panic|[Uu]nable to handle|general protection fault|'
+                   r'kernel BUG at')
 FIGURE = re.compile(r'^#\s*figure:\s*(.*)$')
 KMEMLEAK_SCAN = re.compile(r'msi-log: kmemleak: scanned, (\d+) unreferenced')
 
@@ -163,6 +168,19 @@ def count_tap(lines):
             failed += 1
             failures.append(m.group(3))
     return passed, failed, skipped, failures
+
+
+def boot_state(lines):
+    """What a running boot's console lines show: "ended" once the guest
+    closed its TAP stream, "crashed" once the kernel printed a fatal
+    error, "running" otherwise."""
+    state = 'running'
+    for line in lines:
+        if line == 'msi-boot: end':
+            return 'ended'
+        if FATAL.search(line):
+            state = 'crashed'
+    return state
 
 
 def extract(arch, res):
@@ -341,7 +359,8 @@ def gates(dirs):
 
 
 def selftest():
-    """TAP: the console log judge accepts announced warnings, and only those."""
+    """TAP: the console log judge accepts announced warnings, and only
+    those; boot.sh's watch tells an ended or crashed boot from a running one."""
     begin = 'msi-ops-kunit: begin expected WARNING in f_one'
     end = 'msi-ops-kunit: end expected WARNING in f_one'
     cut = '------------[ cut here ]------------'
@@ -365,6 +384,15 @@ def selftest():
         ('a hung task fails', ['INFO: task sh:1 blocked for more than 60 seconds.'], 1),
         ('an ordinary WARNING line passes', ['WARNING: nvram corruption detected, size 0'], 0),
     ]
+    states = [
+        ('a boot under way is running', ['msi-boot: ok 1 - x', 'msi-log: stage y'], 'running'),
+        ('a closed TAP stream has ended', ['msi-boot: 1..1', 'msi-boot: end'], 'ended'),
+        ('an oops is a crash', ['Oops: Kernel access of bad area, sig: 11 [#1]'], 'crashed'),
+        ('a panic is a crash', ['Kernel panic - not syncing: Attempted to kill init!'], 'crashed'),
+        ('an x86 page fault is a crash', ['BUG: unable to handle page fault for address: 0'], 'crashed'),
+        ('a warning is no crash', [cut, warn], 'running'),
+        ('a crash after the end has ended', ['msi-boot: end', 'Kernel panic - not syncing'], 'ended'),
+    ]
     print('TAP version 13')
     failed = 0
     for i, (name, lines, want) in enumerate(cases, 1):
@@ -372,7 +400,12 @@ def selftest():
         ok = got == want
         failed += not ok
         print(f'{"ok" if ok else "not ok"} {i} - log judge: {name} ({got} bad line(s), want {want})')
-    print(f'1..{len(cases)}')
+    for i, (name, lines, want) in enumerate(states, len(cases) + 1):
+        got = boot_state(lines)
+        ok = got == want
+        failed += not ok
+        print(f'{"ok" if ok else "not ok"} {i} - boot watch: {name} ({got}, want {want})')
+    print(f'1..{len(cases) + len(states)}')
     return 1 if failed else 0
 
 
@@ -383,6 +416,9 @@ def main(argv):
         if not os.path.exists(argv[2]):
             return 1
         return 0 if kunit_ktap(list(console_lines(argv[2])))[1] else 1
+    if len(argv) == 3 and argv[1] == 'boot-state':
+        print(boot_state(console_lines(argv[2])) if os.path.exists(argv[2]) else 'running')
+        return 0
     if len(argv) == 4 and argv[1] == 'extract':
         extract(argv[2], argv[3])
         return 0
