@@ -32,128 +32,15 @@
 #include "msi.h"
 #include "ops_kunit_sim.h"
 
-/* What the raw mocks write, and what firmware "programmed" */
-#define RAW_ADDR_LO(i)		(0xfee00000 | ((i) << 4))
-#define RAW_ADDR_HI		0x0000cafe
-#define RAW_DATA(i)		(0x4d00 + (i))
-#define FW_ADDR_LO(i)		(0xf1f00000 | ((i) << 4))
-#define FW_ADDR_HI		0
-#define FW_DATA(i)		(0xf000 + (i))
-
-/* The mock backends */
-
-static void mock_free_irqs(struct ops_sim *sim, struct pci_dev *dev)
-{
-	struct msi_desc *desc;
-	unsigned int i;
-
-	msi_for_each_desc(desc, &dev->dev, MSI_DESC_ASSOCIATED) {
-		for (i = 0; i < desc->nvec_used; i++)
-			irq_set_msi_desc(desc->irq + i, NULL);
-		irq_free_descs(desc->irq, desc->nvec_used);
-		sim->live_irqs -= desc->nvec_used;
-		desc->irq = 0;
-	}
-}
-
-static int mock_check(struct pci_dev *dev, int type, int nvec)
-{
-	struct ops_sim *sim = ops_sim_of_dev(dev);
-
-	ops_sim_record(sim, SIM_CB_CHECK, type, nvec);
-	if (sim->fail_cb == SIM_CB_CHECK)
-		return sim->fail_err;
-	if (sim->quota && nvec > sim->quota)
-		return sim->quota;
-	return nvec;
-}
-
-/*
- * Give every descriptor its Linux interrupts, then either write the
- * message (raw) or only note what firmware programmed (fw). An injected
- * failure comes after all that, so that the backend has to undo it.
- */
-static int mock_alloc(struct pci_dev *dev, int type, int nvec, bool fw)
-{
-	struct ops_sim *sim = ops_sim_of_dev(dev);
-	struct msi_desc *desc;
-	struct msi_msg msg;
-	unsigned int i;
-	int virq;
-
-	ops_sim_record(sim, SIM_CB_ALLOC, type, nvec);
-	if (sim->grant && nvec > sim->grant)
-		return sim->grant;
-
-	msi_for_each_desc(desc, &dev->dev, MSI_DESC_NOTASSOCIATED) {
-		virq = irq_alloc_descs(-1, 1, desc->nvec_used, NUMA_NO_NODE);
-		if (virq < 0) {
-			mock_free_irqs(sim, dev);
-			return virq;
-		}
-		sim->live_irqs += desc->nvec_used;
-		for (i = 0; i < desc->nvec_used; i++) {
-			irq_set_chip_and_handler(virq + i, sim->chip,
-						 handle_simple_irq);
-			/* requestable where new descriptors are not (powerpc) */
-			irq_clear_status_flags(virq + i, IRQ_NOREQUEST);
-			irq_set_msi_desc_off(virq, i, desc);
-		}
-
-		if (fw) {
-			desc->msg.address_lo = FW_ADDR_LO(desc->msi_index);
-			desc->msg.address_hi = FW_ADDR_HI;
-			desc->msg.data = FW_DATA(desc->msi_index);
-		} else {
-			msg.address_lo = RAW_ADDR_LO(desc->msi_index);
-			msg.address_hi = RAW_ADDR_HI;
-			msg.data = RAW_DATA(desc->msi_index);
-			pci_write_msi_msg(virq, &msg);
-		}
-	}
-
-	if (sim->fail_cb == SIM_CB_ALLOC) {
-		mock_free_irqs(sim, dev);
-		return sim->fail_err;
-	}
-	return 0;
-}
-
-static int mock_raw_alloc(struct pci_dev *dev, int type, int nvec)
-{
-	return mock_alloc(dev, type, nvec, false);
-}
-
-static int mock_fw_alloc(struct pci_dev *dev, int type, int nvec)
-{
-	return mock_alloc(dev, type, nvec, true);
-}
-
-static void mock_free(struct pci_dev *dev, int type)
-{
-	struct ops_sim *sim = ops_sim_of_dev(dev);
-
-	ops_sim_record(sim, SIM_CB_FREE, type, 0);
-	mock_free_irqs(sim, dev);
-}
-
-static int mock_restore(struct pci_dev *dev, int type)
-{
-	struct ops_sim *sim = ops_sim_of_dev(dev);
-
-	ops_sim_record(sim, SIM_CB_RESTORE, type, 0);
-	if (sim->fail_cb == SIM_CB_RESTORE)
-		return sim->fail_err;
-	return sim->restore_ret;
-}
+/* The mock backends: ops_kunit_sim.c's callbacks in every combination */
 
 /* Raw programming: composes and writes the message, no ->restore() */
 static const struct pci_msi_ops mock_raw_ops = {
 	.name	= "kunit-raw",
 	.flags	= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX,
-	.check	= mock_check,
-	.alloc	= mock_raw_alloc,
-	.free	= mock_free,
+	.check	= ops_sim_mock_check,
+	.alloc	= ops_sim_mock_alloc,
+	.free	= ops_sim_mock_free,
 };
 
 /* Firmware owns the message; ->restore() asks firmware again */
@@ -161,91 +48,50 @@ static const struct pci_msi_ops mock_fw_ops = {
 	.name	= "kunit-fw",
 	.flags	= PCI_MSI_OPS_FW_OWNS_MSG | PCI_MSI_OPS_MULTI_MSI |
 		  PCI_MSI_OPS_MSIX,
-	.check	= mock_check,
-	.alloc	= mock_fw_alloc,
-	.free	= mock_free,
-	.restore = mock_restore,
+	.check	= ops_sim_mock_check,
+	.alloc	= ops_sim_mock_alloc,
+	.free	= ops_sim_mock_free,
+	.restore = ops_sim_mock_restore,
 };
 
 /* Raw programming with every optional callback, for failure injection */
 static const struct pci_msi_ops mock_rec_ops = {
 	.name	= "kunit-rec",
 	.flags	= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX,
-	.check	= mock_check,
-	.alloc	= mock_raw_alloc,
-	.free	= mock_free,
-	.restore = mock_restore,
+	.check	= ops_sim_mock_check,
+	.alloc	= ops_sim_mock_alloc,
+	.free	= ops_sim_mock_free,
+	.restore = ops_sim_mock_restore,
 };
-
-/*
- * Dynamic MSI-X: the core inserts the descriptor, the mock gives it a
- * Linux interrupt as ->alloc() does and records its table index as the
- * count.
- */
-static int mock_alloc_at(struct pci_dev *dev, struct msi_desc *desc)
-{
-	struct ops_sim *sim = ops_sim_of_dev(dev);
-	struct msi_msg msg = {
-		.address_lo	= RAW_ADDR_LO(desc->msi_index),
-		.address_hi	= RAW_ADDR_HI,
-		.data		= RAW_DATA(desc->msi_index),
-	};
-	int virq;
-
-	ops_sim_record(sim, SIM_CB_ALLOC_AT, PCI_CAP_ID_MSIX, desc->msi_index);
-	if (sim->fail_cb == SIM_CB_ALLOC_AT)
-		return sim->fail_err;
-
-	virq = irq_alloc_descs(-1, 1, 1, NUMA_NO_NODE);
-	if (virq < 0)
-		return virq;
-	irq_set_chip_and_handler(virq, sim->chip, handle_simple_irq);
-	irq_clear_status_flags(virq, IRQ_NOREQUEST);
-	irq_set_msi_desc(virq, desc);
-	sim->live_irqs++;
-	pci_write_msi_msg(virq, &msg);
-	return 0;
-}
-
-static void mock_free_at(struct pci_dev *dev, struct msi_desc *desc)
-{
-	struct ops_sim *sim = ops_sim_of_dev(dev);
-
-	ops_sim_record(sim, SIM_CB_FREE_AT, PCI_CAP_ID_MSIX, desc->msi_index);
-	irq_set_msi_desc(desc->irq, NULL);
-	irq_free_descs(desc->irq, 1);
-	desc->irq = 0;
-	sim->live_irqs--;
-}
 
 /* Raw programming with MSI-X vectors added after enabling */
 static const struct pci_msi_ops mock_dyn_ops = {
 	.name	= "kunit-dyn",
 	.flags	= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX |
 		  PCI_MSI_OPS_MSIX_ALLOC_DYN,
-	.check	= mock_check,
-	.alloc	= mock_raw_alloc,
-	.free	= mock_free,
-	.alloc_at = mock_alloc_at,
-	.free_at = mock_free_at,
+	.check	= ops_sim_mock_check,
+	.alloc	= ops_sim_mock_alloc,
+	.free	= ops_sim_mock_free,
+	.alloc_at = ops_sim_mock_alloc_at,
+	.free_at = ops_sim_mock_free_at,
 };
 
 /* Raw programming, a single MSI vector only */
 static const struct pci_msi_ops mock_single_ops = {
 	.name	= "kunit-single",
 	.flags	= PCI_MSI_OPS_MSIX,
-	.check	= mock_check,
-	.alloc	= mock_raw_alloc,
-	.free	= mock_free,
+	.check	= ops_sim_mock_check,
+	.alloc	= ops_sim_mock_alloc,
+	.free	= ops_sim_mock_free,
 };
 
 /* Raw programming, no MSI-X */
 static const struct pci_msi_ops mock_nomsix_ops = {
 	.name	= "kunit-nomsix",
 	.flags	= PCI_MSI_OPS_MULTI_MSI,
-	.check	= mock_check,
-	.alloc	= mock_raw_alloc,
-	.free	= mock_free,
+	.check	= ops_sim_mock_check,
+	.alloc	= ops_sim_mock_alloc,
+	.free	= ops_sim_mock_free,
 };
 
 static unsigned int mock_features_single(struct pci_dev *dev)
@@ -263,9 +109,9 @@ static const struct pci_msi_ops mock_feat_off_ops = {
 	.name		= "kunit-feat-off",
 	.flags		= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX,
 	.features	= mock_features_single,
-	.check		= mock_check,
-	.alloc		= mock_raw_alloc,
-	.free		= mock_free,
+	.check		= ops_sim_mock_check,
+	.alloc		= ops_sim_mock_alloc,
+	.free		= ops_sim_mock_free,
 };
 
 /* ->flags deny multi-MSI, ->features() grants it */
@@ -273,9 +119,9 @@ static const struct pci_msi_ops mock_feat_on_ops = {
 	.name		= "kunit-feat-on",
 	.flags		= PCI_MSI_OPS_MSIX,
 	.features	= mock_features_multi,
-	.check		= mock_check,
-	.alloc		= mock_raw_alloc,
-	.free		= mock_free,
+	.check		= ops_sim_mock_check,
+	.alloc		= ops_sim_mock_alloc,
+	.free		= ops_sim_mock_free,
 };
 
 /* Raw programming where the device must not be masked */
@@ -283,9 +129,9 @@ static const struct pci_msi_ops mock_nomask_ops = {
 	.name		= "kunit-nomask",
 	.flags		= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX |
 			  PCI_MSI_OPS_NO_MASK,
-	.check		= mock_check,
-	.alloc		= mock_raw_alloc,
-	.free		= mock_free,
+	.check		= ops_sim_mock_check,
+	.alloc		= ops_sim_mock_alloc,
+	.free		= ops_sim_mock_free,
 };
 
 /*
@@ -296,10 +142,10 @@ static const struct pci_msi_ops mock_fw_nomask_ops = {
 	.name		= "kunit-fw-nomask",
 	.flags		= PCI_MSI_OPS_FW_OWNS_MSG | PCI_MSI_OPS_MULTI_MSI |
 			  PCI_MSI_OPS_MSIX | PCI_MSI_OPS_NO_MASK,
-	.check		= mock_check,
-	.alloc		= mock_fw_alloc,
-	.free		= mock_free,
-	.restore	= mock_restore,
+	.check		= ops_sim_mock_check,
+	.alloc		= ops_sim_mock_alloc,
+	.free		= ops_sim_mock_free,
+	.restore	= ops_sim_mock_restore,
 };
 
 static unsigned int mock_features_fw(struct pci_dev *dev)
@@ -313,10 +159,10 @@ static const struct pci_msi_ops mock_feat_fw_ops = {
 	.name		= "kunit-feat-fw",
 	.flags		= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX,
 	.features	= mock_features_fw,
-	.check		= mock_check,
-	.alloc		= mock_fw_alloc,
-	.free		= mock_free,
-	.restore	= mock_restore,
+	.check		= ops_sim_mock_check,
+	.alloc		= ops_sim_mock_alloc,
+	.free		= ops_sim_mock_free,
+	.restore	= ops_sim_mock_restore,
 };
 
 /* The same without ->restore(): the core cannot keep its promise */
@@ -324,9 +170,9 @@ static const struct pci_msi_ops mock_feat_fw_norestore_ops = {
 	.name		= "kunit-feat-fw-norestore",
 	.flags		= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX,
 	.features	= mock_features_fw,
-	.check		= mock_check,
-	.alloc		= mock_fw_alloc,
-	.free		= mock_free,
+	.check		= ops_sim_mock_check,
+	.alloc		= ops_sim_mock_alloc,
+	.free		= ops_sim_mock_free,
 };
 
 static unsigned int mock_features_adapter(struct pci_dev *dev)
@@ -339,9 +185,9 @@ static const struct pci_msi_ops mock_feat_adapter_ops = {
 	.name		= "kunit-feat-adapter",
 	.flags		= PCI_MSI_OPS_MSIX,
 	.features	= mock_features_adapter,
-	.check		= mock_check,
-	.alloc		= mock_raw_alloc,
-	.free		= mock_free,
+	.check		= ops_sim_mock_check,
+	.alloc		= ops_sim_mock_alloc,
+	.free		= ops_sim_mock_free,
 };
 
 /* The tests */
@@ -367,9 +213,9 @@ static void ops_test_raw_msi(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, flags & PCI_MSI_FLAGS_ENABLE);
 	KUNIT_EXPECT_EQ(test, FIELD_GET(PCI_MSI_FLAGS_QSIZE, flags), 2);
 	KUNIT_EXPECT_TRUE(test, ops_sim_intx_off(sim));
-	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), RAW_ADDR_LO(0));
-	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_ADDRESS_HI, 4), RAW_ADDR_HI);
-	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_DATA_64, 2), RAW_DATA(0));
+	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), SIM_RAW_ADDR_LO(0));
+	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_ADDRESS_HI, 4), SIM_RAW_ADDR_HI);
+	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_DATA_64, 2), SIM_RAW_DATA(0));
 	/* The check of the firmware tests sees these writes */
 	KUNIT_EXPECT_GT(test, ops_sim_msi_msg_writes(sim), 0);
 
@@ -396,11 +242,11 @@ static void ops_test_raw_msix(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim->nr_map, 1);
 	for (i = 0; i < SIM_MSIX_VECS; i++) {
 		KUNIT_EXPECT_EQ(test, ops_sim_table(sim, i, PCI_MSIX_ENTRY_LOWER_ADDR),
-				RAW_ADDR_LO(i));
+				SIM_RAW_ADDR_LO(i));
 		KUNIT_EXPECT_EQ(test, ops_sim_table(sim, i, PCI_MSIX_ENTRY_UPPER_ADDR),
-				RAW_ADDR_HI);
+				SIM_RAW_ADDR_HI);
 		KUNIT_EXPECT_EQ(test, ops_sim_table(sim, i, PCI_MSIX_ENTRY_DATA),
-				RAW_DATA(i));
+				SIM_RAW_DATA(i));
 	}
 	KUNIT_EXPECT_EQ(test, ops_sim_msix_msg_written(sim), SIM_MSIX_VECS);
 
@@ -427,9 +273,9 @@ static void ops_test_raw_restore(struct kunit *test)
 	ops_sim_set(sim, msi + PCI_MSI_DATA_64, 2, 0, 0xffff);
 	pci_restore_msi_state(pdev);
 	KUNIT_EXPECT_TRUE(test, ops_sim_msi_on(sim));
-	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), RAW_ADDR_LO(0));
-	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_ADDRESS_HI, 4), RAW_ADDR_HI);
-	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_DATA_64, 2), RAW_DATA(0));
+	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), SIM_RAW_ADDR_LO(0));
+	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_ADDRESS_HI, 4), SIM_RAW_ADDR_HI);
+	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_DATA_64, 2), SIM_RAW_DATA(0));
 	pci_free_irq_vectors(pdev);
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 8, PCI_IRQ_MSIX), 8);
@@ -440,11 +286,11 @@ static void ops_test_raw_restore(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ops_sim_msix_on(sim));
 	for (i = 0; i < SIM_MSIX_VECS; i++) {
 		KUNIT_EXPECT_EQ(test, ops_sim_table(sim, i, PCI_MSIX_ENTRY_LOWER_ADDR),
-				RAW_ADDR_LO(i));
+				SIM_RAW_ADDR_LO(i));
 		KUNIT_EXPECT_EQ(test, ops_sim_table(sim, i, PCI_MSIX_ENTRY_UPPER_ADDR),
-				RAW_ADDR_HI);
+				SIM_RAW_ADDR_HI);
 		KUNIT_EXPECT_EQ(test, ops_sim_table(sim, i, PCI_MSIX_ENTRY_DATA),
-				RAW_DATA(i));
+				SIM_RAW_DATA(i));
 	}
 	pci_free_irq_vectors(pdev);
 
@@ -470,7 +316,7 @@ static void ops_test_restore_no_rewrite(struct kunit *test)
 
 	sim->restore_ret = PCI_MSI_RESTORE_REWRITE;
 	pci_restore_msi_state(pdev);
-	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), RAW_ADDR_LO(0));
+	KUNIT_EXPECT_EQ(test, ops_sim_get(sim, msi + PCI_MSI_ADDRESS_LO, 4), SIM_RAW_ADDR_LO(0));
 	KUNIT_EXPECT_TRUE(test, ops_sim_msi_on(sim));
 
 	pci_free_irq_vectors(pdev);
@@ -489,9 +335,9 @@ static void ops_test_fw_msix(struct kunit *test)
 	struct ops_sim *sim = ops_sim_create(test, &mock_fw_ops);
 	struct pci_dev *pdev = sim->pdev;
 	struct msi_msg msg = {
-		.address_lo = RAW_ADDR_LO(7),
-		.address_hi = RAW_ADDR_HI,
-		.data = RAW_DATA(7),
+		.address_lo = SIM_RAW_ADDR_LO(7),
+		.address_hi = SIM_RAW_ADDR_HI,
+		.data = SIM_RAW_DATA(7),
 	};
 	struct msi_desc *desc;
 
@@ -507,9 +353,9 @@ static void ops_test_fw_msix(struct kunit *test)
 
 	desc = ops_sim_desc(pdev, 1);
 	KUNIT_ASSERT_NOT_NULL(test, desc);
-	KUNIT_EXPECT_EQ(test, desc->msg.data, FW_DATA(1));
+	KUNIT_EXPECT_EQ(test, desc->msg.data, SIM_FW_DATA(1));
 	pci_write_msi_msg(pci_irq_vector(pdev, 1), &msg);
-	KUNIT_EXPECT_EQ(test, desc->msg.data, RAW_DATA(7));
+	KUNIT_EXPECT_EQ(test, desc->msg.data, SIM_RAW_DATA(7));
 	KUNIT_EXPECT_EQ(test, ops_sim_msix_msg_written(sim), 0);
 
 	ops_sim_set(sim, SIM_MSIX_CAP + PCI_MSIX_FLAGS, 2, SIM_MSIX_VECS - 1,
@@ -532,9 +378,9 @@ static void ops_test_fw_msi(struct kunit *test)
 	struct pci_dev *pdev = sim->pdev;
 	u16 flags;
 	struct msi_msg msg = {
-		.address_lo = RAW_ADDR_LO(0),
-		.address_hi = RAW_ADDR_HI,
-		.data = RAW_DATA(0),
+		.address_lo = SIM_RAW_ADDR_LO(0),
+		.address_hi = SIM_RAW_ADDR_HI,
+		.data = SIM_RAW_DATA(0),
 	};
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 1, 4, PCI_IRQ_MSI), 4);
@@ -544,7 +390,7 @@ static void ops_test_fw_msi(struct kunit *test)
 
 	pci_write_msi_msg(pci_irq_vector(pdev, 0), &msg);
 	KUNIT_EXPECT_EQ(test, ops_sim_msi_msg_writes(sim), 0);
-	KUNIT_EXPECT_EQ(test, ops_sim_desc(pdev, 0)->msg.data, RAW_DATA(0));
+	KUNIT_EXPECT_EQ(test, ops_sim_desc(pdev, 0)->msg.data, SIM_RAW_DATA(0));
 
 	/*
 	 * Firmware programs Multiple Message Enable with the message, here
@@ -832,42 +678,42 @@ static void ops_test_resolve(struct kunit *test)
 
 static const struct pci_msi_ops bad_no_alloc_ops = {
 	.name	= "kunit-bad-no-alloc",
-	.free	= mock_free,
+	.free	= ops_sim_mock_free,
 };
 
 static const struct pci_msi_ops bad_no_free_ops = {
 	.name	= "kunit-bad-no-free",
-	.alloc	= mock_raw_alloc,
+	.alloc	= ops_sim_mock_alloc,
 };
 
 static const struct pci_msi_ops bad_fw_no_restore_ops = {
 	.name	= "kunit-bad-fw",
 	.flags	= PCI_MSI_OPS_FW_OWNS_MSG | PCI_MSI_OPS_MSIX,
-	.alloc	= mock_fw_alloc,
-	.free	= mock_free,
+	.alloc	= ops_sim_mock_alloc,
+	.free	= ops_sim_mock_free,
 };
 
 static const struct pci_msi_ops bad_dyn_no_at_ops = {
 	.name	= "kunit-bad-dyn",
 	.flags	= PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MSIX_ALLOC_DYN,
-	.alloc	= mock_raw_alloc,
-	.free	= mock_free,
+	.alloc	= ops_sim_mock_alloc,
+	.free	= ops_sim_mock_free,
 };
 
 static const struct pci_msi_ops bad_dyn_no_free_at_ops = {
 	.name	= "kunit-bad-dyn-free",
 	.flags	= PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MSIX_ALLOC_DYN,
-	.alloc	= mock_raw_alloc,
-	.free	= mock_free,
-	.alloc_at = mock_alloc_at,
+	.alloc	= ops_sim_mock_alloc,
+	.free	= ops_sim_mock_free,
+	.alloc_at = ops_sim_mock_alloc_at,
 };
 
 static const struct pci_msi_ops bad_dyn_no_alloc_at_ops = {
 	.name	= "kunit-bad-dyn-alloc",
 	.flags	= PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MSIX_ALLOC_DYN,
-	.alloc	= mock_raw_alloc,
-	.free	= mock_free,
-	.free_at = mock_free_at,
+	.alloc	= ops_sim_mock_alloc,
+	.free	= ops_sim_mock_free,
+	.free_at = ops_sim_mock_free_at,
 };
 
 static void sim_free_bridge(void *data)
@@ -1042,7 +888,7 @@ static void ops_test_msix_dyn(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, desc->pci.msi_attrib.is_msix);
 	KUNIT_EXPECT_TRUE(test, ops_sim_table(sim, 5, PCI_MSIX_ENTRY_VECTOR_CTRL) &
 				PCI_MSIX_ENTRY_CTRL_MASKBIT);
-	KUNIT_EXPECT_EQ(test, ops_sim_table(sim, 5, PCI_MSIX_ENTRY_DATA), RAW_DATA(5));
+	KUNIT_EXPECT_EQ(test, ops_sim_table(sim, 5, PCI_MSIX_ENTRY_DATA), SIM_RAW_DATA(5));
 
 	/* A taken index is refused; any index takes the first free one */
 	KUNIT_EXPECT_EQ(test, pci_msix_alloc_irq_at(pdev, 5, NULL).index, -EBUSY);
@@ -1235,9 +1081,9 @@ static void ops_test_features_fw(struct kunit *test)
 	struct ops_sim *sim = ops_sim_create(test, &mock_feat_fw_ops);
 	struct pci_dev *pdev = sim->pdev;
 	struct msi_msg msg = {
-		.address_lo = RAW_ADDR_LO(3),
-		.address_hi = RAW_ADDR_HI,
-		.data = RAW_DATA(3),
+		.address_lo = SIM_RAW_ADDR_LO(3),
+		.address_hi = SIM_RAW_ADDR_HI,
+		.data = SIM_RAW_DATA(3),
 	};
 
 	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSIX), 2);

@@ -63,11 +63,6 @@ MODULE_PARM_DESC(steps, "Driver calls per sequence");
 
 static const u64 rnd_fixed_seeds[] = { 1, 2, 0x5eed, 0xdecafbad };
 
-/* What the mocks write for a raw backend */
-#define RND_ADDR_LO(i)		(0xfee00000 | ((i) << 4))
-#define RND_ADDR_HI		0x00000bad
-#define RND_DATA(i)		(0x6200 + (i))
-
 /* Linux interrupts seen in a sequence, checked for leftovers */
 #define RND_MAX_SEEN		256
 #define RND_LOG_SIZE		4096
@@ -106,147 +101,28 @@ struct rnd {
 	bool			failed;
 };
 
-/* The mock backends: Linux interrupts only, and the sim's fault knobs */
-
-static void rnd_free_irqs(struct ops_sim *sim, struct pci_dev *dev)
-{
-	struct msi_desc *desc;
-	unsigned int i;
-
-	msi_for_each_desc(desc, &dev->dev, MSI_DESC_ASSOCIATED) {
-		for (i = 0; i < desc->nvec_used; i++)
-			irq_set_msi_desc(desc->irq + i, NULL);
-		irq_free_descs(desc->irq, desc->nvec_used);
-		sim->live_irqs -= desc->nvec_used;
-		desc->irq = 0;
-	}
-}
-
-static int rnd_check(struct pci_dev *dev, int type, int nvec)
-{
-	struct ops_sim *sim = ops_sim_of_dev(dev);
-
-	if (sim->fail_cb == SIM_CB_CHECK)
-		return sim->fail_err;
-	if (sim->quota && nvec > sim->quota)
-		return sim->quota;
-	return nvec;
-}
-
-static int rnd_irq_new(struct ops_sim *sim, struct msi_desc *desc)
-{
-	unsigned int i;
-	int virq;
-
-	virq = irq_alloc_descs(-1, 1, desc->nvec_used, NUMA_NO_NODE);
-	if (virq < 0)
-		return virq;
-	sim->live_irqs += desc->nvec_used;
-	for (i = 0; i < desc->nvec_used; i++) {
-		irq_set_chip_and_handler(virq + i, sim->chip, handle_simple_irq);
-		irq_clear_status_flags(virq + i, IRQ_NOREQUEST);
-		irq_set_msi_desc_off(virq, i, desc);
-	}
-	return virq;
-}
-
-static void rnd_program(struct pci_dev *dev, struct msi_desc *desc, int virq)
-{
-	struct msi_msg msg = {
-		.address_lo	= RND_ADDR_LO(desc->msi_index),
-		.address_hi	= RND_ADDR_HI,
-		.data		= RND_DATA(desc->msi_index),
-	};
-
-	/* A firmware backend only reports what firmware did */
-	if (dev->msi_ops->flags & PCI_MSI_OPS_FW_OWNS_MSG)
-		desc->msg = msg;
-	else
-		pci_write_msi_msg(virq, &msg);
-}
-
-/* A failure comes after the work, so that the mock must undo it */
-static int rnd_alloc(struct pci_dev *dev, int type, int nvec)
-{
-	struct ops_sim *sim = ops_sim_of_dev(dev);
-	struct msi_desc *desc;
-	int virq;
-
-	if (sim->grant && nvec > sim->grant)
-		return sim->grant;
-	msi_for_each_desc(desc, &dev->dev, MSI_DESC_NOTASSOCIATED) {
-		virq = rnd_irq_new(sim, desc);
-		if (virq < 0) {
-			rnd_free_irqs(sim, dev);
-			return virq;
-		}
-		rnd_program(dev, desc, virq);
-	}
-	if (sim->fail_cb == SIM_CB_ALLOC) {
-		rnd_free_irqs(sim, dev);
-		return sim->fail_err;
-	}
-	return 0;
-}
-
-static void rnd_free(struct pci_dev *dev, int type)
-{
-	rnd_free_irqs(ops_sim_of_dev(dev), dev);
-}
-
-static int rnd_restore(struct pci_dev *dev, int type)
-{
-	struct ops_sim *sim = ops_sim_of_dev(dev);
-
-	if (sim->fail_cb == SIM_CB_RESTORE)
-		return sim->fail_err;
-	return sim->restore_ret;
-}
-
-static int rnd_alloc_at(struct pci_dev *dev, struct msi_desc *desc)
-{
-	struct ops_sim *sim = ops_sim_of_dev(dev);
-	int virq;
-
-	if (sim->fail_cb == SIM_CB_ALLOC_AT)
-		return sim->fail_err;
-	virq = rnd_irq_new(sim, desc);
-	if (virq < 0)
-		return virq;
-	rnd_program(dev, desc, virq);
-	return 0;
-}
-
-static void rnd_free_at(struct pci_dev *dev, struct msi_desc *desc)
-{
-	struct ops_sim *sim = ops_sim_of_dev(dev);
-
-	irq_set_msi_desc(desc->irq, NULL);
-	irq_free_descs(desc->irq, 1);
-	desc->irq = 0;
-	sim->live_irqs--;
-}
+/* The mock backends: ops_kunit_sim.c's callbacks, with its fault knobs */
 
 /* Raw programming, dynamic MSI-X, no ->restore(): the core rewrites */
 static const struct pci_msi_ops rnd_raw_ops = {
 	.name		= "kunit-rnd-raw",
 	.flags		= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX |
 			  PCI_MSI_OPS_MSIX_ALLOC_DYN,
-	.check		= rnd_check,
-	.alloc		= rnd_alloc,
-	.free		= rnd_free,
-	.alloc_at	= rnd_alloc_at,
-	.free_at	= rnd_free_at,
+	.check		= ops_sim_mock_check,
+	.alloc		= ops_sim_mock_alloc,
+	.free		= ops_sim_mock_free,
+	.alloc_at	= ops_sim_mock_alloc_at,
+	.free_at	= ops_sim_mock_free_at,
 };
 
 /* Raw programming with a ->restore() that can fail */
 static const struct pci_msi_ops rnd_raw_restore_ops = {
 	.name		= "kunit-rnd-raw-restore",
 	.flags		= PCI_MSI_OPS_MULTI_MSI | PCI_MSI_OPS_MSIX,
-	.check		= rnd_check,
-	.alloc		= rnd_alloc,
-	.free		= rnd_free,
-	.restore	= rnd_restore,
+	.check		= ops_sim_mock_check,
+	.alloc		= ops_sim_mock_alloc,
+	.free		= ops_sim_mock_free,
+	.restore	= ops_sim_mock_restore,
 };
 
 /* Firmware owns the messages; the interrupt controller masks */
@@ -255,21 +131,21 @@ static const struct pci_msi_ops rnd_fw_ops = {
 	.flags		= PCI_MSI_OPS_FW_OWNS_MSG | PCI_MSI_OPS_MULTI_MSI |
 			  PCI_MSI_OPS_MSIX | PCI_MSI_OPS_MSIX_ALLOC_DYN |
 			  PCI_MSI_OPS_NO_MASK,
-	.check		= rnd_check,
-	.alloc		= rnd_alloc,
-	.free		= rnd_free,
-	.restore	= rnd_restore,
-	.alloc_at	= rnd_alloc_at,
-	.free_at	= rnd_free_at,
+	.check		= ops_sim_mock_check,
+	.alloc		= ops_sim_mock_alloc,
+	.free		= ops_sim_mock_free,
+	.restore	= ops_sim_mock_restore,
+	.alloc_at	= ops_sim_mock_alloc_at,
+	.free_at	= ops_sim_mock_free_at,
 };
 
 /* One MSI vector only, no dynamic MSI-X */
 static const struct pci_msi_ops rnd_single_ops = {
 	.name		= "kunit-rnd-single",
 	.flags		= PCI_MSI_OPS_MSIX,
-	.check		= rnd_check,
-	.alloc		= rnd_alloc,
-	.free		= rnd_free,
+	.check		= ops_sim_mock_check,
+	.alloc		= ops_sim_mock_alloc,
+	.free		= ops_sim_mock_free,
 };
 
 static const struct rnd_backend rnd_backends[] = {
@@ -440,8 +316,8 @@ static bool rnd_verify(struct rnd *r)
 		if (!rnd_sysfs_has(pdev, virq))
 			return rnd_fail(r, "no msi_irqs/%d in sysfs", virq);
 		if (r->mode == RND_MSIX && !fw && r->hw_on &&
-		    (ops_sim_table(sim, i, PCI_MSIX_ENTRY_DATA) != RND_DATA(i) ||
-		     ops_sim_table(sim, i, PCI_MSIX_ENTRY_LOWER_ADDR) != RND_ADDR_LO(i)))
+		    (ops_sim_table(sim, i, PCI_MSIX_ENTRY_DATA) != SIM_RAW_DATA(i) ||
+		     ops_sim_table(sim, i, PCI_MSIX_ENTRY_LOWER_ADDR) != SIM_RAW_ADDR_LO(i)))
 			return rnd_fail(r, "MSI-X entry %u holds %08x/%08x, not the message",
 					i, ops_sim_table(sim, i, PCI_MSIX_ENTRY_LOWER_ADDR),
 					ops_sim_table(sim, i, PCI_MSIX_ENTRY_DATA));
@@ -461,7 +337,7 @@ static bool rnd_verify(struct rnd *r)
 		u32 qsize = FIELD_GET(PCI_MSI_FLAGS_QSIZE,
 				      ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2));
 
-		if (lo != RND_ADDR_LO(0) || data != RND_DATA(0))
+		if (lo != SIM_RAW_ADDR_LO(0) || data != SIM_RAW_DATA(0))
 			return rnd_fail(r, "MSI holds %08x/%04x, not the backend's message",
 					lo, data);
 		if (qsize != order_base_2(r->nvec))

@@ -485,6 +485,146 @@ const char *ops_sim_calls(struct ops_sim *sim)
 }
 
 /*
+ * The mock backend's callbacks, for the core's suites to put together
+ * into ops tables: Linux interrupts on the simulation's chip, and the
+ * message written into the device (raw) or only noted as what firmware
+ * programmed (when the device's backend has PCI_MSI_OPS_FW_OWNS_MSG).
+ * Each records its call and obeys the simulation's knobs: a ->check()
+ * quota, an ->alloc() grant, one failing callback. An injected ->alloc()
+ * failure comes after all the work, so that the mock has to undo it.
+ */
+
+static void sim_mock_free_irqs(struct ops_sim *sim, struct pci_dev *dev)
+{
+	struct msi_desc *desc;
+	unsigned int i;
+
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_ASSOCIATED) {
+		for (i = 0; i < desc->nvec_used; i++)
+			irq_set_msi_desc(desc->irq + i, NULL);
+		irq_free_descs(desc->irq, desc->nvec_used);
+		sim->live_irqs -= desc->nvec_used;
+		desc->irq = 0;
+	}
+}
+
+/* Linux interrupts for @desc, requestable where new ones are not (powerpc) */
+static int sim_mock_irq_new(struct ops_sim *sim, struct msi_desc *desc)
+{
+	unsigned int i;
+	int virq;
+
+	virq = irq_alloc_descs(-1, 1, desc->nvec_used, NUMA_NO_NODE);
+	if (virq < 0)
+		return virq;
+	sim->live_irqs += desc->nvec_used;
+	for (i = 0; i < desc->nvec_used; i++) {
+		irq_set_chip_and_handler(virq + i, sim->chip, handle_simple_irq);
+		irq_clear_status_flags(virq + i, IRQ_NOREQUEST);
+		irq_set_msi_desc_off(virq, i, desc);
+	}
+	return virq;
+}
+
+static void sim_mock_program(struct pci_dev *dev, struct msi_desc *desc,
+			     int virq)
+{
+	struct msi_msg msg;
+
+	if (pci_msi_ops_supports(dev, PCI_MSI_OPS_FW_OWNS_MSG)) {
+		desc->msg.address_lo = SIM_FW_ADDR_LO(desc->msi_index);
+		desc->msg.address_hi = SIM_FW_ADDR_HI;
+		desc->msg.data = SIM_FW_DATA(desc->msi_index);
+		return;
+	}
+	msg.address_lo = SIM_RAW_ADDR_LO(desc->msi_index);
+	msg.address_hi = SIM_RAW_ADDR_HI;
+	msg.data = SIM_RAW_DATA(desc->msi_index);
+	pci_write_msi_msg(virq, &msg);
+}
+
+int ops_sim_mock_check(struct pci_dev *dev, int type, int nvec)
+{
+	struct ops_sim *sim = ops_sim_of_dev(dev);
+
+	ops_sim_record(sim, SIM_CB_CHECK, type, nvec);
+	if (sim->fail_cb == SIM_CB_CHECK)
+		return sim->fail_err;
+	if (sim->quota && nvec > sim->quota)
+		return sim->quota;
+	return nvec;
+}
+
+int ops_sim_mock_alloc(struct pci_dev *dev, int type, int nvec)
+{
+	struct ops_sim *sim = ops_sim_of_dev(dev);
+	struct msi_desc *desc;
+	int virq;
+
+	ops_sim_record(sim, SIM_CB_ALLOC, type, nvec);
+	if (sim->grant && nvec > sim->grant)
+		return sim->grant;
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_NOTASSOCIATED) {
+		virq = sim_mock_irq_new(sim, desc);
+		if (virq < 0) {
+			sim_mock_free_irqs(sim, dev);
+			return virq;
+		}
+		sim_mock_program(dev, desc, virq);
+	}
+	if (sim->fail_cb == SIM_CB_ALLOC) {
+		sim_mock_free_irqs(sim, dev);
+		return sim->fail_err;
+	}
+	return 0;
+}
+
+void ops_sim_mock_free(struct pci_dev *dev, int type)
+{
+	struct ops_sim *sim = ops_sim_of_dev(dev);
+
+	ops_sim_record(sim, SIM_CB_FREE, type, 0);
+	sim_mock_free_irqs(sim, dev);
+}
+
+int ops_sim_mock_restore(struct pci_dev *dev, int type)
+{
+	struct ops_sim *sim = ops_sim_of_dev(dev);
+
+	ops_sim_record(sim, SIM_CB_RESTORE, type, 0);
+	if (sim->fail_cb == SIM_CB_RESTORE)
+		return sim->fail_err;
+	return sim->restore_ret;
+}
+
+/* Dynamic MSI-X: the core inserted @desc; recorded with its table index */
+int ops_sim_mock_alloc_at(struct pci_dev *dev, struct msi_desc *desc)
+{
+	struct ops_sim *sim = ops_sim_of_dev(dev);
+	int virq;
+
+	ops_sim_record(sim, SIM_CB_ALLOC_AT, PCI_CAP_ID_MSIX, desc->msi_index);
+	if (sim->fail_cb == SIM_CB_ALLOC_AT)
+		return sim->fail_err;
+	virq = sim_mock_irq_new(sim, desc);
+	if (virq < 0)
+		return virq;
+	sim_mock_program(dev, desc, virq);
+	return 0;
+}
+
+void ops_sim_mock_free_at(struct pci_dev *dev, struct msi_desc *desc)
+{
+	struct ops_sim *sim = ops_sim_of_dev(dev);
+
+	ops_sim_record(sim, SIM_CB_FREE_AT, PCI_CAP_ID_MSIX, desc->msi_index);
+	irq_set_msi_desc(desc->irq, NULL);
+	irq_free_descs(desc->irq, 1);
+	desc->irq = 0;
+	sim->live_irqs--;
+}
+
+/*
  * The mock's interrupts: one-shot safe as every PCI MSI irq_chip must
  * be; mask and unmask do nothing, there is no interrupt controller.
  */

@@ -36,6 +36,14 @@
 /* The MSI-X table's address/data words until somebody writes them */
 #define SIM_POISON		0xa5a5a5a5
 
+/* What the mock backend writes (raw), and what "firmware" programmed */
+#define SIM_RAW_ADDR_LO(i)	(0xfee00000 | ((i) << 4))
+#define SIM_RAW_ADDR_HI		0x0000cafe
+#define SIM_RAW_DATA(i)		(0x4d00 + (i))
+#define SIM_FW_ADDR_LO(i)	(0xf1f00000 | ((i) << 4))
+#define SIM_FW_ADDR_HI		0
+#define SIM_FW_DATA(i)		(0xf000 + (i))
+
 enum sim_cb {
 	SIM_CB_NONE,
 	SIM_CB_CHECK,
@@ -168,6 +176,14 @@ void ops_sim_free_irq(struct ops_sim *sim, unsigned int irq);
 extern const char * const ops_sim_cb_names[];
 void ops_sim_record(struct ops_sim *sim, enum sim_cb cb, int type, int nvec);
 const char *ops_sim_calls(struct ops_sim *sim);
+
+/* The mock backend's callbacks (see ops_kunit_sim.c) */
+int ops_sim_mock_check(struct pci_dev *dev, int type, int nvec);
+int ops_sim_mock_alloc(struct pci_dev *dev, int type, int nvec);
+void ops_sim_mock_free(struct pci_dev *dev, int type);
+int ops_sim_mock_restore(struct pci_dev *dev, int type);
+int ops_sim_mock_alloc_at(struct pci_dev *dev, struct msi_desc *desc);
+void ops_sim_mock_free_at(struct pci_dev *dev, struct msi_desc *desc);
 
 /* The mock backends' one-shot safe interrupt chip */
 extern struct irq_chip ops_sim_chip;
