@@ -74,3 +74,73 @@ pci_vd() {
 	read -r v <"$PCI_DEVICES/$1/vendor" && read -r d <"$PCI_DEVICES/$1/device" &&
 		echo "${v#0x}:${d#0x}"
 }
+
+# msi_vec_count BDF: how many MSI/MSI-X vectors BDF has
+msi_vec_count() {
+	msi_irqs_of "$1" | grep -c .
+}
+
+# msi_wait_vectors BDF N: wait (bounded, 10 s) until BDF has N vectors
+msi_wait_vectors() {
+	local i=0
+	while [ "$(msi_vec_count "$1")" -ne "$2" ]; do
+		[ $i -ge 200 ] && return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+# Counters in debugfs, where the kernel has them: the ops-based core's
+# x86 raw backend and pSeries RTAS backend, and the x86 vector domain
+MSI_RAW_STATS=${MSI_RAW_STATS:-/sys/kernel/debug/msi_raw/stats}
+MSI_RTAS_HELD=${MSI_RTAS_HELD:-/sys/kernel/debug/rtas_msi/held}
+MSI_VECTOR_DOMAIN=${MSI_VECTOR_DOMAIN:-/sys/kernel/debug/irq/domains/VECTOR}
+
+# msi_raw_stat KEY: a counter of the raw x86 backend, or - without one
+msi_raw_stat() {
+	local v
+	v=$(awk -v k="$1" '$1 == k { print $2 }' "$MSI_RAW_STATS" 2>/dev/null)
+	echo "${v:--}"
+}
+
+# msi_descs: interrupt descriptors but those of IO-APIC pins: x86 maps
+# a function's INTx pin while a driver is bound (pcibios_alloc_irq())
+# and keeps it while MSI-X is on, unlike with MSI; those are not MSIs.
+msi_descs() {
+	cat /sys/kernel/irq/*/chip_name 2>/dev/null | grep -vc '^IO-APIC$'
+}
+
+# msi_usage: one line "key=value ..." of vector usage: msi_irqs/ entries
+# (msi), interrupt descriptors (descs), /proc/interrupts lines (irqs),
+# and where present the vectors firmware holds (fw), the x86 vector
+# domain's matrix, the raw backend's vectors and multi-MSI guards
+msi_usage() {
+	{
+		echo "msi=$(cat "$PCI_DEVICES"/*/msi_irqs/* 2>/dev/null | grep -c .)"
+		echo "descs=$(msi_descs)"
+		echo "irqs=$(grep -c '^ *[0-9][0-9]*:' /proc/interrupts)"
+		[ ! -r "$MSI_RTAS_HELD" ] ||
+			echo "fw=$(sed -n 's/^total //p' "$MSI_RTAS_HELD")"
+		awk '/Global available|Global reserved|Total allocated/ {
+			sub(":", "", $2); print $1 "_" $2 "=" $3 }' "$MSI_VECTOR_DOMAIN" 2>/dev/null
+		[ "$(msi_raw_stat vectors)" = - ] || echo "raw=$(msi_raw_stat vectors)"
+		[ "$(msi_raw_stat guards)" = - ] || echo "guards=$(msi_raw_stat guards)"
+	} | tr '\n' ' '
+}
+
+# msi_usage_get USAGE KEY: one value of an msi_usage line
+msi_usage_get() {
+	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# msi_bound [BDF]: "bdf driver-path vectors" of every device with a bound
+# driver and MSI vectors, but BDF
+msi_bound() {
+	local d n
+	for d in "$PCI_DEVICES"/*; do
+		[ "${d##*/}" != "${1:-}" ] && [ -e "$d/driver" ] || continue
+		n=$(msi_vec_count "${d##*/}")
+		[ "$n" -gt 0 ] || continue
+		echo "${d##*/} $(readlink -f "$d/driver") $n"
+	done
+}
