@@ -8,6 +8,8 @@
 set -u
 REPO=$(cd "$(dirname "$0")/../../.." && pwd)
 B=${B:-$REPO/build}
+# shellcheck source=scripts/msi-tools/tap.sh
+. "$REPO/scripts/msi-tools/tap.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -26,29 +28,19 @@ run() {
 		busybox sh "$work/selftests/pci/msi/msi_rebind.sh" >"$work/out" 2>&1
 }
 
-n=0
-t() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/# /' "$work/out"
-	fi
-}
-
 echo "TAP version 13"
 run env MSI_TEST_DEVICES=all
 rc=$?
 [ $rc = 1 ] && grep -q '^not ok 1 .*kept 1 vectors after unbind' "$work/out"
-t $? "msi_rebind.sh fails on a driver that keeps its vector after unbind (exit $rc)"
+tap_result $? "msi_rebind.sh fails on a driver that keeps its vector after unbind (exit $rc)" "$work/out"
 run env -u MSI_TEST_DEVICES
 rc=$?
 [ $rc = 4 ] && grep -q '^1\.\.0 # SKIP MSI_TEST_DEVICES' "$work/out" &&
 	[ "$(stat -c %s "$sys/drivers/stuck/unbind")" = 0 ]
-t $? "msi_rebind.sh without MSI_TEST_DEVICES skips and unbinds nothing (exit $rc)"
+tap_result $? "msi_rebind.sh without MSI_TEST_DEVICES skips and unbinds nothing (exit $rc)" "$work/out"
 run env MSI_TEST_DEVICES=0000:00:09.0
 rc=$?
 [ $rc = 4 ] && [ "$(stat -c %s "$sys/drivers/stuck/unbind")" = 0 ]
-t $? "msi_rebind.sh unbinds no device outside MSI_TEST_DEVICES (exit $rc)"
-echo "1..$n"
+tap_result $? "msi_rebind.sh unbinds no device outside MSI_TEST_DEVICES (exit $rc)" "$work/out"
+echo "1..$tap_n"
+[ "$tap_failed" = 0 ]
