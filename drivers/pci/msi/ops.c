@@ -39,7 +39,8 @@ static const struct pci_msi_ops *pci_msi_platform_ops __ro_after_init;
 #define PCI_MSI_FAIL_AFTER	BIT(2)	/* the core, after ->alloc(): -ENOMEM */
 #define PCI_MSI_FAIL_RESTORE	BIT(3)	/* ->restore(): -EIO */
 #define PCI_MSI_FAIL_ALLOC_AT	BIT(4)	/* ->alloc_at(): -ENOSPC */
-#define PCI_MSI_FAIL_POINTS	GENMASK(4, 0)
+#define PCI_MSI_FAIL_DESC	BIT(5)	/* a descriptor's insertion: -ENOMEM */
+#define PCI_MSI_FAIL_POINTS	GENMASK(5, 0)
 
 #ifdef CONFIG_FAIL_PCI_MSI_OPS
 /*
@@ -359,6 +360,25 @@ bool pci_msi_ops_supports(struct pci_dev *dev, unsigned int flags)
 		return false;
 	have = dev->msi_ops ? dev->msi_ops_flags : pci_msi_ops_flags_of(ops, dev);
 	return (have & flags) == flags;
+}
+
+/**
+ * pci_msi_insert_desc - Add an MSI descriptor to a device
+ * @dev:	The PCI device
+ * @desc:	The descriptor's initial contents
+ *
+ * The one place where the core adds descriptors, at enable and for
+ * dynamic MSI-X, so that fault injection can fail their allocation as
+ * the allocator would (fail_pci_msi_ops, point %PCI_MSI_FAIL_DESC).
+ *
+ * Context: Descriptor lock held.
+ * Return: 0 or a negative errno (-ENOMEM when the allocation failed).
+ */
+int pci_msi_insert_desc(struct pci_dev *dev, struct msi_desc *desc)
+{
+	if (pci_msi_should_fail(dev, PCI_MSI_FAIL_DESC))
+		return -ENOMEM;
+	return msi_insert_msi_desc(&dev->dev, desc);
 }
 
 /**
@@ -862,7 +882,7 @@ static struct msi_desc *pci_msix_add_desc(struct pci_dev *dev,
 	desc.msi_index = index;
 	desc.affinity = (struct irq_affinity_desc *)affdesc;
 	msix_prepare_msi_desc(dev, &desc);
-	ret = msi_insert_msi_desc(&dev->dev, &desc);
+	ret = pci_msi_insert_desc(dev, &desc);
 	if (ret)
 		return ERR_PTR(ret);
 	return pci_msix_desc_at(dev, index);
