@@ -301,6 +301,8 @@ def summary(dirs):
 GATES = [
     ('kernel reports (oops, BUG, WARN, KASAN, lockdep, kmemleak, ...)',
      re.compile(r'no oops, BUG or WARN in the console log|kernel log: no warning'), None),
+    ('debug kernel (KASAN, lockdep, SLUB debugging, debug objects, kmemleak active)',
+     re.compile(r'debug kernel: '), re.compile(r'kmemleak scanned after the tests')),
     ('fault injection into the backend calls',
      re.compile(r'^faults: '), re.compile(r'faults: (\d+ of \d+ injected failures reached|\d+ injected failures on .*problem)')),
     ('bad driver calls (errno as upstream, device left as it was)',
