@@ -384,6 +384,9 @@ def selftest():
         ('a kmemleak report fails', ['kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)'], 1),
         ('an RCU stall fails', ['rcu: INFO: rcu_sched self-detected stall on CPU'], 1),
         ('a hung task fails', ['INFO: task sh:1 blocked for more than 60 seconds.'], 1),
+        ('a kernel stack near its end fails', ['do_IRQ: stack overflow: 864',
+                                               'Kernel panic - not syncing: corrupted stack end detected inside scheduler'], 2),
+        ('a stack depth record passes', ['busybox (63) used greatest stack depth: 28640 bytes left'], 0),
         ('an ordinary WARNING line passes', ['WARNING: nvram corruption detected, size 0'], 0),
     ]
     states = [
