@@ -216,6 +216,7 @@ status=timeout
 # the timeout (a crashed boot fails its console check either way). Nor
 # is a console that stays silent for 15 minutes (45 on debug kernels).
 seen=""
+seen_at=$start
 since=$start
 size=-1
 next=$start
@@ -232,12 +233,13 @@ while kill -0 $qpid 2>/dev/null; do
 	if [ "$now" -ge "$next" ]; then
 		next=$((now + 10))
 		state=$(python3 "$T/results.py" boot-state "$log")
-		if [ "$state" != "${seen%:*}" ]; then
-			seen=$state:$now
+		if [ "$state" != "$seen" ]; then
+			seen=$state
+			seen_at=$now
 		fi
 		case $seen in
-		ended:*)  [ $((now - ${seen#*:})) -lt 120 ] || { status=no-poweroff; break; } ;;
-		crashed:*) [ $((now - ${seen#*:})) -lt $((240 * slow)) ] || { status=crashed; break; } ;;
+		ended) [ $((now - seen_at)) -lt 120 ] || { status=no-poweroff; break; } ;;
+		crashed) [ $((now - seen_at)) -lt $((240 * slow)) ] || { status=crashed; break; } ;;
 		esac
 		cur=$(stat -c %s "$log")
 		if [ "$cur" != "$size" ]; then

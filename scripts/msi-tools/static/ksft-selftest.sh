@@ -21,7 +21,6 @@ mkdir -p "$sys/devices/0000:00:01.0/msi_irqs" "$sys/drivers/stuck"
 echo msix >"$sys/devices/0000:00:01.0/msi_irqs/24"
 ln -s "$sys/drivers/stuck" "$sys/devices/0000:00:01.0/driver"
 : >"$sys/drivers/stuck/bind"
-: >"$sys/drivers/stuck/unbind"
 run() {
 	: >"$sys/drivers/stuck/unbind"
 	PCI_DEVICES=$sys/devices MSI_REBIND_ROUNDS=2 "$@" \
