@@ -189,12 +189,13 @@ static int msi_raw_compose_cfg(const struct irq_cfg *cfg, struct msi_msg *msg)
 static void msi_raw_write(struct irq_data *d, const struct irq_cfg *cfg)
 {
 	struct msi_raw_block *blk = msi_raw_block_of(d);
+	struct msi_desc *desc = irq_data_get_msi_desc(d);
 	struct irq_cfg c = *cfg;
-	unsigned int irq = d->irq;
 	struct msi_msg msg;
 
+	/* A guard vector of a block has no descriptor: take the first's */
 	if (blk) {
-		irq = blk->virq;
+		desc = irq_get_msi_desc(blk->virq);
 		c.vector &= ~((1U << blk->order) - 1);
 	}
 	/*
@@ -204,7 +205,7 @@ static void msi_raw_write(struct irq_data *d, const struct irq_cfg *cfg)
 	 */
 	if (WARN_ON_ONCE(msi_raw_compose_cfg(&c, &msg)))
 		return;
-	pci_write_msi_msg(irq, &msg);
+	__pci_write_msi_msg(desc, &msg);
 }
 
 #ifdef CONFIG_X86_MSI_RAW_KUNIT_TEST
@@ -226,9 +227,19 @@ static bool msi_raw_test_is_beyond(struct irq_data *d, unsigned int cpu)
 	return cpus && (!irq || d->irq == irq) &&
 	       cpumask_test_cpu(cpu, cpus);
 }
+
+static bool msi_raw_test_any_beyond(void)
+{
+	return READ_ONCE(msi_raw_test_beyond.cpus);
+}
 #else
 static inline bool msi_raw_test_is_beyond(struct irq_data *d,
 					  unsigned int cpu)
+{
+	return false;
+}
+
+static inline bool msi_raw_test_any_beyond(void)
 {
 	return false;
 }
@@ -428,11 +439,21 @@ static int msi_raw_set_affinity(struct irq_data *d, const struct cpumask *mask,
 	if (msi_raw_block_of(d))
 		return msi_raw_block_set_affinity(d, mask);
 
-	raw_spin_lock(&msi_raw_mask_lock);
-	ret = msi_raw_reachable(d, mask, &msi_raw_mask);
-	if (!ret)
-		ret = irq_chip_set_affinity_parent(d, &msi_raw_mask, force);
-	raw_spin_unlock(&msi_raw_mask_lock);
+	/*
+	 * msi_raw_init() took every CPU the kernel may bring online to be
+	 * one a message names; only the KUnit tests pretend otherwise.
+	 * The vector domain gets @mask as it is then, and a request_irq()
+	 * or an affinity change costs what it costs upstream.
+	 */
+	if (!msi_raw_test_any_beyond()) {
+		ret = irq_chip_set_affinity_parent(d, mask, force);
+	} else {
+		raw_spin_lock(&msi_raw_mask_lock);
+		ret = msi_raw_reachable(d, mask, &msi_raw_mask);
+		if (!ret)
+			ret = irq_chip_set_affinity_parent(d, &msi_raw_mask, force);
+		raw_spin_unlock(&msi_raw_mask_lock);
+	}
 	if (ret == -ERANGE)
 		pr_warn_ratelimited("irq %u: CPUs %*pbl: none has an APIC ID an MSI names without remapping, affinity unchanged\n",
 				    d->irq, cpumask_pr_args(mask));
