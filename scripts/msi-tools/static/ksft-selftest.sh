@@ -3,8 +3,10 @@
 #
 # Self-test of the kselftests that unbind devices (tools/testing/
 # selftests/pci/msi/), on the host against a made-up sysfs: a driver
-# whose unbind gives nothing back must fail msi_rebind.sh, and without
-# MSI_TEST_DEVICES it must touch nothing and skip. TAP on stdout.
+# whose unbind gives nothing back must fail msi_rebind.sh, a vector that
+# stays on an offline CPU msi_cpu_hotplug.sh, a vector lost or a
+# capability left disabled by a reset msi_reset.sh; without the opt-in
+# variables they must touch nothing and skip. TAP on stdout.
 set -u
 REPO=$(cd "$(dirname "$0")/../../.." && pwd)
 B=${B:-$REPO/build}
@@ -41,5 +43,102 @@ run env MSI_TEST_DEVICES=0000:00:09.0
 rc=$?
 [ $rc = 4 ] && [ "$(stat -c %s "$sys/drivers/stuck/unbind")" = 0 ]
 tap_result $? "msi_rebind.sh unbinds no device outside MSI_TEST_DEVICES (exit $rc)" "$work/out"
+
+# msi_cpu_hotplug.sh: CPU 1 "goes offline" (a plain file takes the
+# write), and vector 24, whose affinity allows CPU 0, stays on CPU 1
+cpu=$work/cpu
+irq=$work/irq
+mkdir -p "$cpu/cpu0" "$cpu/cpu1" "$irq/24"
+echo 0-1 >"$cpu/online"
+echo 0-1 >"$irq/24/smp_affinity_list"
+printf '0x1234\n' >"$sys/devices/0000:00:01.0/vendor"
+printf '0x5678\n' >"$sys/devices/0000:00:01.0/device"
+hotplug() {
+	echo 1 >"$cpu/cpu1/online"
+	touch -d @1000000000 "$cpu/cpu1/online"
+	PCI_DEVICES=$sys/devices MSI_CPU_SYSFS=$cpu MSI_PROC_IRQ=$irq \
+		MSI_EDU_DEBUGFS=$work/no-edu MSI_HOTPLUG_ROUNDS=2 "$@" \
+		busybox sh "$work/selftests/pci/msi/msi_cpu_hotplug.sh" >"$work/out" 2>&1
+}
+echo 1 >"$irq/24/effective_affinity_list"
+hotplug env MSI_TEST_CPUS=all
+rc=$?
+[ $rc = 1 ] && grep -q '^not ok 2 .*on it 2 times (0000:00:01.0:24@1)' "$work/out"
+tap_result $? "msi_cpu_hotplug.sh fails on a vector that stays on the offline CPU (exit $rc)" "$work/out"
+echo 0 >"$irq/24/effective_affinity_list"
+hotplug env MSI_TEST_CPUS=1
+rc=$?
+grep -q '^ok 2 .*looked at 2 times while it was offline, on it 0 times' "$work/out" &&
+	grep -q '^ok 1 .*# SKIP' "$work/out" && ! grep -q '^not ok' "$work/out" && [ $rc = 0 ]
+tap_result $? "msi_cpu_hotplug.sh passes when the vector left CPU 1, skips the edu checks (exit $rc)" "$work/out"
+hotplug env -u MSI_TEST_CPUS
+rc=$?
+[ $rc = 4 ] && grep -q '^1\.\.0 # SKIP MSI_TEST_CPUS' "$work/out" &&
+	[ "$(stat -c %Y "$cpu/cpu1/online")" = 1000000000 ]
+tap_result $? "msi_cpu_hotplug.sh without MSI_TEST_CPUS skips and takes no CPU offline (exit $rc)" "$work/out"
+hotplug env MSI_TEST_CPUS=0
+rc=$?
+[ $rc = 4 ] && [ "$(stat -c %Y "$cpu/cpu1/online")" = 1000000000 ]
+tap_result $? "msi_cpu_hotplug.sh takes no CPU offline outside MSI_TEST_CPUS (exit $rc)" "$work/out"
+
+# msi_reset.sh: a device with two MSI-X vectors and a reset method; its
+# config space has an MSI-X capability at 0x40, enabled or not
+dev=$sys/devices/0000:00:01.0
+echo msix >"$dev/msi_irqs/25"
+# config BYTE: 256 bytes of config space, MSI-X Message Control's high
+# byte BYTE (0x80: enabled)
+config() {
+	python3 -c 'import sys
+b = bytearray(256)
+b[6] = 0x10; b[0x34] = 0x40; b[0x40] = 0x11; b[0x43] = int(sys.argv[1], 0)
+sys.stdout.buffer.write(b)' "$1" >"$dev/config"
+}
+# reset [lose]: run msi_reset.sh; "lose" makes the reset take vector 25
+# away: the helper removes it once the test reads reset_method, which
+# it does after the reset and before looking at the vectors again
+reset() {
+	local helper=""
+	: >"$dev/reset"
+	touch -d @1000000000 "$dev/reset"
+	rm -f "$dev/reset_method"
+	if [ "${1:-}" = lose ]; then
+		mkfifo "$dev/reset_method"
+		( exec 3>"$dev/reset_method"; rm "$dev/msi_irqs/25"; echo flr >&3 ) &
+		helper=$!
+		shift
+	else
+		echo flr >"$dev/reset_method"
+	fi
+	PCI_DEVICES=$dev/.. MSI_EDU_DEBUGFS=$work/no-edu MSI_TRAFFIC_CMD=false "$@" \
+		busybox sh "$work/selftests/pci/msi/msi_reset.sh" >"$work/out" 2>&1
+	rc=$?
+	[ -z "$helper" ] || { kill "$helper" 2>/dev/null; wait "$helper" 2>/dev/null; }
+	echo msix >"$dev/msi_irqs/25"
+	return $rc
+}
+config 0x80
+reset env MSI_TEST_DEVICES=0000:00:01.0
+rc=$?
+grep -q '^ok 1 .*reset through sysfs (flr)' "$work/out" &&
+	grep -q '^ok 2 .*msix vectors 24 25 (before: 24 25), enabled in config space: msix' "$work/out"
+tap_result $? "msi_reset.sh passes the vectors and the capability of an intact reset (exit $rc)" "$work/out"
+reset lose env MSI_TEST_DEVICES=0000:00:01.0
+rc=$?
+[ $rc = 1 ] && grep -q '^not ok 2 .*msix vectors 24 (before: 24 25)' "$work/out"
+tap_result $? "msi_reset.sh fails on a reset that loses a vector (exit $rc)" "$work/out"
+config 0x00
+reset env MSI_RESET_DEVICES=0000:00:01.0
+rc=$?
+[ $rc = 1 ] && grep -q '^not ok 2 .*enabled in config space: -$' "$work/out"
+tap_result $? "msi_reset.sh fails on a reset that leaves MSI-X disabled (exit $rc)" "$work/out"
+reset env -u MSI_TEST_DEVICES -u MSI_RESET_DEVICES
+rc=$?
+[ $rc = 4 ] && grep -q '^1\.\.0 # SKIP MSI_RESET_DEVICES' "$work/out" &&
+	[ "$(stat -c %Y "$dev/reset")" = 1000000000 ]
+tap_result $? "msi_reset.sh without MSI_RESET_DEVICES or MSI_TEST_DEVICES skips and resets nothing (exit $rc)" "$work/out"
+reset env MSI_TEST_DEVICES=0000:00:09.0
+rc=$?
+[ $rc = 4 ] && [ "$(stat -c %Y "$dev/reset")" = 1000000000 ]
+tap_result $? "msi_reset.sh resets no device outside MSI_TEST_DEVICES (exit $rc)" "$work/out"
 echo "1..$tap_n"
 [ "$tap_failed" = 0 ]

@@ -144,3 +144,157 @@ msi_bound() {
 		echo "${d##*/} $(readlink -f "$d/driver") $n"
 	done
 }
+
+# Interrupt affinity (/proc/irq) and CPU hotplug (sysfs)
+PROC_IRQ=${MSI_PROC_IRQ:-/proc/irq}
+# shellcheck disable=SC2034 # used by the tests that source this file
+CPU_SYSFS=${MSI_CPU_SYSFS:-/sys/devices/system/cpu}
+
+# set_affinity IRQ CPU: deliver IRQ to CPU only
+set_affinity() {
+	printf '%x\n' $((1 << $2)) >"$PROC_IRQ/$1/smp_affinity"
+}
+
+# effective_cpu IRQ: the CPUs the interrupt controller delivers IRQ to;
+# empty where the kernel does not show them (powerpc has no effective
+# affinity mask)
+effective_cpu() {
+	cat "$PROC_IRQ/$1/effective_affinity_list" 2>/dev/null
+}
+
+# effective_is IRQ CPU: true when IRQ is delivered to CPU, or unknown
+effective_is() {
+	local eff
+	eff=$(effective_cpu "$1")
+	[ -z "$eff" ] || [ "$eff" = "$2" ]
+}
+
+# cpulist_has LIST CPU: true when a CPU list such as 0-3,6 holds CPU
+cpulist_has() {
+	echo "$1" | awk -v c="$2" -F , '{
+		for (i = 1; i <= NF; i++) {
+			n = split($i, r, "-")
+			if (n == 1) r[2] = r[1]
+			if (r[1] != "" && c >= r[1] + 0 && c <= r[2] + 0) found = 1
+		}
+	} END { exit !found }'
+}
+
+# irq_count IRQ CPU [elsewhere]: interrupts of IRQ on CPU, or with
+# "elsewhere" on all the other online CPUs, from /proc/interrupts
+irq_count() {
+	awk -v irq="$1:" -v cpu="CPU$2" -v other="${3:-}" '
+	NR == 1 { n = NF; for (i = 1; i <= NF; i++) if ($i == cpu) col = i + 1; next }
+	$1 == irq {
+		if (other == "") { print (col ? $col : "?"); exit }
+		for (i = 2; i <= n + 1; i++) if (i != col) s += $i
+		print s + 0
+		exit
+	}' /proc/interrupts
+}
+
+# no_handler_count: x86 messages that reached a vector no interrupt is
+# set up on ("No irq handler for CPU.VECTOR"; rate limited, so a lower
+# bound)
+no_handler_count() {
+	dmesg | grep -c 'No irq handler for'
+}
+
+# hwirqs_of BDF: the interrupt sources of BDF's requested vectors, in
+# order, as /proc/interrupts shows them after the chip name
+hwirqs_of() {
+	awk -v list=" $(msi_irqs_of "$1" | tr '\n' ' ') " '
+	NR == 1 { ncpu = NF; next }
+	{ irq = $1; sub(":$", "", irq) }
+	index(list, " " irq " ") { printf "%s ", $(ncpu + 3) }' /proc/interrupts
+}
+
+# netif_of BDF: the network interface of a NIC, if it has one (virtio:
+# below the virtio device)
+netif_of() {
+	local n
+	for n in "$PCI_DEVICES/$1"/net/* "$PCI_DEVICES/$1"/virtio*/net/*; do
+		[ -e "$n" ] || continue
+		echo "${n##*/}"
+		return
+	done
+}
+
+# msi_enabled BDF: msi, msix or - : which enable bit of the MSI and
+# MSI-X capabilities is set in BDF's config space
+msi_enabled() {
+	od -A n -t u1 -v -N 256 "$PCI_DEVICES/$1/config" 2>/dev/null | awk '
+	{ for (i = 1; i <= NF; i++) b[n++] = $i + 0 }
+	END {
+		p = n >= 64 && int(b[6] / 16) % 2 ? b[52] - b[52] % 4 : 0
+		for (hops = 0; p >= 64 && p < n - 3 && hops < 48; hops++) {
+			# MSI: Message Control bit 0; MSI-X: bit 15
+			if (b[p] == 5 && b[p + 2] % 2) on = on "msi"
+			if (b[p] == 17 && b[p + 3] >= 128) on = on "msix"
+			p = b[p + 1] - b[p + 1] % 4
+		}
+		print on == "" ? "-" : on
+	}'
+}
+
+# The QEMU edu device's exerciser driver (drivers/misc/edu_msi_exerciser.c
+# of the QEMU harness): where present, the tests raise interrupts
+# through its debugfs files and count what arrived.
+EDU_ID=1234:11e8
+EDU_DEBUGFS=${MSI_EDU_DEBUGFS:-/sys/kernel/debug/edu-msi}
+FLOOD_MAX=${FLOOD_MAX:-4096}
+
+# edu_devices: the BDFs of the edu devices
+edu_devices() {
+	local d
+	for d in "$PCI_DEVICES"/*; do
+		[ -e "$d" ] || continue
+		[ "$(pci_vd "${d##*/}")" = "$EDU_ID" ] && echo "${d##*/}"
+	done
+}
+
+# edu_first: the first edu device that has the exerciser bound
+edu_first() {
+	local bdf
+	for bdf in $(edu_devices); do
+		if [ -d "$EDU_DEBUGFS/$bdf" ]; then
+			echo "$bdf"
+			return
+		fi
+	done
+}
+
+# edu_stat BDF KEY: one counter of the exerciser, ? when unknown
+edu_stat() {
+	local kv
+	# shellcheck disable=SC2013 # one line of key=value words
+	for kv in $(cat "$EDU_DEBUGFS/$1/stats" 2>/dev/null); do
+		case $kv in
+		"$2="*) echo "${kv#*=}"; return ;;
+		esac
+	done
+	echo "?"
+}
+
+# flood_start BDF CPU: zero the counters, then start the exerciser's
+# free-running source, a kernel thread on CPU that writes bursts of 1 to
+# FLOOD_MAX raises without waiting for their interrupts; after each
+# burst it waits for the handler to acknowledge the device, and counts
+# the burst as lost when that never happens
+flood_start() {
+	echo 1 >"$EDU_DEBUGFS/$1/reset" &&
+		echo "$2 $FLOOD_MAX" >"$EDU_DEBUGFS/$1/flood"
+}
+
+flood_stop() {
+	echo stop >"$EDU_DEBUGFS/$1/flood"
+}
+
+# msi_result DESCRIPTION STATUS: a KTAP test line, ok when STATUS is 0
+msi_result() {
+	if [ "$2" -eq 0 ]; then
+		ktap_test_pass "$1"
+	else
+		ktap_test_fail "$1"
+	fi
+}
