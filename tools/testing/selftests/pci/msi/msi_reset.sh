@@ -106,7 +106,8 @@ received $received of $raised raised, lost $lost" $?
 	fi
 	after=$(msi_irq_total "$bdf")
 	if [ -z "$MSI_TRAFFIC_CMD" ] && [ "$after" -eq "$before" ]; then
-		ktap_test_skip "$2${n:+ ($n)} took no interrupts after the reset ($how; set MSI_TRAFFIC_CMD)"
+		ktap_test_skip "$2${n:+ ($n)} took no interrupts after the reset \
+($how; set MSI_TRAFFIC_CMD)"
 		return
 	fi
 	[ "$after" -gt "$before" ] && [ $rc -eq 0 ]
@@ -182,7 +183,9 @@ for bdf in $list; do
 		echo 100 >"$EDU_DEBUGFS/$bdf/raise"
 	fi
 	echo 1 >"$PCI_DEVICES/$bdf/reset"
-	msi_result "$what reset through sysfs ($(cat "$PCI_DEVICES/$bdf/reset_method" 2>/dev/null))" $?
+	rc=$?
+	method=$(cat "$PCI_DEVICES/$bdf/reset_method" 2>/dev/null)
+	msi_result "$what reset through sysfs ($method)" $rc
 	now=$(msi_irqs_of "$bdf" | tr '\n' ' ')
 	now=${now% }
 	enabled=$(msi_enabled "$bdf")
