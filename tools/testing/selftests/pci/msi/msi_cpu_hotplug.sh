@@ -165,7 +165,8 @@ sleep 0.2
 [ $flood = 0 ] || flood_stop "$bdf"
 
 what="CPU $target offline and online again $ROUNDS times (status $rc), \
-MSI vectors that may go elsewhere looked at $checked times while it was offline, on it $stuck times${first:+ ($first)}"
+MSI vectors that may go elsewhere looked at $checked times while it was \
+offline, on it $stuck times${first:+ ($first)}"
 if [ -n "$edu_irq" ]; then
 	[ $rc -eq 0 ] && [ $stuck -eq 0 ] && [ $moved -eq "$ROUNDS" ]
 	msi_result "$what; edu irq $edu_irq on it before $pinned times, \
@@ -187,8 +188,10 @@ $bursts bursts of 1-$FLOOD_MAX raises ($(edu_stat "$bdf" raised) raised, \
 $(edu_stat "$bdf" received) handler runs, $(edu_stat "$bdf" spurious) spurious), \
 $lost whose last interrupt never arrived" $?
 elif [ -n "$bdf" ]; then
-	ktap_test_fail "interrupts kept arriving with CPU $target offline: cannot start the free-running source of edu $bdf on CPU 0"
-	ktap_test_fail "no burst lost across the offline and online: no free-running source"
+	ktap_test_fail "interrupts kept arriving with CPU $target offline: \
+cannot start the free-running source of edu $bdf on CPU 0"
+	ktap_test_fail "no burst lost across the offline and online: \
+no free-running source"
 else
 	edu_missing "interrupts kept arriving with CPU $target offline"
 	edu_missing "no burst of a free-running source lost across the offline and online"
