@@ -4,7 +4,8 @@
 # Self-test of the kselftests that unbind devices (tools/testing/
 # selftests/pci/msi/), on the host against a made-up sysfs: a driver
 # whose unbind gives nothing back must fail msi_rebind.sh, a vector that
-# stays on an offline CPU msi_cpu_hotplug.sh, a vector lost or a
+# stays on an offline CPU msi_cpu_hotplug.sh, a managed vector delivered
+# to another CPU than its own msi_affinity.sh, a vector lost or a
 # capability left disabled by a reset msi_reset.sh; without the opt-in
 # variables they must touch nothing and skip. TAP on stdout.
 set -u
@@ -140,5 +141,37 @@ reset env MSI_TEST_DEVICES=0000:00:09.0
 rc=$?
 [ $rc = 4 ] && [ "$(stat -c %Y "$dev/reset")" = 1000000000 ]
 tap_result $? "msi_reset.sh resets no device outside MSI_TEST_DEVICES (exit $rc)" "$work/out"
+
+# msi_affinity.sh: an NVMe controller with an admin and two I/O queue
+# vectors spread to CPUs 0 and 1, the second delivered to CPU 0
+nv=$sys/devices/0000:00:02.0
+mkdir -p "$nv/msi_irqs" "$sys/drivers/nvme" "$irq/30" "$irq/31" "$irq/32"
+ln -s "$sys/drivers/nvme" "$nv/driver"
+printf '0x1b36\n' >"$nv/vendor"
+printf '0x0010\n' >"$nv/device"
+for i in 30 31 32; do echo msix >"$nv/msi_irqs/$i"; done
+echo 0-1 >"$irq/30/smp_affinity_list"
+echo 0 >"$irq/31/smp_affinity_list"
+echo 1 >"$irq/32/smp_affinity_list"
+echo 0 >"$irq/30/effective_affinity_list"
+echo 0 >"$irq/31/effective_affinity_list"
+# affinity EFFECTIVE-OF-32 INTERRUPTS-OF-32: run msi_affinity.sh
+affinity() {
+	echo "$1" >"$irq/32/effective_affinity_list"
+	printf '           CPU0       CPU1\n 30:  1  0  PCI-MSIX\n 31:  9  0  PCI-MSIX\n 32:  %s  PCI-MSIX\n' \
+		"$2" >"$work/interrupts"
+	PCI_DEVICES=$sys/devices MSI_CPU_SYSFS=$cpu MSI_PROC_IRQ=$irq \
+		MSI_PROC_INTERRUPTS=$work/interrupts MSI_EDU_DEBUGFS=$work/no-edu \
+		busybox sh "$work/selftests/pci/msi/msi_affinity.sh" >"$work/out" 2>&1
+}
+affinity 0 "7  0"
+rc=$?
+[ $rc = 1 ] && grep -q '^not ok [0-9]* NVMe 0000:00:02.0 managed vectors on CPUs 0 1 .*, 1 delivered elsewhere' "$work/out"
+tap_result $? "msi_affinity.sh fails on a managed vector delivered to another CPU than its own (exit $rc)" "$work/out"
+affinity 1 "0  7"
+rc=$?
+[ $rc = 0 ] && grep -q '^ok [0-9]* NVMe 0000:00:02.0 managed vectors on CPUs 0 1 (2 distinct of 2 CPUs, 2 I/O queues), 0 delivered elsewhere' "$work/out" &&
+	grep -q '^ok 1 .*# SKIP' "$work/out"
+tap_result $? "msi_affinity.sh passes managed vectors on their CPUs and skips the edu checks (exit $rc)" "$work/out"
 echo "1..$tap_n"
 [ "$tap_failed" = 0 ]

@@ -3,6 +3,7 @@
 # Helpers of the PCI MSI selftests, for busybox ash as well as bash.
 
 PCI_DEVICES=${PCI_DEVICES:-/sys/bus/pci/devices}
+PROC_INTERRUPTS=${MSI_PROC_INTERRUPTS:-/proc/interrupts}
 
 # msi_caps CONFIG: the MSI capabilities found in a config space file:
 # msi+msix, msi, msix, no, or ? when it cannot be read.
@@ -49,7 +50,7 @@ irq_table() {
 		s = 0
 		for (i = 2; i <= ncpu + 1; i++) s += $i
 		print irq, s, $(ncpu + 2)
-	}' /proc/interrupts
+	}' "$PROC_INTERRUPTS"
 }
 
 # msi_irq_total BDF: interrupts taken so far on all of BDF's vectors
@@ -190,7 +191,7 @@ irq_count() {
 		for (i = 2; i <= n + 1; i++) if (i != col) s += $i
 		print s + 0
 		exit
-	}' /proc/interrupts
+	}' "$PROC_INTERRUPTS"
 }
 
 # no_handler_count: x86 messages that reached a vector no interrupt is
@@ -206,7 +207,7 @@ hwirqs_of() {
 	awk -v list=" $(msi_irqs_of "$1" | tr '\n' ' ') " '
 	NR == 1 { ncpu = NF; next }
 	{ irq = $1; sub(":$", "", irq) }
-	index(list, " " irq " ") { printf "%s ", $(ncpu + 3) }' /proc/interrupts
+	index(list, " " irq " ") { printf "%s ", $(ncpu + 3) }' "$PROC_INTERRUPTS"
 }
 
 # netif_of BDF: the network interface of a NIC, if it has one (virtio:
@@ -297,4 +298,66 @@ msi_result() {
 	else
 		ktap_test_fail "$1"
 	fi
+}
+
+# nap SECONDS: sleep for a fraction of a second. Where the shell's read
+# takes a fractional timeout (busybox ash, bash) and NAP_FIFO names a
+# FIFO path, without starting a process: a read that times out on a
+# FIFO nobody writes; otherwise sleep.
+nap() {
+	if [ -n "${NAP_FIFO:-}" ]; then
+		[ -p "$NAP_FIFO" ] || mkfifo "$NAP_FIFO"
+		# shellcheck disable=SC3045 # busybox ash and bash have read -t
+		read -r -t "$1" _ <>"$NAP_FIFO"
+	else
+		sleep "$1"
+	fi
+}
+
+# move_wait IRQ CPU: wait (bounded, about 0.1 s) until IRQ is delivered
+# to CPU; at once where the effective affinity is not shown. It sleeps
+# rather than spins, leaving the CPUs to those that raise and handle
+# the interrupt.
+move_wait() {
+	local i=0 eff
+	while [ $i -lt 100 ]; do
+		eff=""
+		read -r eff <"$PROC_IRQ/$1/effective_affinity_list" 2>/dev/null
+		[ -n "$eff" ] || return 0
+		[ "$eff" = "$2" ] && return 0
+		i=$((i + 1))
+		nap 0.001
+	done
+	return 1
+}
+
+# unhandled_others IRQ: handler runs of all interrupts but IRQ that found
+# nothing to do (/proc/irq/N/spurious), a sign of messages on a vector
+# that belongs to another device
+unhandled_others() {
+	awk -v skip="$PROC_IRQ/$1/spurious" '
+		FILENAME != skip && $1 == "unhandled" { s += $2 }
+		END { print s + 0 }' "$PROC_IRQ"/*/spurious
+}
+
+# irq_debug IRQ: the chips of IRQ's hierarchy (top first), whether the
+# top one is one-shot safe and whether IRQ is in reservation mode, from
+# genirq's debugfs
+irq_debug() {
+	local f="/sys/kernel/debug/irq/irqs/$1"
+	[ -r "$f" ] || { echo "no $f"; return; }
+	awk '$1 == "chip:" { c = c (c == "" ? "" : ",") $2; n++ }
+	/IRQCHIP_ONESHOT_SAFE/ && n == 1 { os = 1 }
+	/IRQD_CAN_RESERVE/ { cr = 1 }
+	END {
+		printf "chips %s, IRQCHIP_ONESHOT_SAFE %s, IRQD_CAN_RESERVE %s\n",
+			c, os ? "set" : "clear", cr ? "set" : "clear"
+	}' "$f"
+}
+
+# uptime_cs: uptime in hundredths of a second
+uptime_cs() {
+	local u
+	u=$(cut -d ' ' -f 1 /proc/uptime)
+	echo "${u%.*}${u#*.}" | sed 's/^0*//;s/^$/0/'
 }
