@@ -6,8 +6,11 @@
 # whose unbind gives nothing back must fail msi_rebind.sh, a vector that
 # stays on an offline CPU msi_cpu_hotplug.sh, a managed vector delivered
 # to another CPU than its own msi_affinity.sh, a vector lost or a
-# capability left disabled by a reset msi_reset.sh; without the opt-in
-# variables they must touch nothing and skip. TAP on stdout.
+# capability left disabled by a reset msi_reset.sh, an edu interrupt
+# lost msi_edu.sh, a refused threaded request or an interrupt its thread
+# missed msi_threaded.sh; without the opt-in variables they must touch
+# nothing and skip, without the edu exerciser msi_edu.sh and
+# msi_threaded.sh skip (fail with MSI_EDU_REQUIRED=1). TAP on stdout.
 set -u
 REPO=$(cd "$(dirname "$0")/../../.." && pwd)
 B=${B:-$REPO/build}
@@ -173,5 +176,85 @@ rc=$?
 [ $rc = 0 ] && grep -q '^ok [0-9]* NVMe 0000:00:02.0 managed vectors on CPUs 0 1 (2 distinct of 2 CPUs, 2 I/O queues), 0 delivered elsewhere' "$work/out" &&
 	grep -q '^ok 1 .*# SKIP' "$work/out"
 tap_result $? "msi_affinity.sh passes managed vectors on their CPUs and skips the edu checks (exit $rc)" "$work/out"
+# msi_edu.sh and msi_threaded.sh: an edu device at 00:03.0 whose made-up
+# exerciser takes every write, with the counters given in its stats
+eb=0000:00:03.0
+edu=$work/edu
+mkdir -p "$sys/devices/$eb" "$edu/$eb"
+printf '0x1234\n' >"$sys/devices/$eb/vendor"
+printf '0x11e8\n' >"$sys/devices/$eb/device"
+echo 40 >"$edu/$eb/irq"
+# edu STATS [env...]: run msi_edu.sh with the exerciser's stats STATS
+edu() {
+	: >"$edu/$eb/reset"
+	: >"$edu/$eb/raise"
+	echo "$1" >"$edu/$eb/stats"
+	shift
+	PCI_DEVICES=$sys/devices MSI_EDU_DEBUGFS=$edu MSI_EDU_RAISES=5 "$@" \
+		busybox sh "$work/selftests/pci/msi/msi_edu.sh" >"$work/out" 2>&1
+}
+edu "raised=5 received=5 lost=0 spurious=0" env
+rc=$?
+[ $rc = 0 ] && grep -q '^ok 1 edu 0000:00:03.0 received 5 of 5 raised$' "$work/out" &&
+	[ "$(cat "$edu/$eb/raise")" = 5 ]
+tap_result $? "msi_edu.sh passes when all 5 raised interrupts arrive (exit $rc)" "$work/out"
+edu "raised=5 received=4 lost=1 spurious=0" env
+rc=$?
+[ $rc = 1 ] && grep -q '^not ok 1 edu 0000:00:03.0 received 4 of 5 raised (wanted 5, lost 1' "$work/out"
+tap_result $? "msi_edu.sh fails on a lost interrupt (exit $rc)" "$work/out"
+edu "" env MSI_EDU_DEBUGFS=$work/no-edu
+rc=$?
+[ $rc = 4 ] && grep -q '^1\.\.0 # SKIP no edu device has the exerciser' "$work/out"
+tap_result $? "msi_edu.sh skips an edu device without the exerciser (exit $rc)" "$work/out"
+edu "" env MSI_EDU_DEBUGFS=$work/no-edu MSI_EDU_REQUIRED=1
+rc=$?
+[ $rc = 1 ] && grep -q '^not ok 1 edu 0000:00:03.0: no .*no-edu/0000:00:03.0' "$work/out"
+tap_result $? "msi_edu.sh with MSI_EDU_REQUIRED=1 fails without the exerciser (exit $rc)" "$work/out"
+# threaded RESULT STATS [env...]: run msi_threaded.sh; a helper takes
+# its write to the threaded file (a FIFO) and answers RESULT to the read
+threaded() {
+	local helper
+	rm -f "$edu/$eb/threaded"
+	mkfifo "$edu/$eb/threaded"
+	( read -r _ <"$edu/$eb/threaded"; echo "$1" >"$edu/$eb/threaded" ) &
+	helper=$!
+	: >"$edu/$eb/raise"
+	echo "$2" >"$edu/$eb/stats"
+	shift 2
+	PCI_DEVICES=$sys/devices MSI_EDU_DEBUGFS=$edu "$@" \
+		busybox sh "$work/selftests/pci/msi/msi_threaded.sh" >"$work/out" 2>&1
+	rc=$?
+	kill "$helper" 2>/dev/null
+	wait "$helper" 2>/dev/null
+	return $rc
+}
+threaded "request=0 raised=100 handled=100 lost=0" "raised=100 received=100 lost=0" env
+rc=$?
+[ $rc = 0 ] && grep -c '^ok [123] ' "$work/out" | grep -qx 3
+tap_result $? "msi_threaded.sh passes a threaded request that handled all 100 (exit $rc)" "$work/out"
+threaded "request=-22 raised=0 handled=0 lost=0" "raised=100 received=100 lost=0" env
+rc=$?
+[ $rc = 1 ] && grep -q '^not ok 1 request_threaded_irq() .* returned -22' "$work/out" &&
+	grep -q '^not ok 2 no interrupt raised' "$work/out" && grep -q '^ok 3 ' "$work/out"
+tap_result $? "msi_threaded.sh fails on a refused threaded request (exit $rc)" "$work/out"
+threaded "request=0 raised=100 handled=99 lost=1" "raised=100 received=99 lost=1" env
+rc=$?
+[ $rc = 1 ] && grep -q '^not ok 2 the thread function handled 99 of 100' "$work/out" &&
+	grep -q '^not ok 3 normal handler back: edu 0000:00:03.0 received 99 of 100 raised, lost 1' "$work/out"
+tap_result $? "msi_threaded.sh fails on interrupts lost by the thread or the normal handler (exit $rc)" "$work/out"
+PCI_DEVICES=$sys/devices MSI_EDU_DEBUGFS=$work/no-edu \
+	busybox sh "$work/selftests/pci/msi/msi_threaded.sh" >"$work/out" 2>&1
+rc=$?
+[ $rc = 4 ] && grep -q '^1\.\.0 # SKIP needs the QEMU edu device' "$work/out"
+tap_result $? "msi_threaded.sh skips without the exerciser (exit $rc)" "$work/out"
+rm -rf "$sys/devices/$eb"
+edu "" env
+rc=$?
+[ $rc = 4 ] && grep -q '^1\.\.0 # SKIP no QEMU edu device (1234:11e8) on the PCI bus' "$work/out"
+tap_result $? "msi_edu.sh skips without an edu device (exit $rc)" "$work/out"
+edu "" env MSI_EDU_REQUIRED=1
+rc=$?
+[ $rc = 1 ] && grep -q '^not ok 1 no QEMU edu device' "$work/out"
+tap_result $? "msi_edu.sh with MSI_EDU_REQUIRED=1 fails without an edu device (exit $rc)" "$work/out"
 echo "1..$tap_n"
 [ "$tap_failed" = 0 ]
