@@ -179,34 +179,34 @@ tap_result $? "msi_affinity.sh passes managed vectors on their CPUs and skips th
 # msi_edu.sh and msi_threaded.sh: an edu device at 00:03.0 whose made-up
 # exerciser takes every write, with the counters given in its stats
 eb=0000:00:03.0
-edu=$work/edu
-mkdir -p "$sys/devices/$eb" "$edu/$eb"
+efs=$work/edu
+mkdir -p "$sys/devices/$eb" "$efs/$eb"
 printf '0x1234\n' >"$sys/devices/$eb/vendor"
 printf '0x11e8\n' >"$sys/devices/$eb/device"
-echo 40 >"$edu/$eb/irq"
+echo 40 >"$efs/$eb/irq"
 # edu STATS [env...]: run msi_edu.sh with the exerciser's stats STATS
 edu() {
-	: >"$edu/$eb/reset"
-	: >"$edu/$eb/raise"
-	echo "$1" >"$edu/$eb/stats"
+	: >"$efs/$eb/reset"
+	: >"$efs/$eb/raise"
+	echo "$1" >"$efs/$eb/stats"
 	shift
-	PCI_DEVICES=$sys/devices MSI_EDU_DEBUGFS=$edu MSI_EDU_RAISES=5 "$@" \
+	PCI_DEVICES=$sys/devices MSI_EDU_DEBUGFS=$efs MSI_EDU_RAISES=5 "$@" \
 		busybox sh "$work/selftests/pci/msi/msi_edu.sh" >"$work/out" 2>&1
 }
 edu "raised=5 received=5 lost=0 spurious=0" env
 rc=$?
 [ $rc = 0 ] && grep -q '^ok 1 edu 0000:00:03.0 received 5 of 5 raised$' "$work/out" &&
-	[ "$(cat "$edu/$eb/raise")" = 5 ]
+	[ "$(cat "$efs/$eb/raise")" = 5 ]
 tap_result $? "msi_edu.sh passes when all 5 raised interrupts arrive (exit $rc)" "$work/out"
 edu "raised=5 received=4 lost=1 spurious=0" env
 rc=$?
 [ $rc = 1 ] && grep -q '^not ok 1 edu 0000:00:03.0 received 4 of 5 raised (wanted 5, lost 1' "$work/out"
 tap_result $? "msi_edu.sh fails on a lost interrupt (exit $rc)" "$work/out"
-edu "" env MSI_EDU_DEBUGFS=$work/no-edu
+edu "" env MSI_EDU_DEBUGFS="$work/no-edu"
 rc=$?
 [ $rc = 4 ] && grep -q '^1\.\.0 # SKIP no edu device has the exerciser' "$work/out"
 tap_result $? "msi_edu.sh skips an edu device without the exerciser (exit $rc)" "$work/out"
-edu "" env MSI_EDU_DEBUGFS=$work/no-edu MSI_EDU_REQUIRED=1
+edu "" env MSI_EDU_DEBUGFS="$work/no-edu" MSI_EDU_REQUIRED=1
 rc=$?
 [ $rc = 1 ] && grep -q '^not ok 1 edu 0000:00:03.0: no .*no-edu/0000:00:03.0' "$work/out"
 tap_result $? "msi_edu.sh with MSI_EDU_REQUIRED=1 fails without the exerciser (exit $rc)" "$work/out"
@@ -214,14 +214,14 @@ tap_result $? "msi_edu.sh with MSI_EDU_REQUIRED=1 fails without the exerciser (e
 # its write to the threaded file (a FIFO) and answers RESULT to the read
 threaded() {
 	local helper
-	rm -f "$edu/$eb/threaded"
-	mkfifo "$edu/$eb/threaded"
-	( read -r _ <"$edu/$eb/threaded"; echo "$1" >"$edu/$eb/threaded" ) &
+	rm -f "$efs/$eb/threaded"
+	mkfifo "$efs/$eb/threaded"
+	( read -r _ <"$efs/$eb/threaded"; echo "$1" >"$efs/$eb/threaded" ) &
 	helper=$!
-	: >"$edu/$eb/raise"
-	echo "$2" >"$edu/$eb/stats"
+	: >"$efs/$eb/raise"
+	echo "$2" >"$efs/$eb/stats"
 	shift 2
-	PCI_DEVICES=$sys/devices MSI_EDU_DEBUGFS=$edu "$@" \
+	PCI_DEVICES=$sys/devices MSI_EDU_DEBUGFS=$efs "$@" \
 		busybox sh "$work/selftests/pci/msi/msi_threaded.sh" >"$work/out" 2>&1
 	rc=$?
 	kill "$helper" 2>/dev/null
@@ -242,7 +242,7 @@ rc=$?
 [ $rc = 1 ] && grep -q '^not ok 2 the thread function handled 99 of 100' "$work/out" &&
 	grep -q '^not ok 3 normal handler back: edu 0000:00:03.0 received 99 of 100 raised, lost 1' "$work/out"
 tap_result $? "msi_threaded.sh fails on interrupts lost by the thread or the normal handler (exit $rc)" "$work/out"
-PCI_DEVICES=$sys/devices MSI_EDU_DEBUGFS=$work/no-edu \
+PCI_DEVICES=$sys/devices MSI_EDU_DEBUGFS="$work/no-edu" \
 	busybox sh "$work/selftests/pci/msi/msi_threaded.sh" >"$work/out" 2>&1
 rc=$?
 [ $rc = 4 ] && grep -q '^1\.\.0 # SKIP needs the QEMU edu device' "$work/out"
