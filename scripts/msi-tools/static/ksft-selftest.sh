@@ -256,5 +256,60 @@ edu "" env MSI_EDU_REQUIRED=1
 rc=$?
 [ $rc = 1 ] && grep -q '^not ok 1 no QEMU edu device' "$work/out"
 tap_result $? "msi_edu.sh with MSI_EDU_REQUIRED=1 fails without an edu device (exit $rc)" "$work/out"
+# msi_trace.sh: a device at 00:04.0 with one MSI vector of the raw
+# backend, a made-up tracefs, and a driver whose unbind and bind are
+# FIFOs: a helper writes the trace TRACE once the unbind arrived
+tb=0000:00:04.0
+tfs=$work/tracing
+mkdir -p "$sys/devices/$tb/msi_irqs" "$sys/drivers/tdrv" "$tfs/events/pci_msi"
+echo msi >"$sys/devices/$tb/msi_irqs/50"
+echo raw >"$sys/devices/$tb/msi_backend"
+ln -s "$sys/drivers/tdrv" "$sys/devices/$tb/driver"
+: >"$tfs/tracing_on"
+: >"$tfs/events/pci_msi/enable"
+# trace TRACE [env...]: run msi_trace.sh with TRACE as the trace of the
+# unbind and bind
+trace() {
+	local helper
+	rm -f "$sys/drivers/tdrv/unbind" "$sys/drivers/tdrv/bind"
+	mkfifo "$sys/drivers/tdrv/unbind" "$sys/drivers/tdrv/bind"
+	: >"$tfs/trace"
+	( read -r _ <"$sys/drivers/tdrv/unbind"; printf '%b' "$1" >"$tfs/trace"
+	  read -r _ <"$sys/drivers/tdrv/bind" ) &
+	helper=$!
+	shift
+	PCI_DEVICES=$sys/devices MSI_TRACEFS=$tfs "$@" \
+		busybox sh "$work/selftests/pci/msi/msi_trace.sh" >"$work/out" 2>&1
+	rc=$?
+	kill "$helper" 2>/dev/null
+	wait "$helper" 2>/dev/null
+	return $rc
+}
+ev() {
+	printf ' sh-99 [000] ..... 1.%03d: pci_msi_%s: %s backend=raw %s\\n' "$1" "$2" "$tb" "$3"
+}
+good=$(ev 1 free "type=MSI nvec=1"; ev 2 resolve "flags=0x0 ret=0"
+	ev 3 check "type=MSI asked=1 granted=1 ret=0"; ev 4 alloc "type=MSI asked=1 granted=1 ret=0")
+trace "$good" env MSI_TEST_DEVICES=$tb
+rc=$?
+[ $rc = 0 ] && grep -q '^ok 1 0000:00:04.0 tdrv unbind and bind traced in order, backend raw, 1 vectors: free(nvec=1) resolve(ret=0) check(granted=1 ret=0) alloc(granted=1 ret=0)$' "$work/out"
+tap_result $? "msi_trace.sh passes free, resolve, check and alloc in order (exit $rc)" "$work/out"
+bad=$(ev 1 resolve "flags=0x0 ret=0"; ev 2 check "type=MSI asked=1 granted=1 ret=0"
+	ev 3 alloc "type=MSI asked=1 granted=1 ret=0")
+trace "$bad" env MSI_TEST_DEVICES=$tb
+rc=$?
+[ $rc = 1 ] && grep -q '^not ok 1 .*event 1 (resolve): resolve while the device has vectors' "$work/out"
+tap_result $? "msi_trace.sh fails on a bind traced without the unbind's ->free() (exit $rc)" "$work/out"
+trace "$good" env -u MSI_TEST_DEVICES
+rc=$?
+[ $rc = 4 ] && grep -q '^1\.\.0 # SKIP MSI_TEST_DEVICES' "$work/out" &&
+	[ -p "$sys/drivers/tdrv/unbind" ] && ! grep -q . "$tfs/trace"
+tap_result $? "msi_trace.sh without MSI_TEST_DEVICES skips and unbinds nothing (exit $rc)" "$work/out"
+rm "$sys/devices/$tb/msi_backend"
+rm -r "$tfs/events/pci_msi"
+trace "$good" env MSI_TEST_DEVICES=all
+rc=$?
+[ $rc = 4 ] && grep -q '^1\.\.0 # SKIP no pci_msi trace events: this kernel lacks the MSI series' "$work/out"
+tap_result $? "msi_trace.sh skips on a kernel without the series (exit $rc)" "$work/out"
 echo "1..$tap_n"
 [ "$tap_failed" = 0 ]
