@@ -56,7 +56,8 @@ for kv in $res; do
 	lost=*) lost=${kv#*=} ;;
 	esac
 done
-ktap_print_msg "edu $bdf irq $irq: wrote $N to threaded (status $rc${err:+, $err}), result: ${res:-none}"
+ktap_print_msg "edu $bdf irq $irq: wrote $N to threaded (status $rc${err:+, $err}), \
+result: ${res:-none}"
 
 [ "$req" = 0 ]
 msi_result "request_threaded_irq() with a NULL primary handler and no IRQF_ONESHOT \

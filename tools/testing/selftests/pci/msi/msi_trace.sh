@@ -62,11 +62,17 @@ trace_verdict() {
 		tok = ev
 		if (ev ~ /^rtas_/) {
 			nrtas++
-			tok = tok "(" ("func" in f ? f["func"] " asked=" f["asked"] " granted=" f["granted"] : "index=" f["index"]) " status=" f["status"] ")"
+			if ("func" in f)
+				arg = f["func"] " asked=" f["asked"] " granted=" f["granted"]
+			else
+				arg = "index=" f["index"]
+			tok = tok "(" arg " status=" f["status"] ")"
 		} else {
 			if (f["backend"] != be)
 				bad("backend " f["backend"] ", sysfs says " be)
-			tok = tok "(" ("granted" in f ? "granted=" f["granted"] " " : "") ("nvec" in f ? "nvec=" f["nvec"] " " : "") "ret=" f["ret"] ")"
+			arg = ("granted" in f ? "granted=" f["granted"] " " : "")
+			arg = arg ("nvec" in f ? "nvec=" f["nvec"] " " : "")
+			tok = tok "(" arg "ret=" f["ret"] ")"
 			sub(/ ret=\)/, ")", tok)
 		}
 		seq = seq (seq == "" ? "" : " ") tok
@@ -94,10 +100,11 @@ trace_verdict() {
 			if (state != "resolved")
 				bad("->alloc() without a resolved backend")
 			if (f["ret"] == 0) {
+				w = "->alloc() of " f["granted"] " vectors, "
 				if (be == "rtas" && got < f["granted"])
-					bad("->alloc() of " f["granted"] " vectors, ibm,change-msi granted " got)
+					bad(w "ibm,change-msi granted " got)
 				if (be == "rtas" && nq < f["granted"])
-					bad("->alloc() of " f["granted"] " vectors, " nq " ibm,query-interrupt-source-number")
+					bad(w nq " ibm,query-interrupt-source-number")
 				state = "alloc"
 				granted = f["granted"]
 			}
@@ -141,11 +148,12 @@ trace_counts() {
 ktap_print_header
 if [ ! -d "$TRACEFS/events" ] && [ -z "${MSI_TRACEFS:-}" ]; then
 	mkdir -p "$TRACEFS" 2>/dev/null
-	mount -t tracefs tracefs "$TRACEFS" 2>/dev/null
+	mount -t tracefs nodev "$TRACEFS" 2>/dev/null
 fi
 if [ ! -d "$TRACEFS/events/pci_msi" ] &&
    ! ls "$PCI_DEVICES"/*/msi_backend >/dev/null 2>&1; then
-	ktap_skip_all "no pci_msi trace events: this kernel lacks the MSI series (no msi_backend in sysfs)"
+	ktap_skip_all "no pci_msi trace events: this kernel lacks the MSI series \
+(no msi_backend in sysfs)"
 	exit "$KSFT_SKIP"
 fi
 if [ -z "$MSI_TEST_DEVICES" ]; then
@@ -169,7 +177,8 @@ done <"$LIST"
 if [ ! -d "$TRACEFS/events/pci_msi" ]; then
 	ktap_set_plan 1
 	if [ ! -d "$TRACEFS/events" ]; then
-		ktap_test_fail "no tracefs events at $TRACEFS (kernel without CONFIG_FTRACE or event tracing?)"
+		ktap_test_fail "no tracefs events at $TRACEFS (kernel without CONFIG_FTRACE \
+or event tracing?)"
 	else
 		ktap_test_fail "no pci_msi events in $TRACEFS/events"
 	fi
