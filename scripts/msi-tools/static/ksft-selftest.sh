@@ -121,11 +121,25 @@ reset() {
 	return $rc
 }
 config 0x80
-reset env MSI_TEST_DEVICES=0000:00:01.0
+# A made-up /proc/interrupts whose counts for irqs 24 and 25 grow when
+# the traffic command runs, as a device's do after an intact reset
+interrupts() {
+	printf '           CPU0       CPU1\n'
+	printf ' 24:  %8d          0  PCI-MSIX-0000:00:01.0  0-edge  t\n' "$1"
+	printf ' 25:  %8d          0  PCI-MSIX-0000:00:01.0  1-edge  t\n' "$1"
+}
+interrupts 3 >"$work/interrupts"
+printf '#!/bin/sh\nprintf "%%s\\n" "$(cat %s)" >%s\n' "$work/interrupts.after" \
+	"$work/interrupts" >"$work/traffic"
+chmod +x "$work/traffic"
+interrupts 10 >"$work/interrupts.after"
+reset env MSI_TEST_DEVICES=0000:00:01.0 MSI_PROC_INTERRUPTS="$work/interrupts" \
+	MSI_TRAFFIC_CMD="$work/traffic"
 rc=$?
-grep -q '^ok 1 .*reset through sysfs (flr)' "$work/out" &&
-	grep -q '^ok 2 .*msix vectors 24 25 (before: 24 25), enabled in config space: msix' "$work/out"
-tap_result $? "msi_reset.sh passes the vectors and the capability of an intact reset (exit $rc)" "$work/out"
+[ $rc = 0 ] && grep -q '^ok 1 .*reset through sysfs (flr)' "$work/out" &&
+	grep -q '^ok 2 .*msix vectors 24 25 (before: 24 25), enabled in config space: msix' "$work/out" &&
+	grep -q '^ok 3 .*took 14 interrupts after the reset' "$work/out"
+tap_result $? "msi_reset.sh passes an intact reset: vectors, capability, interrupts (exit $rc)" "$work/out"
 reset lose env MSI_TEST_DEVICES=0000:00:01.0
 rc=$?
 [ $rc = 1 ] && grep -q '^not ok 2 .*msix vectors 24 (before: 24 25)' "$work/out"
