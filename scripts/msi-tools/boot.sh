@@ -28,6 +28,9 @@
 #                      machine: after an S3 wakeup (a machine reset in
 #                      QEMU) pciehp found the e1000e's slot empty and
 #                      QEMU deleted the device.
+#   x86_64 plug-irqdomain, suspend-irqdomain
+#                      plug and suspend with msi_raw=off: every device
+#                      on the core's irqdomain adapter
 #   ppc64le plug       the same devices as the main boot; the guest's
 #                      "unplug" group removes and rescans them through
 #                      sysfs (QEMU's pseries PCI unplug needs drmgr in
@@ -72,8 +75,18 @@ if [ -n "$VSUFFIX" ]; then
 	debug_args="ops_kunit_random.sequences=16"
 fi
 variant=${BOOT_VARIANT:-}
+vname=$variant
 variant_args=""
 plug_timeout=""
+# plug-irqdomain, suspend-irqdomain: that x86_64 variant with every
+# device on the core's irqdomain adapter (msi_raw=off) instead of the
+# raw backend
+adapter_args=""
+case "$arch:$variant" in
+x86_64:plug-irqdomain | x86_64:suspend-irqdomain)
+	adapter_args="msi_raw=off msitest.backend=irqdomain"
+	variant=${variant%-irqdomain} ;;
+esac
 case "$arch:$variant" in
 *:) ;;
 x86_64:irqdomain)
@@ -113,8 +126,8 @@ ppc64le:plug)
 	exit 2 ;;
 esac
 if [ -n "$variant" ]; then
-	res=$res-$variant
-	variant_args="kunit.enable=0 $variant_args"
+	res=$res-$vname
+	variant_args="kunit.enable=0 $variant_args${adapter_args:+ $adapter_args}"
 fi
 rm -rf "$res"
 mkdir -p "$res"
