@@ -67,14 +67,15 @@ run() {
 # Further boots of the same kernel (boot.sh BOOT_VARIANT): x86_64 with
 # the raw backend off, so that the irqdomain adapter is tested as well,
 # the plug machine (hot-unplug with live vectors) and a boot that
-# suspends and resumes; pSeries with XICS as well as XIVE, and once
+# suspends and resumes, each of those two on the raw backend and on the
+# irqdomain adapter; pSeries with XICS as well as XIVE, and once
 # more to remove and rescan every device through sysfs with live
 # vectors (QEMU's pseries PCI unplug needs drmgr in the guest); on
 # both, five minutes of load (traffic, affinity moves and rebinds
 # together) on the default backend.
 boot_variants() {
 	case $1 in
-	x86_64) echo irqdomain plug suspend load ;;
+	x86_64) echo irqdomain plug suspend plug-irqdomain suspend-irqdomain load ;;
 	ppc64le) echo xics plug load ;;
 	esac
 }
