@@ -636,8 +636,14 @@ static int rtas_msi_map(struct irq_domain *dom,
 	unsigned int i, taken;
 	int base = 0, virq, ret;
 
+	/*
+	 * Linux interrupt numbers from the lowest free one up, as every
+	 * MSI irq domain gets them, not near firmware's source numbers:
+	 * those scatter the numbers over the sparse interrupt tree, whose
+	 * every insertion and removal then costs more.
+	 */
 	if (block) {
-		base = irq_domain_alloc_descs(-1, n, vec[0].source, node, aff);
+		base = irq_domain_alloc_descs(-1, n, 0, node, aff);
 		if (base < 0)
 			return base;
 	}
@@ -653,7 +659,7 @@ static int rtas_msi_map(struct irq_domain *dom,
 		if (block) {
 			virq = base + i;
 		} else {
-			virq = irq_domain_alloc_descs(-1, 1, vec[i].source, node,
+			virq = irq_domain_alloc_descs(-1, 1, 0, node,
 						      aff ? &aff[i] : NULL);
 			if (virq < 0) {
 				ret = virq;
