@@ -63,15 +63,10 @@ for bdf in $devices; do
 	[ "$rc" -ne 137 ] || echo "raise timed out after ${t}s" >>"$ERR"
 	stats=$(cat "$dir/stats" 2>>"$ERR")
 	err=$(tr '\n' ' ' <"$ERR" | sed 's/ $//')
-	raised="" received="" lost="" spurious=""
-	for kv in $stats; do
-		case $kv in
-		raised=*) raised=${kv#*=} ;;
-		received=*) received=${kv#*=} ;;
-		lost=*) lost=${kv#*=} ;;
-		spurious=*) spurious=${kv#*=} ;;
-		esac
-	done
+	raised=$(msi_kv raised "$stats")
+	received=$(msi_kv received "$stats")
+	lost=$(msi_kv lost "$stats")
+	spurious=$(msi_kv spurious "$stats")
 	ktap_print_msg "edu $bdf: wrote $N to raise (exit $rc${err:+, $err}), stats: ${stats:-none}"
 	if ! is_num "$raised" || ! is_num "$received" || ! is_num "$lost"; then
 		ktap_test_fail "edu $bdf: unreadable stats '$stats'${err:+ ($err)}"

@@ -146,6 +146,16 @@ msi_bound() {
 	done
 }
 
+# msi_opted_in: the lines of msi_bound whose device MSI_TEST_DEVICES
+# names (BDFs, or "all"): the devices a test may unbind
+msi_opted_in() {
+	msi_bound "" | while read -r bdf drv n; do
+		case " $MSI_TEST_DEVICES " in
+		" all "|*" $bdf "*) echo "$bdf $drv $n" ;;
+		esac
+	done
+}
+
 # Interrupt affinity (/proc/irq) and CPU hotplug (sysfs)
 PROC_IRQ=${MSI_PROC_IRQ:-/proc/irq}
 # shellcheck disable=SC2034 # used by the tests that source this file
@@ -267,14 +277,20 @@ edu_first() {
 
 # edu_stat BDF KEY: one counter of the exerciser, ? when unknown
 edu_stat() {
+	local v
+	v=$(msi_kv "$2" "$(cat "$EDU_DEBUGFS/$1/stats" 2>/dev/null)")
+	echo "${v:-?}"
+}
+
+# msi_kv KEY "KEY=VALUE ...": the value of KEY in a line of key=value
+# words (the edu exerciser's files), or nothing
+msi_kv() {
 	local kv
-	# shellcheck disable=SC2013 # one line of key=value words
-	for kv in $(cat "$EDU_DEBUGFS/$1/stats" 2>/dev/null); do
+	for kv in $2; do
 		case $kv in
-		"$2="*) echo "${kv#*=}"; return ;;
+		"$1="*) echo "${kv#*=}"; return ;;
 		esac
 	done
-	echo "?"
 }
 
 # flood_start BDF CPU: zero the counters, then start the exerciser's

@@ -47,15 +47,10 @@ echo 1 >"$dir/reset"
 if echo "$N" >"$dir/threaded" 2>"$ERR"; then rc=0; else rc=1; fi
 res=$(cat "$dir/threaded" 2>>"$ERR")
 err=$(tr '\n' ' ' <"$ERR" | sed 's/ $//')
-req="" raised="" handled="" lost=""
-for kv in $res; do
-	case $kv in
-	request=*) req=${kv#*=} ;;
-	raised=*) raised=${kv#*=} ;;
-	handled=*) handled=${kv#*=} ;;
-	lost=*) lost=${kv#*=} ;;
-	esac
-done
+req=$(msi_kv request "$res")
+raised=$(msi_kv raised "$res")
+handled=$(msi_kv handled "$res")
+lost=$(msi_kv lost "$res")
 ktap_print_msg "edu $bdf irq $irq: wrote $N to threaded (status $rc${err:+, $err}), \
 result: ${res:-none}"
 

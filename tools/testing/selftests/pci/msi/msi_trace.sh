@@ -160,11 +160,7 @@ if [ -z "$MSI_TEST_DEVICES" ]; then
 	ktap_skip_all "MSI_TEST_DEVICES names no device that may be unbound"
 	exit "$KSFT_SKIP"
 fi
-msi_bound | while read -r bdf drv n; do
-	case " $MSI_TEST_DEVICES " in
-	" all "|*" $bdf "*) echo "$bdf $drv $n" ;;
-	esac
-done >"$LIST"
+msi_opted_in >"$LIST"
 if [ ! -s "$LIST" ]; then
 	ktap_skip_all "no device of MSI_TEST_DEVICES has a driver and MSI vectors"
 	exit "$KSFT_SKIP"
