@@ -39,6 +39,9 @@ arch_setup() {
 	"") ;;
 	debug)
 		FRAGMENTS="$FRAGMENTS kernel/configs/msi_test_debug.config"
+		# What the arch's debug kernel needs on top (reasons there)
+		[ "$1" != ppc64le ] ||
+			FRAGMENTS="$FRAGMENTS arch/powerpc/configs/msi_test_pseries_debug.config"
 		VSUFFIX=-debug
 		;;
 	*)
@@ -50,16 +53,31 @@ arch_setup() {
 
 # Fail when a fragment asks for an option the final .config does not
 # have: a dependency we missed would otherwise silently drop a device.
+# A later fragment overrides an earlier one (merge_config.sh does the
+# same), so only the last assignment of each option is checked.
 check_fragments() {
-	local cfg=$1 f line sym want bad=0
+	local cfg=$1 f line sym want bad=0 i
+	local -A last=()
 	shift
+	i=0
 	for f in "$@"; do
+		i=$((i + 1))
+		while read -r line; do
+			case "$line" in
+			CONFIG_*=*) last[${line%%=*}]=$i ;;
+			esac
+		done < "$f"
+	done
+	i=0
+	for f in "$@"; do
+		i=$((i + 1))
 		while read -r line; do
 			case "$line" in
 			CONFIG_*=n) sym=${line%%=*}; want="# $sym is not set" ;;
 			CONFIG_*=*) sym=${line%%=*}; want=$line ;;
 			*) continue ;;
 			esac
+			[ "${last[$sym]}" = "$i" ] || continue
 			if [ "$want" = "# $sym is not set" ]; then
 				grep -q "^$sym=" "$cfg" || continue
 			else
