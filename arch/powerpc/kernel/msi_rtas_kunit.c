@@ -1177,9 +1177,17 @@ static struct device_node *rtas_dt_node(struct of_changeset *cs,
 	if (*err)
 		return NULL;
 	np = of_changeset_create_node(cs, parent, name);
-	if (!np)
+	if (!np) {
 		*err = -ENOMEM;
-	else if (class)
+		return NULL;
+	}
+	/*
+	 * The changeset holds a reference of its own until
+	 * of_changeset_destroy(), after the revert: drop the creator's, or
+	 * the node and its properties outlive the test (kmemleak).
+	 */
+	of_node_put(np);
+	if (class)
 		*err = of_changeset_add_prop_u32(cs, np, "class-code", class);
 	return np;
 }
