@@ -5,7 +5,7 @@
 #   make run [ARCH=x86_64|ppc64le|sparc64] [BASE=upstream]
 #   make check
 #   make bench [ARCH=x86_64|ppc64le]
-#   make check-debug [CHECK_DEBUG_ARCHES=x86_64]
+#   make check-debug [CHECK_DEBUG_ARCHES="x86_64 ppc64le"]
 #   make kunit [KUNIT_ARCH=x86_64|powerpc] [KUNITCONFIG=drivers/pci/msi]
 #
 # See README.md. Everything built goes to build/ (ignored by git).
