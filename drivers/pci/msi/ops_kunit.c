@@ -1343,6 +1343,7 @@ struct race {
 	unsigned long		overlapped;
 	unsigned long		listed;	/* reads that listed the device */
 	bool			stop;
+	struct completion	running;	/* the first read is done */
 	struct completion	done;
 };
 
@@ -1361,6 +1362,8 @@ static int race_reader(void *data)
 			r->overlapped++;
 		if (strnstr(r->m.buf, pci_name(r->pdev), r->m.count))
 			r->listed++;
+		if (r->reads == 1)
+			complete(&r->running);
 		cond_resched();
 	}
 	complete(&r->done);
@@ -1421,6 +1424,7 @@ static void ops_test_debugfs_unbind(struct kunit *test)
 	r->m.buf = kunit_kzalloc(test, r->m.size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r->m.buf);
 	r->pdev = pdev;
+	init_completion(&r->running);
 	init_completion(&r->done);
 
 	/* Matchable by drivers, as pci_bus_add_device() would make it */
@@ -1435,6 +1439,13 @@ static void ops_test_debugfs_unbind(struct kunit *test)
 	reader = kthread_run_on_cpu(race_reader, r, cpu, "msi-race/%u");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(reader));
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, race_stop, r), 0);
+	/*
+	 * On a loaded host the other vCPU may not run for a while: the
+	 * unbinds start once the reader does (seen on a pSeries debug
+	 * kernel: 1000 unbinds and not one read in between).
+	 */
+	KUNIT_ASSERT_NE_MSG(test, wait_for_completion_timeout(&r->running, 30 * HZ), 0,
+			    "the reader did not run within 30 s");
 
 	for (i = 0; i < RACE_ROUNDS; i++) {
 		atomic_inc(&r->unbinds_started);
