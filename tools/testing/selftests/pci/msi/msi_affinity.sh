@@ -208,10 +208,19 @@ $(($(msi_raw_stat caught) - c0)) messages caught in between"
 
 	flood
 
-	# A move is carried out when the interrupt next arrives.
+	# A move is carried out when the interrupt next arrives, and only
+	# once the vector domain has cleaned up after the previous move
+	# (until then each arrival tries again): raise until it is done,
+	# where the kernel shows the effective affinity.
 	last=$((ncpu - 1))
 	set_affinity "$irq" $last
 	echo 5 >"$EDU_DEBUGFS/$bdf/raise"
+	i=0
+	while ! effective_is "$irq" $last && [ $i -lt 200 ]; do
+		echo 1 >"$EDU_DEBUGFS/$bdf/raise"
+		i=$((i + 1))
+	done
+	[ $i -eq 0 ] || ktap_print_msg "the move to CPU $last took $i more interrupts"
 	before=$(irq_count "$irq" $last)
 	echo 100 >"$EDU_DEBUGFS/$bdf/raise"
 	after=$(irq_count "$irq" $last)
