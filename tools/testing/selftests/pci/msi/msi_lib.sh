@@ -156,6 +156,20 @@ msi_opted_in() {
 	done
 }
 
+# msi_opted_in_or_skip FILE: msi_opted_in into FILE; without any such
+# device the whole test is skipped with the reason (the script exits)
+msi_opted_in_or_skip() {
+	if [ -z "$MSI_TEST_DEVICES" ]; then
+		ktap_skip_all "MSI_TEST_DEVICES names no device that may be unbound"
+		exit "$KSFT_SKIP"
+	fi
+	msi_opted_in >"$1"
+	if [ ! -s "$1" ]; then
+		ktap_skip_all "no device of MSI_TEST_DEVICES has a driver and MSI vectors"
+		exit "$KSFT_SKIP"
+	fi
+}
+
 # Interrupt affinity (/proc/irq) and CPU hotplug (sysfs)
 PROC_IRQ=${MSI_PROC_IRQ:-/proc/irq}
 # shellcheck disable=SC2034 # used by the tests that source this file

@@ -22,15 +22,7 @@ LIST=$(mktemp)
 trap 'rm -f "$LIST"' EXIT
 
 ktap_print_header
-if [ -z "$MSI_TEST_DEVICES" ]; then
-	ktap_skip_all "MSI_TEST_DEVICES names no device that may be unbound"
-	exit "$KSFT_SKIP"
-fi
-msi_opted_in >"$LIST"
-if [ ! -s "$LIST" ]; then
-	ktap_skip_all "no device of MSI_TEST_DEVICES has a driver and MSI vectors"
-	exit "$KSFT_SKIP"
-fi
+msi_opted_in_or_skip "$LIST"
 
 # The backend's own count applies when it serves every device here
 backend=""

@@ -156,15 +156,7 @@ if [ ! -d "$TRACEFS/events/pci_msi" ] &&
 (no msi_backend in sysfs)"
 	exit "$KSFT_SKIP"
 fi
-if [ -z "$MSI_TEST_DEVICES" ]; then
-	ktap_skip_all "MSI_TEST_DEVICES names no device that may be unbound"
-	exit "$KSFT_SKIP"
-fi
-msi_opted_in >"$LIST"
-if [ ! -s "$LIST" ]; then
-	ktap_skip_all "no device of MSI_TEST_DEVICES has a driver and MSI vectors"
-	exit "$KSFT_SKIP"
-fi
+msi_opted_in_or_skip "$LIST"
 plan=0
 while read -r bdf drv n; do
 	plan=$((plan + 1))
