@@ -152,7 +152,6 @@ static int msi_bench_request(struct msi_bench *b, unsigned int n)
 	return i;
 }
 
-/* One alloc, request, release and one alloc + free of @n vectors */
 /*
  * Work that a free leaves for later would otherwise run inside whatever
  * is timed next, and land in one kernel's row or the other's by chance:
@@ -167,6 +166,7 @@ static void msi_bench_settle(void)
 	vm_unmap_aliases();
 }
 
+/* One alloc, request, release and one alloc + free of @n vectors */
 static int msi_bench_cycle(struct msi_bench *b, unsigned int n,
 			   struct msi_bench_sample *s)
 {
@@ -327,7 +327,6 @@ static struct msi_bench_probe msi_bench_probes[] = {
 	P("msi_raw_set_affinity", "affinity:raw_backend"),
 	P("apic_set_affinity", "affinity:vector_domain"),
 	P("irq_enable", "request:enable"),
-	P("pci_write_msi_msg", "msg:write_by_irq"),
 	P("unregister_handler_proc", "release:proc_handler"),
 	P("unregister_irq_proc", "release:proc_irq"),
 	/* the series' core and the raw backend */
@@ -348,9 +347,6 @@ static struct msi_bench_probe msi_bench_probes[] = {
 	P("xive_irq_free_data", "release:xive_free_data"),
 	P("iounmap", "release:iounmap"),
 	P("remove_vm_area", "release:vm_area"),
-	P("__purge_vmap_area_lazy", "release:vmap_purge"),
-	P("purge_vmap_node", "release:vmap_purge_node"),
-	P("drain_vmap_area_work", "release:vmap_drain_work"),
 	P("irq_domain_free_irqs_parent", "release:free_parent"),
 	P("irq_domain_free_irqs_common", "release:free_common"),
 	P("irq_domain_free_irqs_top", "release:free_top"),
