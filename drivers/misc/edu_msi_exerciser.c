@@ -39,6 +39,10 @@
  *   dma_write (write) "ADDR DATA": with dma_msi=1 only, have the device
  *                     write the 32-bit DATA at bus address ADDR with its
  *                     DMA engine (see below)
+ *   claim     (write) "BDF": put a counting handler of this driver on
+ *                     every MSI/MSI-X vector of PCI device BDF that has
+ *                     no handler, so that /proc/interrupts counts what
+ *                     DMA writes send to them; "-": free them again
  *
  * A device's MSI is nothing but a memory write of the message data to
  * the message address, so the edu DMA engine can send any message, to
@@ -120,6 +124,9 @@
 /* Upper bound for the burst length of the free-running source. */
 #define EDU_MSI_MAX_BURST	65536U
 
+/* Vectors of another device the claim file can put handlers on */
+#define EDU_MSI_MAX_CLAIM	32
+
 static unsigned int timeout_ms = 1000;
 module_param(timeout_ms, uint, 0644);
 MODULE_PARM_DESC(timeout_ms,
@@ -169,6 +176,8 @@ static struct pci_dev *edu_msi_dma_dev;
  * @rtt_median: their median, in ns
  * @rtt_max: the longest of them, in ns
  * @rtt_lost: raises of the last rtt run whose interrupt did not arrive
+ * @claimed: the device whose vectors carry the claim file's handlers
+ * @claim_irqs: those vectors' Linux interrupt numbers, 0 where unclaimed
  */
 struct edu_msi {
 	struct pci_dev *pdev;
@@ -200,6 +209,8 @@ struct edu_msi {
 	u64 rtt_median;
 	u64 rtt_max;
 	unsigned int rtt_lost;
+	struct pci_dev *claimed;
+	unsigned int claim_irqs[EDU_MSI_MAX_CLAIM];
 };
 
 /*
@@ -907,6 +918,101 @@ static const struct file_operations edu_msi_dma_write_fops = {
 	.llseek	= noop_llseek,
 };
 
+/*
+ * The claim file. A driver may allocate more vectors than it requests
+ * (xhci allocates one per interrupter and requests only the first); a
+ * message sent to such a vector reaches an interrupt without handler,
+ * which the kernel neither counts nor shows. Claiming puts a handler on
+ * each of them, so that a test can see which vector a message reached.
+ */
+static irqreturn_t edu_msi_claim_handler(int irq, void *data)
+{
+	return IRQ_HANDLED;
+}
+
+/* Free the claim handlers */
+static void edu_msi_release(struct edu_msi *edu)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&edu->lock);
+	for (i = 0; i < EDU_MSI_MAX_CLAIM; i++) {
+		if (edu->claim_irqs[i])
+			free_irq(edu->claim_irqs[i], &edu->claim_irqs[i]);
+		edu->claim_irqs[i] = 0;
+	}
+	pci_dev_put(edu->claimed);
+	edu->claimed = NULL;
+}
+
+/* Claim every vector of @target without a handler */
+static int edu_msi_claim(struct edu_msi *edu, struct pci_dev *target)
+{
+	unsigned int i;
+	int irq, ret;
+
+	lockdep_assert_held(&edu->lock);
+	edu->claimed = pci_dev_get(target);
+	for (i = 0; i < EDU_MSI_MAX_CLAIM; i++) {
+		irq = pci_irq_vector(target, i);
+		if (irq < 0)
+			break;
+		if (irq_has_action(irq))
+			continue;
+		ret = request_irq(irq, edu_msi_claim_handler, 0, "edu-claim",
+				  &edu->claim_irqs[i]);
+		if (ret) {
+			edu_msi_release(edu);
+			return ret;
+		}
+		edu->claim_irqs[i] = irq;
+	}
+	return 0;
+}
+
+static ssize_t edu_msi_claim_write(struct file *file, const char __user *buf,
+				   size_t len, loff_t *ppos)
+{
+	struct edu_msi *edu = file->private_data;
+	unsigned int domain, bus, slot, fn;
+	struct pci_dev *target = NULL;
+	char kbuf[32];
+	int ret = 0;
+
+	if (len >= sizeof(kbuf))
+		return -EINVAL;
+	if (copy_from_user(kbuf, buf, len))
+		return -EFAULT;
+	kbuf[len] = '\0';
+	strim(kbuf);
+	if (strcmp(kbuf, "-")) {
+		if (sscanf(kbuf, "%x:%x:%x.%x", &domain, &bus, &slot, &fn) != 4)
+			return -EINVAL;
+		target = pci_get_domain_bus_and_slot(domain, bus,
+						     PCI_DEVFN(slot, fn));
+		if (!target)
+			return -ENODEV;
+	}
+
+	if (mutex_lock_killable(&edu->lock)) {
+		pci_dev_put(target);
+		return -EINTR;
+	}
+	edu_msi_release(edu);
+	if (target)
+		ret = edu_msi_claim(edu, target);
+	mutex_unlock(&edu->lock);
+	pci_dev_put(target);
+	return ret ? ret : len;
+}
+
+static const struct file_operations edu_msi_claim_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= edu_msi_claim_write,
+	.llseek	= noop_llseek,
+};
+
 /* With dma_msi: 32-bit DMA and the word it writes from */
 static void edu_msi_dma_init(struct edu_msi *edu)
 {
@@ -966,6 +1072,8 @@ static void edu_msi_debugfs_init(struct edu_msi *edu)
 		debugfs_create_file_unsafe("dma_writes", 0444, dir,
 					   &edu->dma_writes,
 					   &edu_msi_counter_fops);
+		debugfs_create_file("claim", 0200, dir, edu,
+				    &edu_msi_claim_fops);
 	}
 }
 
@@ -1035,6 +1143,9 @@ static void edu_msi_remove(struct pci_dev *pdev)
 
 	/* No debugfs writer is left: nothing takes the lock any more */
 	edu_msi_flood_stop(edu);
+	mutex_lock(&edu->lock);
+	edu_msi_release(edu);
+	mutex_unlock(&edu->lock);
 	if (edu->irq_requested)
 		free_irq(edu->irq, edu);
 	pci_free_irq_vectors(pdev);
