@@ -399,7 +399,12 @@ static int msi_raw_block_set_affinity(struct irq_data *d,
 	to = *irqd_cfg(first);
 	atomic_long_inc(&msi_raw_stats.moves);
 	atomic_long_inc(&msi_raw_stats.block_moves);
-	if (!msi_raw_split_move(msi_raw_block_started(blk), msi_raw_can_mask(d),
+	/*
+	 * Mask bits or not, the block is not held back: genirq masks the
+	 * one vector whose move it carries out, and the message it rewrites
+	 * is every vector's. Another vector may fire in the middle.
+	 */
+	if (!msi_raw_split_move(msi_raw_block_started(blk), false,
 				&from, &to)) {
 		msi_raw_write(d, &to);
 	} else if (cpu != smp_processor_id()) {
