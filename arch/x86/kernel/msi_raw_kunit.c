@@ -469,6 +469,44 @@ static void msi_raw_test_alloc_free(struct kunit *test)
 }
 
 /*
+ * Dynamic MSI-X, as upstream x86 offers it: an entry added to an enabled
+ * table gets its own raw interrupt, pci_irq_vector() knows it, its
+ * message reaches its handler, and freeing it gives the vector back.
+ */
+static void msi_raw_test_msix_dyn(struct kunit *test)
+{
+	struct ops_sim *sim = rsim_create(test);
+	struct pci_dev *x = sim->pdev;
+	long vectors = atomic_long_read(&msi_raw_stats.vectors);
+	struct rsim_irq *ri = rsim_irq_alloc(test);
+	struct rsim_matrix before;
+	struct msi_map map;
+
+	rsim_matrix(test, &before);
+	KUNIT_ASSERT_EQ(test, pci_alloc_irq_vectors(x, 2, 2, PCI_IRQ_MSIX), 2);
+	KUNIT_ASSERT_TRUE_MSG(test, pci_msix_can_alloc_dyn(x),
+			      "the raw backend offers no dynamic MSI-X");
+	map = pci_msix_alloc_irq_at(x, 5, NULL);
+	KUNIT_ASSERT_EQ(test, map.index, 5);
+	KUNIT_ASSERT_GT(test, map.virq, 0);
+	KUNIT_EXPECT_EQ(test, pci_irq_vector(x, 5), map.virq);
+	KUNIT_EXPECT_PTR_EQ(test, rsim_irqd(test, map.virq)->chip, &msi_raw_chip);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors + 3);
+
+	rsim_request(test, sim, map.virq, ri);
+	KUNIT_EXPECT_GE(test, ops_sim_raise_msix(sim, 5), 0);
+	KUNIT_EXPECT_TRUE(test, rsim_wait(map.virq, ri, 1));
+	ops_sim_free_irq(sim, map.virq);
+
+	pci_msix_free_irq(x, map);
+	KUNIT_EXPECT_EQ(test, pci_irq_vector(x, 5), -EINVAL);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors + 2);
+	pci_free_irq_vectors(x);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors);
+	rsim_expect_matrix(test, &before);
+}
+
+/*
  * Managed vectors (PCI_IRQ_AFFINITY) have no CPU vector until
  * request_irq(). Until then the device must be aimed at the shutdown
  * vector on an online CPU, like every other unstarted vector: never at
@@ -1132,6 +1170,46 @@ static void rsim_blk_move(struct kunit *test, const struct ops_sim_opts *opts)
 				    1, "vector %u", i);
 }
 
+/*
+ * Multi-MSI with spread affinity (PCI_IRQ_AFFINITY), as an NVMe
+ * controller without MSI-X asks for it: the block is granted, on one
+ * CPU, and its interrupts are not managed (the block moves as one; see
+ * msi_raw_alloc_block()); every vector reaches its own handler.
+ */
+static void msi_raw_test_block_affinity(struct kunit *test)
+{
+	struct irq_affinity affd = { .pre_vectors = 1 };
+	long vectors = atomic_long_read(&msi_raw_stats.vectors);
+	struct rsim_matrix before;
+	struct rsim_blk b;
+	unsigned int cpu;
+	int i;
+
+	rsim_matrix(test, &before);
+	b.sim = rsim_create(test);
+	b.fn = ops_sim_fn(b.sim, 1);
+	b.pdev = b.fn->pdev;
+	b.nvec = pci_alloc_irq_vectors_affinity(b.pdev, 4, 4,
+						PCI_IRQ_MSI | PCI_IRQ_AFFINITY,
+						&affd);
+	KUNIT_ASSERT_EQ(test, b.nvec, 4);
+	rsim_blk_request(test, &b);
+	KUNIT_EXPECT_EQ(test, b.blk->order, 2);
+	for (i = 0; i < b.nvec; i++)
+		KUNIT_EXPECT_FALSE_MSG(test,
+				       irqd_affinity_is_managed(rsim_irqd(test, b.irq[i])),
+				       "vector %d is managed", i);
+	cpu = rsim_blk_expect_layout(test, &b);
+	rsim_blk_expect_msg(test, &b);
+	rsim_blk_raise_all(test, &b, cpu, rsim_blk_raise_sim);
+
+	for (i = 0; i < b.nvec; i++)
+		ops_sim_free_irq(b.sim, b.irq[i]);
+	pci_free_irq_vectors(b.pdev);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors);
+	rsim_expect_matrix(test, &before);
+}
+
 /* A device without per-vector mask bits */
 static void msi_raw_test_block_move(struct kunit *test)
 {
@@ -1663,12 +1741,14 @@ static struct kunit_case msi_raw_test_cases[] = {
 	KUNIT_CASE_PARAM(msi_raw_test_split_move, msi_raw_split_gen_params),
 	KUNIT_CASE(msi_raw_test_alloc_free),
 	KUNIT_CASE(msi_raw_test_managed_shutdown_vector),
+	KUNIT_CASE(msi_raw_test_msix_dyn),
 	KUNIT_CASE(msi_raw_test_move_maskable),
 	KUNIT_CASE(msi_raw_test_move_unmaskable),
 	KUNIT_CASE(msi_raw_test_move_unreachable),
 	KUNIT_CASE(msi_raw_test_park),
 	KUNIT_CASE(msi_raw_test_hwirq_unique),
 	KUNIT_CASE(msi_raw_test_block_alloc_free),
+	KUNIT_CASE(msi_raw_test_block_affinity),
 	KUNIT_CASE(msi_raw_test_block_move),
 	KUNIT_CASE(msi_raw_test_block_move_maskable),
 	KUNIT_CASE(msi_raw_test_block_fallback),
