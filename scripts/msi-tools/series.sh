@@ -284,6 +284,14 @@ for b in blocks:
         continue
     f = re.search(r'^#\d+: FILE: ([^:]+):\d+:', b, re.M)
     add = [l[1:].strip() for l in b.split('\n') if l.startswith('+')]
+    if not f:
+        # A finding in the commit message: "#N: " then the line itself
+        lines = b.split('\n')
+        at = [i for i, l in enumerate(lines) if re.match(r'#\d+: $', l)]
+        if at and at[0] + 1 < len(lines) and \
+           (m.group(2), '-', lines[at[0] + 1].strip()) in known:
+            dropped += 1
+            continue
     if f and add and (m.group(2), f.group(1), add[0]) in known:
         dropped += 1
         continue
