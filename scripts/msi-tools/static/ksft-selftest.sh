@@ -8,8 +8,9 @@
 # to another CPU than its own msi_affinity.sh, a vector lost or a
 # capability left disabled by a reset msi_reset.sh, an edu interrupt
 # lost msi_edu.sh, a refused threaded request or an interrupt its thread
-# missed msi_threaded.sh; without the opt-in variables they must touch
-# nothing and skip, without the edu exerciser msi_edu.sh and
+# missed msi_threaded.sh, a vector left behind by a probe that an
+# injected fault failed msi_faults.sh; without the opt-in variables
+# they must touch nothing and skip, without the edu exerciser msi_edu.sh and
 # msi_threaded.sh skip (fail with MSI_EDU_REQUIRED=1). TAP on stdout.
 set -u
 REPO=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -325,5 +326,84 @@ trace "$good" env MSI_TEST_DEVICES=all
 rc=$?
 [ $rc = 4 ] && grep -q '^1\.\.0 # SKIP no pci_msi trace events: this kernel lacks the MSI series' "$work/out"
 tap_result $? "msi_trace.sh skips on a kernel without the series (exit $rc)" "$work/out"
+# msi_faults.sh: a device at 00:08.0 with one MSI vector, a made-up
+# fail_pci_msi_ops/ and a driver whose bind and unbind are one FIFO
+# that a helper serves in order, as the kernel would: an unbind takes
+# the driver and the vector away, a bind gives both, and a bind while
+# "times" is 1 is the injected failure: "times" becomes 0 and the probe
+# fails (no driver), leaving the vector behind ("leak") or not
+# ("clean")
+fb=0000:00:08.0
+fd=$work/fail
+fdev=$sys/devices/$fb
+mkdir -p "$fdev/msi_irqs" "$sys/drivers/fdrv" "$fd"
+printf '0x8086\n' >"$fdev/vendor"
+printf '0x1000\n' >"$fdev/device"
+# faults MODE [env...]: run msi_faults.sh against the driver of MODE
+faults() {
+	local helper mode=$1
+	rm -f "$sys/drivers/fdrv/bind" "$sys/drivers/fdrv/unbind" "$fdev/driver"
+	mkfifo "$sys/drivers/fdrv/bind"
+	ln -s bind "$sys/drivers/fdrv/unbind"
+	ln -s "$sys/drivers/fdrv" "$fdev/driver"
+	echo msi >"$fdev/msi_irqs/60"
+	echo 0 >"$fd/times"
+	: >"$work/fdrv.log"
+	(
+		while read -r _ <"$sys/drivers/fdrv/bind"; do
+			if [ -e "$fdev/driver" ]; then
+				echo unbind >>"$work/fdrv.log"
+				rm -f "$fdev/driver" "$fdev/msi_irqs/60"
+			elif [ "$(cat "$fd/times")" = 1 ]; then
+				echo injected >>"$work/fdrv.log"
+				[ "$mode" != leak ] || echo msi >"$fdev/msi_irqs/60"
+				echo 0 >"$fd/times"
+			else
+				echo bind >>"$work/fdrv.log"
+				ln -s "$sys/drivers/fdrv" "$fdev/driver"
+				echo msi >"$fdev/msi_irqs/60"
+			fi
+		done
+	) &
+	helper=$!
+	shift
+	PCI_DEVICES=$sys/devices MSI_FAIL_DIR=$fd "$@" \
+		busybox sh "$work/selftests/pci/msi/msi_faults.sh" >"$work/out" 2>&1
+	rc=$?
+	kill "$helper" 2>/dev/null
+	wait "$helper" 2>/dev/null
+	rm -rf "$fdev/driver" "$fdev/msi_irqs/60"
+	return $rc
+}
+faults leak env MSI_TEST_DEVICES=$fb
+rc=$?
+[ $rc = 1 ] && grep -q '^ok 1 6 of 6 injected failures reached' "$work/out" &&
+	grep -q "^not ok 2 6 injected failures on 1 devices: .*; 6 problem(s), first: $fb check: unbound usage 'msi=[0-9]* .*' after 'unbound', before" "$work/out"
+tap_result $? "msi_faults.sh fails on a failed probe that leaves its vector behind (exit $rc)" "$work/out"
+faults clean env MSI_TEST_DEVICES=$fb
+rc=$?
+[ $rc = 0 ] && grep -q '^ok 1 6 of 6 injected failures reached' "$work/out" &&
+	grep -q '^ok 2 6 injected failures on 1 devices: .*; 0 problem(s)$' "$work/out" &&
+	grep -q "^# $fb fdrv (1 vectors, backend ?) after one failure: check:unbound .* desc:unbound$" "$work/out"
+tap_result $? "msi_faults.sh passes failed probes that leave nothing behind (exit $rc)" "$work/out"
+faults leak env -u MSI_TEST_DEVICES
+rc=$?
+[ $rc = 4 ] && grep -q '^1\.\.0 # SKIP MSI_TEST_DEVICES' "$work/out" && ! grep -q . "$work/fdrv.log"
+tap_result $? "msi_faults.sh without MSI_TEST_DEVICES skips and unbinds nothing (exit $rc)" "$work/out"
+faults leak env MSI_TEST_DEVICES=all MSI_FAIL_DIR="$work/no-fail"
+rc=$?
+[ $rc = 4 ] && grep -q '^1\.\.0 # SKIP no .*no-fail: this kernel lacks the MSI series' "$work/out" &&
+	! grep -q . "$work/fdrv.log"
+tap_result $? "msi_faults.sh skips on a kernel without the series (exit $rc)" "$work/out"
+echo rtas >"$fdev/msi_backend"
+faults leak env MSI_TEST_DEVICES=all MSI_FAIL_DIR="$work/no-fail"
+rc=$?
+[ $rc = 4 ] && grep -q '^1\.\.0 # SKIP no .*no-fail in a kernel with MSI backends' "$work/out"
+tap_result $? "msi_faults.sh skips on a kernel with the series but without fault injection (exit $rc)" "$work/out"
+faults leak env MSI_TEST_DEVICES=all MSI_FAIL_DIR="$work/no-fail" MSI_FAULTS_REQUIRED=1
+rc=$?
+[ $rc = 1 ] && grep -q '^not ok 1 no .*no-fail in a kernel with MSI backends' "$work/out"
+tap_result $? "msi_faults.sh with MSI_FAULTS_REQUIRED=1 fails there (exit $rc)" "$work/out"
+rm "$fdev/msi_backend"
 echo "1..$tap_n"
 [ "$tap_failed" = 0 ]
