@@ -209,5 +209,6 @@ ktap_print_msg "injection points exercised: $hit of $rounds"
 msi_result "$hit of $rounds injected failures reached the backend call they aim at" $?
 [ "$problems" -eq 0 ]
 msi_result "$rounds injected failures on $(grep -c . "$LIST") devices: defined state, \
-nothing left after unbind, all vectors on a clean bind; $problems problem(s)${first:+, first: $first}" $?
+nothing left after unbind, all vectors on a clean bind; \
+$problems problem(s)${first:+, first: $first}" $?
 ktap_finished
