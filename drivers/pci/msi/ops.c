@@ -30,18 +30,6 @@
 
 static const struct pci_msi_ops *pci_msi_platform_ops __ro_after_init;
 
-/*
- * Steps that fault injection (CONFIG_FAIL_PCI_MSI_OPS) can make fail,
- * as bits of debugfs fail_pci_msi_ops/points
- */
-#define PCI_MSI_FAIL_CHECK	BIT(0)	/* ->check(): -ENOSPC, or fewer */
-#define PCI_MSI_FAIL_ALLOC	BIT(1)	/* ->alloc(): -ENOSPC, or fewer */
-#define PCI_MSI_FAIL_AFTER	BIT(2)	/* the core, after ->alloc(): -ENOMEM */
-#define PCI_MSI_FAIL_RESTORE	BIT(3)	/* ->restore(): -EIO */
-#define PCI_MSI_FAIL_ALLOC_AT	BIT(4)	/* ->alloc_at(): -ENOSPC */
-#define PCI_MSI_FAIL_DESC	BIT(5)	/* a descriptor's insertion: -ENOMEM */
-#define PCI_MSI_FAIL_POINTS	GENMASK(5, 0)
-
 #ifdef CONFIG_FAIL_PCI_MSI_OPS
 /*
  * The generic fault_attr controls decide how often; "points" which
@@ -59,7 +47,7 @@ static u64 pci_msi_fail_id(int domain, int bus, int devfn)
 	return BIT_ULL(40) | (u64)domain << 16 | bus << 8 | devfn;
 }
 
-static bool pci_msi_should_fail(struct pci_dev *dev, unsigned int point)
+static bool pci_msi_attr_should_fail(struct pci_dev *dev, unsigned int point)
 {
 	u64 only = READ_ONCE(fail_pci_msi_dev);
 
@@ -71,10 +59,9 @@ static bool pci_msi_should_fail(struct pci_dev *dev, unsigned int point)
 	return should_fail(&fail_pci_msi_ops, 1);
 }
 
-/* What an injected failure of ->check() or ->alloc() answers */
-static int pci_msi_injected(int nvec)
+static bool pci_msi_attr_fewer(void)
 {
-	return READ_ONCE(fail_pci_msi_fewer) && nvec > 1 ? nvec / 2 : -ENOSPC;
+	return READ_ONCE(fail_pci_msi_fewer);
 }
 
 static ssize_t fail_pci_msi_dev_read(struct file *file, char __user *ubuf,
@@ -138,17 +125,91 @@ static int __init fail_pci_msi_ops_debugfs(void)
 }
 late_initcall(fail_pci_msi_ops_debugfs);
 #else
-static inline bool pci_msi_should_fail(struct pci_dev *dev,
-				       unsigned int point)
+static inline bool pci_msi_attr_should_fail(struct pci_dev *dev,
+					    unsigned int point)
 {
 	return false;
 }
 
-static inline int pci_msi_injected(int nvec)
+static inline bool pci_msi_attr_fewer(void)
 {
-	return -ENOSPC;
+	return false;
 }
 #endif
+
+#if IS_ENABLED(CONFIG_PCI_MSI_OPS_KUNIT_TEST)
+/*
+ * The same points armed by a KUnit test for one device and the test's
+ * own thread: every call through an armed point fails, without the
+ * fault_attr's rate, its reports or its debugfs settings, so that the
+ * test knows each answer beforehand (ops_kunit_random.c).
+ */
+static struct {
+	struct pci_dev		*dev;
+	struct task_struct	*task;
+	u32			points;
+	bool			fewer;
+} pci_msi_kunit_faults;
+
+/**
+ * pci_msi_kunit_arm_faults - Fail fault points for a KUnit test
+ * @dev:	The test's device; NULL disarms
+ * @points:	%PCI_MSI_FAIL_* bits
+ * @fewer:	->check() and ->alloc() grant half instead of failing
+ *
+ * Until the next call, every call through one of @points for @dev from
+ * the calling thread fails as fault injection would make it fail.
+ */
+void pci_msi_kunit_arm_faults(struct pci_dev *dev, u32 points, bool fewer)
+{
+	pci_msi_kunit_faults.points = dev ? points : 0;
+	pci_msi_kunit_faults.fewer = fewer;
+	pci_msi_kunit_faults.task = current;
+	WRITE_ONCE(pci_msi_kunit_faults.dev, dev);
+}
+
+static bool pci_msi_kunit_armed(struct pci_dev *dev)
+{
+	return dev == READ_ONCE(pci_msi_kunit_faults.dev) &&
+	       current == pci_msi_kunit_faults.task;
+}
+
+static bool pci_msi_kunit_should_fail(struct pci_dev *dev, unsigned int point)
+{
+	return pci_msi_kunit_armed(dev) && (pci_msi_kunit_faults.points & point);
+}
+#else
+static inline bool pci_msi_kunit_armed(struct pci_dev *dev)
+{
+	return false;
+}
+
+static inline bool pci_msi_kunit_should_fail(struct pci_dev *dev,
+					     unsigned int point)
+{
+	return false;
+}
+#endif
+
+static bool pci_msi_should_fail(struct pci_dev *dev, unsigned int point)
+{
+	return pci_msi_kunit_should_fail(dev, point) ||
+	       pci_msi_attr_should_fail(dev, point);
+}
+
+/* What an injected failure of ->check() or ->alloc() answers */
+static int pci_msi_injected(struct pci_dev *dev, int nvec)
+{
+	bool fewer;
+
+#if IS_ENABLED(CONFIG_PCI_MSI_OPS_KUNIT_TEST)
+	if (pci_msi_kunit_armed(dev))
+		fewer = pci_msi_kunit_faults.fewer;
+	else
+#endif
+		fewer = pci_msi_attr_fewer();
+	return fewer && nvec > 1 ? nvec / 2 : -ENOSPC;
+}
 
 static bool pci_msi_ops_valid(const struct pci_msi_ops *ops)
 {
@@ -399,7 +460,7 @@ int pci_msi_ops_check(struct pci_dev *dev, int type, int nvec)
 	if (WARN_ON_ONCE(!ops))
 		return -ENODEV;
 	if (pci_msi_should_fail(dev, PCI_MSI_FAIL_CHECK))
-		return pci_msi_injected(nvec);
+		return pci_msi_injected(dev, nvec);
 	if (!ops->check)
 		return nvec;
 
@@ -609,7 +670,7 @@ int pci_msi_setup_msi_irqs(struct pci_dev *dev, int type, int nvec)
 		return -ENODEV;
 
 	if (pci_msi_should_fail(dev, PCI_MSI_FAIL_ALLOC))
-		return pci_msi_injected(nvec);
+		return pci_msi_injected(dev, nvec);
 	ret = ops->alloc(dev, type, nvec);
 	trace_pci_msi_alloc(dev, ops, type, nvec, ret ? 0 : nvec, ret);
 	if (ret) {
