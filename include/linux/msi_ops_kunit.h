@@ -55,6 +55,8 @@ struct pci_msi_conformance {
 
 #if IS_ENABLED(CONFIG_PCI_MSI_OPS_KUNIT_TEST)
 void pci_msi_conformance_add(struct pci_msi_conformance *c);
+const struct pci_msi_conformance *
+pci_msi_conformance_next(const struct pci_msi_conformance *prev);
 int pci_msi_conformance_limit_parent(struct kunit *test, struct pci_dev *pdev,
 				     unsigned int n);
 

@@ -50,16 +50,33 @@ void pci_msi_conformance_add(struct pci_msi_conformance *c)
 	list_add_tail(&c->node, &conf_backends);
 }
 
-/* One parameter per backend, in the order they registered */
-static const void *conf_gen_params(const void *prev, char *desc)
+/**
+ * pci_msi_conformance_next - The backends under the conformance suite
+ * @prev:	The previous one, or NULL for the first
+ *
+ * For other suites that run on every backend (ops_kunit_random.c), once
+ * all initcalls ran.
+ *
+ * Return: The backend registered after @prev, in the order they
+ * registered, or NULL after the last.
+ */
+const struct pci_msi_conformance *
+pci_msi_conformance_next(const struct pci_msi_conformance *prev)
 {
-	const struct pci_msi_conformance *c = prev;
-	const struct list_head *next = c ? c->node.next : conf_backends.next;
+	const struct list_head *next = prev ? prev->node.next : conf_backends.next;
 
 	if (next == &conf_backends)
 		return NULL;
-	c = list_entry(next, struct pci_msi_conformance, node);
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+	return list_entry(next, struct pci_msi_conformance, node);
+}
+
+/* One parameter per backend, in the order they registered */
+static const void *conf_gen_params(const void *prev, char *desc)
+{
+	const struct pci_msi_conformance *c = pci_msi_conformance_next(prev);
+
+	if (c)
+		strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
 	return c;
 }
 

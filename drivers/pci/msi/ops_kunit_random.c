@@ -2,7 +2,7 @@
 /*
  * Random sequences of driver calls against the PCI MSI core (KUnit)
  *
- * Each case puts the simulated device of ops_kunit_sim.c behind one mock
+ * Each case puts the simulated device of ops_kunit_sim.c behind one
  * backend and runs many short sequences of driver API calls chosen by a
  * seeded pseudo-random generator: pci_alloc_irq_vectors_affinity() with
  * random minimum, maximum, types and affinity, pci_free_irq_vectors(),
@@ -13,6 +13,18 @@
  * Before a call the backend may be told to misbehave: ->check() refuses
  * or limits, ->alloc() grants fewer or fails after doing its work,
  * ->restore() or ->alloc_at() fail.
+ *
+ * The mock backends (ops_kunit_sim.c's callbacks) misbehave through
+ * their knobs. Every other backend registered with the conformance suite
+ * (PCI_MSI_CONFORMANCE(): raw, the irq domain adapter, RTAS behind its
+ * simulated firmware, sun4v, arch-legacy) runs the same sequences with
+ * its own setup, and faults come from the core's fault points
+ * (CONFIG_FAIL_PCI_MSI_OPS's), armed for the test's device and thread
+ * only: ->check() or ->alloc() fail or grant half, the core fails after
+ * ->alloc() or adding a descriptor, ->restore() or ->alloc_at() fail.
+ * Nothing the backend holds (its ->held() hook: CPU vectors, firmware
+ * grants) may change in a call that changed nothing, and it is back at
+ * its start whenever the device has no vectors.
  *
  * A model of what the driver API promises predicts every answer, and
  * after every step the test compares the model with the core (enable
@@ -37,10 +49,12 @@
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/kernfs.h>
+#include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/moduleparam.h>
 #include <linux/msi.h>
 #include <linux/msi_ops.h>
+#include <linux/msi_ops_kunit.h>
 #include <linux/pci.h>
 #include <linux/prandom.h>
 #include <linux/seq_buf.h>
@@ -81,6 +95,10 @@ struct rnd {
 	struct ops_sim		*sim;
 	struct pci_dev		*pdev;
 	const struct pci_msi_ops *ops;
+	/* A backend of the conformance suite, faults by the core; or NULL */
+	const struct pci_msi_conformance *c;
+	long			held0;		/* c->held() at the start */
+	long			held_step;	/* and before this step */
 	struct rnd_state	rs;
 	u64			seed;
 	unsigned int		seq, step;
@@ -95,6 +113,7 @@ struct rnd {
 	unsigned int		nr_seen;
 	/* Counters, for the summary */
 	unsigned long		nr_steps, nr_faults, nr_ok, nr_refused;
+	unsigned long		nr_checked;	/* real backends: held checks */
 	/* The calls of the current sequence, for the failure report */
 	struct seq_buf		log;
 	char			*logbuf;
@@ -176,7 +195,24 @@ static bool rnd_chance(struct rnd *r, u32 percent)
 
 static bool rnd_has(struct rnd *r, unsigned int flag)
 {
+	/* What the core makes of a real backend (adapters, ->features()) */
+	if (r->c)
+		return pci_msi_ops_supports(r->pdev, flag);
 	return r->ops->flags & flag;
+}
+
+/* What the backend declares, not what the core makes of it */
+static bool rnd_fw_owns_msg(struct rnd *r)
+{
+	const struct pci_msi_ops *ops = r->ops;
+	unsigned int flags = ops->features ? ops->features(r->pdev) : ops->flags;
+
+	return flags & PCI_MSI_OPS_FW_OWNS_MSG;
+}
+
+static long rnd_held(struct rnd *r)
+{
+	return r->c && r->c->held ? r->c->held(r->pdev) : 0;
 }
 
 static unsigned int rnd_expected_irqs(struct rnd *r)
@@ -256,7 +292,8 @@ static __printf(2, 3) bool rnd_fail(struct rnd *r, const char *fmt, ...)
 	KUNIT_FAIL(r->test, "seed %llu sequence %u step %u: %pV",
 		   r->seed, r->seq, r->step, &vaf);
 	va_end(args);
-	kunit_err(r->test, "backend %s, calls of the sequence:\n", r->ops->name);
+	kunit_err(r->test, "backend %s, seed %llu sequence %u, calls of the sequence:\n",
+		  r->ops->name, r->seed, r->seq);
 	/* Line by line: a kernel log record has a size limit */
 	buf = r->logbuf;
 	seq_buf_str(&r->log);
@@ -265,14 +302,55 @@ static __printf(2, 3) bool rnd_fail(struct rnd *r, const char *fmt, ...)
 	return false;
 }
 
+/*
+ * A real backend's messages, where the kernel owns them: the device
+ * holds, for every vector, the message the core cached; MSI enables as
+ * many vectors as it has.
+ */
+static bool rnd_verify_msgs(struct rnd *r)
+{
+	struct msi_desc *desc;
+	struct msi_msg dev;
+	bool ok = true;
+	u32 qsize;
+
+	msi_lock_descs(&r->pdev->dev);
+	msi_for_each_desc(desc, &r->pdev->dev, MSI_DESC_ASSOCIATED) {
+		if (desc->pci.msi_attrib.is_msix)
+			ops_sim_msix_msg(r->sim, desc->msi_index, &dev);
+		else
+			ops_sim_msi_msg(r->sim, &dev);
+		if (dev.address_lo != desc->msg.address_lo ||
+		    dev.address_hi != desc->msg.address_hi ||
+		    dev.data != desc->msg.data) {
+			ok = rnd_fail(r, "%s %u holds %08x%08x/%08x, the core has %08x%08x/%08x",
+				      desc->pci.msi_attrib.is_msix ? "MSI-X entry" : "MSI vector",
+				      desc->msi_index, dev.address_hi, dev.address_lo,
+				      dev.data, desc->msg.address_hi,
+				      desc->msg.address_lo, desc->msg.data);
+			break;
+		}
+	}
+	msi_unlock_descs(&r->pdev->dev);
+	if (!ok || r->mode != RND_MSI)
+		return ok;
+	qsize = FIELD_GET(PCI_MSI_FLAGS_QSIZE,
+			  ops_sim_get(r->sim, SIM_MSI_CAP + PCI_MSI_FLAGS, 2));
+	if (qsize != order_base_2(r->nvec))
+		return rnd_fail(r, "MSI multiple message enable %u for %u vectors",
+				qsize, r->nvec);
+	return true;
+}
+
 /* Compare core, device, backend and system with the model */
 static bool rnd_verify(struct rnd *r)
 {
 	struct ops_sim *sim = r->sim;
 	struct pci_dev *pdev = r->pdev;
 	unsigned int expect = rnd_expected_irqs(r), descs, i, want, n;
-	bool fw = rnd_has(r, PCI_MSI_OPS_FW_OWNS_MSG);
+	bool fw = rnd_fw_owns_msg(r);
 	bool msi = r->mode == RND_MSI, msix = r->mode == RND_MSIX, got;
+	long held;
 	int virq;
 
 	if (pdev->msi_enabled != msi || pdev->msix_enabled != msix)
@@ -290,11 +368,21 @@ static bool rnd_verify(struct rnd *r)
 	want = r->mode == RND_MSI ? 1 : r->mode == RND_MSIX ? expect : 0;
 	if (descs != want)
 		return rnd_fail(r, "core: %u descriptors, expected %u", descs, want);
-	if (sim->live_irqs != expect)
+	if (!r->c && sim->live_irqs != expect)
 		return rnd_fail(r, "backend holds %d interrupts, expected %u",
 				sim->live_irqs, expect);
+	held = rnd_held(r);
+	if (r->c && r->mode == RND_NONE && held != r->held0)
+		return rnd_fail(r, "%s holds %ld without vectors, %ld at the start",
+				r->c->name, held, r->held0);
 	n = rnd_active_irqs();
-	if (n != r->irqs0 + expect)
+	/*
+	 * A real backend may give multi-MSI the whole block of 2^k that
+	 * the device can address, the vectors beyond the driver's without
+	 * a handler (the x86 raw backend's guards)
+	 */
+	if (n != r->irqs0 + expect &&
+	    !(r->c && msi && n == r->irqs0 + roundup_pow_of_two(expect)))
 		return rnd_fail(r, "%u active Linux interrupts, expected %u",
 				n, r->irqs0 + expect);
 
@@ -315,7 +403,7 @@ static bool rnd_verify(struct rnd *r)
 		rnd_seen(r, virq);
 		if (!rnd_sysfs_has(pdev, virq))
 			return rnd_fail(r, "no msi_irqs/%d in sysfs", virq);
-		if (r->mode == RND_MSIX && !fw && r->hw_on &&
+		if (r->mode == RND_MSIX && !fw && r->hw_on && !r->c &&
 		    (ops_sim_table(sim, i, PCI_MSIX_ENTRY_DATA) != SIM_RAW_DATA(i) ||
 		     ops_sim_table(sim, i, PCI_MSIX_ENTRY_LOWER_ADDR) != SIM_RAW_ADDR_LO(i)))
 			return rnd_fail(r, "MSI-X entry %u holds %08x/%08x, not the message",
@@ -331,7 +419,9 @@ static bool rnd_verify(struct rnd *r)
 		if (rnd_sysfs_has(pdev, r->seen[i]))
 			return rnd_fail(r, "msi_irqs/%u left in sysfs", r->seen[i]);
 	}
-	if (r->mode == RND_MSI && !fw && r->hw_on) {
+	if (r->c && !fw && r->hw_on && !rnd_verify_msgs(r))
+		return false;
+	if (r->mode == RND_MSI && !fw && r->hw_on && !r->c) {
 		u32 lo = ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_ADDRESS_LO, 4);
 		u32 data = ops_sim_get(sim, SIM_MSI_CAP + PCI_MSI_DATA_64, 2);
 		u32 qsize = FIELD_GET(PCI_MSI_FLAGS_QSIZE,
@@ -360,9 +450,26 @@ struct rnd_faults {
 	int	alloc_err;	/* ->alloc() fails after its work */
 	int	restore_err;	/* ->restore() fails */
 	int	alloc_at_err;	/* ->alloc_at() fails */
+	u32	points;		/* real backends: the core's fault points */
+	bool	fewer;		/* which grant half where they can */
 };
 
 static const int rnd_errnos[] = { -ENOSPC, -ENOMEM, -EIO, -EBUSY, -ENODEV };
+
+/* The core's fault points, one at a time, as the knobs of the mocks */
+static void rnd_pick_points(struct rnd *r, struct rnd_faults *f)
+{
+	static const u32 points[] = {
+		PCI_MSI_FAIL_CHECK, PCI_MSI_FAIL_CHECK, PCI_MSI_FAIL_ALLOC,
+		PCI_MSI_FAIL_ALLOC, PCI_MSI_FAIL_AFTER, PCI_MSI_FAIL_RESTORE,
+		PCI_MSI_FAIL_ALLOC_AT, PCI_MSI_FAIL_DESC,
+	};
+	unsigned int i = rnd_below(r, ARRAY_SIZE(points));
+
+	f->points = points[i];
+	/* The second ->check() and ->alloc() grant half */
+	f->fewer = i == 1 || i == 3;
+}
 
 static void rnd_pick_faults(struct rnd *r, struct rnd_faults *f)
 {
@@ -372,6 +479,10 @@ static void rnd_pick_faults(struct rnd *r, struct rnd_faults *f)
 	if (!rnd_chance(r, 35))
 		return;
 	r->nr_faults++;
+	if (r->c) {
+		rnd_pick_points(r, f);
+		return;
+	}
 	switch (rnd_below(r, 6)) {
 	case 0:
 		f->check_err = err;
@@ -402,6 +513,11 @@ static void rnd_arm(struct rnd *r, const struct rnd_faults *f)
 {
 	struct ops_sim *sim = r->sim;
 
+	if (r->c) {
+		pci_msi_kunit_arm_faults(f->points ? r->pdev : NULL, f->points,
+					 f->fewer);
+		return;
+	}
 	sim->quota = f->quota;
 	sim->grant = f->grant;
 	sim->fail_cb = SIM_CB_NONE;
@@ -462,6 +578,70 @@ static unsigned int rnd_predict(struct rnd *r, int type, unsigned int min,
 	return n;
 }
 
+/*
+ * The same for a real backend under the core's fault points: the core's
+ * enable loop step by step (msi.c: msi_enable_range() and
+ * msix_enable_range()), with the backend granting what the device asks
+ * for. @affd is the model's copy, which the core's affinity masks change
+ * as they change the driver's.
+ */
+static unsigned int rnd_predict_core(struct rnd *r, int type, unsigned int min,
+				     unsigned int max, struct irq_affinity *affd,
+				     const struct rnd_faults *f)
+{
+	bool msix = type == PCI_CAP_ID_MSIX;
+	unsigned int n;
+
+	if (max < 1 || max < min)
+		return 0;
+	if (msix && !rnd_has(r, PCI_MSI_OPS_MSIX))
+		return 0;
+	n = min_t(unsigned int, max, msix ? SIM_MSIX_VECS : SIM_MSI_VECS);
+	if (n < min)
+		return 0;
+	for (;;) {
+		if (affd) {
+			n = irq_calc_affinity_vectors(min, n, affd);
+			if (n < min)
+				return 0;
+		}
+		if (f->points & PCI_MSI_FAIL_CHECK) {
+			if (!f->fewer || n < 2)
+				return 0;
+			n /= 2;
+		}
+		if (n < min)
+			return 0;
+		/* msi_capability_init(): one vector where multi-MSI is not had */
+		if (!msix && n > 1 && !rnd_has(r, PCI_MSI_OPS_MULTI_MSI)) {
+			if (min > 1)
+				return 0;
+			n = 1;
+			continue;
+		}
+		/* The core's masks set the driver's calc_sets: so the model's */
+		if (affd)
+			kfree(irq_create_affinity_masks(n, affd));
+		if (f->points & (PCI_MSI_FAIL_DESC | PCI_MSI_FAIL_AFTER))
+			return 0;
+		if (f->points & PCI_MSI_FAIL_ALLOC) {
+			if (!f->fewer || n < 2 || n / 2 < min)
+				return 0;
+			n /= 2;
+			continue;
+		}
+		return n;
+	}
+}
+
+static unsigned int rnd_predict_any(struct rnd *r, int type, unsigned int min,
+				    unsigned int max, struct irq_affinity *affd,
+				    const struct rnd_faults *f)
+{
+	return r->c ? rnd_predict_core(r, type, min, max, affd, f) :
+		      rnd_predict(r, type, min, max, affd, f);
+}
+
 static void rnd_op_alloc(struct rnd *r, const struct rnd_faults *f)
 {
 	struct irq_affinity affd = { }, model_affd;
@@ -512,11 +692,11 @@ static void rnd_op_alloc(struct rnd *r, const struct rnd_faults *f)
 	 */
 	model_affd = affd;
 	if (r->mode == RND_NONE && (flags & PCI_IRQ_MSIX))
-		want_x = rnd_predict(r, PCI_CAP_ID_MSIX, min, max,
-				     use_affd ? &model_affd : NULL, f);
+		want_x = rnd_predict_any(r, PCI_CAP_ID_MSIX, min, max,
+					 use_affd ? &model_affd : NULL, f);
 	if (r->mode == RND_NONE && !want_x && (flags & PCI_IRQ_MSI))
-		want_m = rnd_predict(r, PCI_CAP_ID_MSI, min, max,
-				     use_affd ? &model_affd : NULL, f);
+		want_m = rnd_predict_any(r, PCI_CAP_ID_MSI, min, max,
+					 use_affd ? &model_affd : NULL, f);
 
 	ret = pci_alloc_irq_vectors_affinity(r->pdev, min, max, flags,
 					     use_affd ? &affd : NULL);
@@ -596,6 +776,8 @@ static void rnd_op_alloc_at(struct rnd *r, const struct rnd_faults *f)
 	expect = index;
 	if (r->mode != RND_MSIX || !rnd_has(r, PCI_MSI_OPS_MSIX_ALLOC_DYN)) {
 		err = -ENOTSUPP;
+	} else if (f->points & PCI_MSI_FAIL_ALLOC_AT) {
+		err = -ENOSPC;
 	} else if (index == MSI_ANY_INDEX) {
 		expect = find_first_zero_bit(r->entries, SIM_MSIX_VECS);
 		if (expect == SIM_MSIX_VECS)
@@ -607,6 +789,10 @@ static void rnd_op_alloc_at(struct rnd *r, const struct rnd_faults *f)
 	}
 	if (!err && f->alloc_at_err)
 		err = f->alloc_at_err;
+	/* MSI domains add the descriptor themselves */
+	if (!err && (f->points & PCI_MSI_FAIL_DESC) &&
+	    !rnd_has(r, PCI_MSI_OPS_MSI_DOMAIN))
+		err = -ENOMEM;
 
 	if (err) {
 		if (map.index != err || map.virq)
@@ -661,12 +847,17 @@ static void rnd_op_restore(struct rnd *r, const struct rnd_faults *f)
 	if (r->mode == RND_NONE)
 		return;
 	/* A failed ->restore() leaves the device disabled, not misrouted */
-	r->hw_on = !(f->restore_err && r->ops->restore);
+	r->hw_on = !((f->restore_err || (f->points & PCI_MSI_FAIL_RESTORE)) &&
+		     r->pdev->msi_ops && r->pdev->msi_ops->restore);
 }
 
 static void rnd_step(struct rnd *r)
 {
+	DECLARE_BITMAP(entries, SIM_MSIX_VECS);
 	struct rnd_faults f;
+	enum rnd_mode mode;
+	unsigned int nvec;
+	long held;
 	u32 op;
 
 	rnd_pick_faults(r, &f);
@@ -675,10 +866,17 @@ static void rnd_step(struct rnd *r)
 		rnd_log(r, "  %u: faults: check %d quota %d grant %d alloc %d restore %d at %d\n",
 			r->step, f.check_err, f.quota, f.grant, f.alloc_err,
 			f.restore_err, f.alloc_at_err);
+	if (f.points)
+		rnd_log(r, "  %u: fault points %#x%s\n", r->step, f.points,
+			f.fewer ? " (fewer)" : "");
 	rnd_arm(r, &f);
 	/* Only what this step does counts */
 	r->sim->nr_writes = 0;
 	r->sim->writes_lost = false;
+	mode = r->mode;
+	nvec = r->nvec;
+	bitmap_copy(entries, r->entries, SIM_MSIX_VECS);
+	r->held_step = rnd_held(r);
 
 	op = rnd_below(r, 100);
 	if (op < 35)
@@ -694,7 +892,17 @@ static void rnd_step(struct rnd *r)
 
 	rnd_arm(r, &(struct rnd_faults){ });
 	r->nr_steps++;
-	rnd_verify(r);
+	if (!rnd_verify(r) || !r->c)
+		return;
+	/* A call that changed nothing took nothing and gave nothing back */
+	if (mode == r->mode && nvec == r->nvec &&
+	    bitmap_equal(entries, r->entries, SIM_MSIX_VECS)) {
+		held = rnd_held(r);
+		if (held != r->held_step)
+			rnd_fail(r, "%s holds %ld after a call that changed nothing, %ld before",
+				 r->c->name, held, r->held_step);
+		r->nr_checked++;
+	}
 }
 
 static void rnd_sequence(struct rnd *r)
@@ -724,11 +932,8 @@ static void rnd_sequence(struct rnd *r)
 	ops_sim_reset(r->sim);
 }
 
-static void rnd_test_sequences(struct kunit *test)
+static struct rnd *rnd_alloc(struct kunit *test)
 {
-	const struct rnd_backend *b = test->param_value;
-	const u64 *seeds = rnd_fixed_seeds;
-	unsigned int nr_seeds = ARRAY_SIZE(rnd_fixed_seeds), i;
 	struct rnd *r;
 
 	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
@@ -736,12 +941,21 @@ static void rnd_test_sequences(struct kunit *test)
 	r->logbuf = kunit_kzalloc(test, RND_LOG_SIZE, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r->logbuf);
 	r->test = test;
-	r->ops = b->ops;
-	r->sim = ops_sim_create(test, b->ops);
+	return r;
+}
+
+/* The seeds' sequences on the device of @r, then a summary */
+static void rnd_run(struct kunit *test, struct rnd *r, const char *name)
+{
+	const u64 *seeds = rnd_fixed_seeds;
+	unsigned int nr_seeds = ARRAY_SIZE(rnd_fixed_seeds), i;
+	ktime_t start = ktime_get();
+
 	r->pdev = r->sim->pdev;
 	/* The device's MSI data and msi_irqs/ group, as at first use */
 	KUNIT_ASSERT_EQ(test, msi_setup_device_data(&r->pdev->dev), 0);
 	r->irqs0 = rnd_active_irqs();
+	r->held0 = rnd_held(r);
 	if (seed) {
 		seeds = &seed;
 		nr_seeds = 1;
@@ -756,20 +970,86 @@ static void rnd_test_sequences(struct kunit *test)
 		}
 	}
 	kunit_info(test, "%s: %u seed(s), %lu steps, %lu backend faults, %lu calls granted, %lu refused",
-		   b->name, nr_seeds, r->nr_steps, r->nr_faults, r->nr_ok,
+		   name, nr_seeds, r->nr_steps, r->nr_faults, r->nr_ok,
 		   r->nr_refused);
+	if (r->c && r->c->held)
+		kunit_info(test, "%s: what it holds checked unchanged after %lu calls, back to the start after %u sequences",
+			   name, r->nr_checked, nr_seeds * sequences);
+	else if (r->c)
+		kunit_info(test, "%s: no ->held() hook, Linux interrupts checked only",
+			   name);
+	kunit_info(test, "%s: %lld ms", name,
+		   ktime_ms_delta(ktime_get(), start));
 	KUNIT_EXPECT_GT(test, r->nr_ok, 0);
 	KUNIT_EXPECT_GT(test, r->nr_refused, 0);
 }
 
+static void rnd_test_sequences(struct kunit *test)
+{
+	const struct rnd_backend *b = test->param_value;
+	struct rnd *r = rnd_alloc(test);
+
+	r->ops = b->ops;
+	r->sim = ops_sim_create(test, b->ops);
+	rnd_run(test, r, b->name);
+}
+
+/*
+ * The backends of the conformance suite but its mocks, which run above
+ * with their knobs
+ */
+static const void *rnd_real_gen_params(const void *prev, char *desc)
+{
+	const struct pci_msi_conformance *c = prev;
+
+	do {
+		c = pci_msi_conformance_next(c);
+	} while (c && c->ops->alloc == ops_sim_mock_alloc);
+	if (c)
+		strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+	return c;
+}
+
+static void rnd_disarm(void *unused)
+{
+	pci_msi_kunit_arm_faults(NULL, 0, false);
+}
+
+static void rnd_test_real(struct kunit *test)
+{
+	const struct pci_msi_conformance *c = test->param_value;
+	struct rnd *r = rnd_alloc(test);
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	r->c = c;
+	r->ops = c->ops;
+	/* As the conformance suite sets the backend up */
+	r->sim = c->adapter ? ops_sim_create_adapter(test, c->ops) :
+			      ops_sim_create(test, c->ops);
+	if (c->setup)
+		KUNIT_ASSERT_EQ(test, c->setup(test, r->sim->pdev), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rnd_disarm, NULL), 0);
+	rnd_run(test, r, c->name);
+}
+
+static int rnd_suite_init(struct kunit_suite *suite)
+{
+	/* Drivers that probe asynchronously allocate vectors too */
+	wait_for_device_probe();
+	return 0;
+}
+
 static struct kunit_case rnd_test_cases[] = {
 	KUNIT_CASE_PARAM_ATTR(rnd_test_sequences, rnd_backend_gen_params,
+			      { .speed = KUNIT_SPEED_SLOW }),
+	KUNIT_CASE_PARAM_ATTR(rnd_test_real, rnd_real_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),
 	{}
 };
 
 static struct kunit_suite rnd_test_suite = {
 	.name		= "pci_msi_random",
+	.suite_init	= rnd_suite_init,
 	.test_cases	= rnd_test_cases,
 };
 
