@@ -99,6 +99,7 @@ struct rnd {
 	const struct pci_msi_conformance *c;
 	long			held0;		/* c->held() at the start */
 	long			held_step;	/* and before this step */
+	unsigned int		cap[2];		/* most it grants: MSI, MSI-X */
 	struct rnd_state	rs;
 	u64			seed;
 	unsigned int		seq, step;
@@ -582,8 +583,10 @@ static unsigned int rnd_predict(struct rnd *r, int type, unsigned int min,
  * The same for a real backend under the core's fault points: the core's
  * enable loop step by step (msi.c: msi_enable_range() and
  * msix_enable_range()), with the backend granting what the device asks
- * for. @affd is the model's copy, which the core's affinity masks change
- * as they change the driver's.
+ * for up to what it gave when asked for all at the start (firmware's
+ * or the CPUs' limit: ->alloc() answers it, and the core tries again).
+ * @affd is the model's copy, which the core's affinity masks change as
+ * they change the driver's.
  */
 static unsigned int rnd_predict_core(struct rnd *r, int type, unsigned int min,
 				     unsigned int max, struct irq_affinity *affd,
@@ -622,7 +625,7 @@ static unsigned int rnd_predict_core(struct rnd *r, int type, unsigned int min,
 		/* The core's masks set the driver's calc_sets: so the model's */
 		if (affd)
 			kfree(irq_create_affinity_masks(n, affd));
-		if (f->points & (PCI_MSI_FAIL_DESC | PCI_MSI_FAIL_AFTER))
+		if (f->points & PCI_MSI_FAIL_DESC)
 			return 0;
 		if (f->points & PCI_MSI_FAIL_ALLOC) {
 			if (!f->fewer || n < 2 || n / 2 < min)
@@ -630,6 +633,14 @@ static unsigned int rnd_predict_core(struct rnd *r, int type, unsigned int min,
 			n /= 2;
 			continue;
 		}
+		if (n > r->cap[msix]) {
+			if (r->cap[msix] < min)
+				return 0;
+			n = r->cap[msix];
+			continue;
+		}
+		if (f->points & PCI_MSI_FAIL_AFTER)
+			return 0;
 		return n;
 	}
 }
@@ -944,6 +955,25 @@ static struct rnd *rnd_alloc(struct kunit *test)
 	return r;
 }
 
+/* What a real backend gives of all the device has, without faults */
+static void rnd_probe_caps(struct kunit *test, struct rnd *r)
+{
+	int n;
+
+	r->cap[0] = SIM_MSI_VECS;
+	r->cap[1] = SIM_MSIX_VECS;
+	n = pci_alloc_irq_vectors(r->pdev, 1, SIM_MSI_VECS, PCI_IRQ_MSI);
+	KUNIT_ASSERT_GE_MSG(test, n, 1, "%s: MSI", r->c->name);
+	pci_free_irq_vectors(r->pdev);
+	r->cap[0] = n;
+	if (!rnd_has(r, PCI_MSI_OPS_MSIX))
+		return;
+	n = pci_alloc_irq_vectors(r->pdev, 1, SIM_MSIX_VECS, PCI_IRQ_MSIX);
+	KUNIT_ASSERT_GE_MSG(test, n, 1, "%s: MSI-X", r->c->name);
+	pci_free_irq_vectors(r->pdev);
+	r->cap[1] = n;
+}
+
 /* The seeds' sequences on the device of @r, then a summary */
 static void rnd_run(struct kunit *test, struct rnd *r, const char *name)
 {
@@ -954,6 +984,8 @@ static void rnd_run(struct kunit *test, struct rnd *r, const char *name)
 	r->pdev = r->sim->pdev;
 	/* The device's MSI data and msi_irqs/ group, as at first use */
 	KUNIT_ASSERT_EQ(test, msi_setup_device_data(&r->pdev->dev), 0);
+	if (r->c)
+		rnd_probe_caps(test, r);
 	r->irqs0 = rnd_active_irqs();
 	r->held0 = rnd_held(r);
 	if (seed) {
@@ -972,6 +1004,9 @@ static void rnd_run(struct kunit *test, struct rnd *r, const char *name)
 	kunit_info(test, "%s: %u seed(s), %lu steps, %lu backend faults, %lu calls granted, %lu refused",
 		   name, nr_seeds, r->nr_steps, r->nr_faults, r->nr_ok,
 		   r->nr_refused);
+	if (r->c)
+		kunit_info(test, "%s: gives at most %u MSI and %u MSI-X vectors of %u and %u",
+			   name, r->cap[0], r->cap[1], SIM_MSI_VECS, SIM_MSIX_VECS);
 	if (r->c && r->c->held)
 		kunit_info(test, "%s: what it holds checked unchanged after %lu calls, back to the start after %u sequences",
 			   name, r->nr_checked, nr_seeds * sequences);
