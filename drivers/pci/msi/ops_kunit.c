@@ -1191,8 +1191,16 @@ struct ops_domain_case {
 	unsigned int	flags;
 };
 
+/*
+ * The MSI domain a device may have while a backend that needs none
+ * serves it: the platform's MSI parent (x86's vector domain), a global
+ * PCI/MSI domain that is no parent (older MSI controller drivers), or
+ * an interrupt controller's domain found through firmware that is no
+ * MSI domain at all.
+ */
 static const struct ops_domain_case ops_domain_cases[] = {
 	{ "msi-parent", IRQ_DOMAIN_FLAG_MSI_PARENT },
+	{ "msi-global", IRQ_DOMAIN_FLAG_MSI },
 	{ "not-msi", 0 },
 };
 
@@ -1221,12 +1229,18 @@ static void ops_test_device_domain(struct kunit *test)
 	struct irq_domain *d;
 	/* Zeroes where a non-MSI domain is misread as an msi_domain_info */
 	static struct msi_domain_info zero_info;
+	/* A global MSI domain's, as msi_create_irq_domain() leaves it */
+	static struct msi_domain_info global_info = {
+		.hwsize	= MSI_MAX_INDEX + 1,
+	};
 	int i;
 
 	fn = irq_domain_alloc_named_fwnode("kunit-msi-ops");
 	KUNIT_ASSERT_NOT_NULL(test, fn);
 	d = irq_domain_create_hierarchy(NULL, c->flags, 4, fn,
-					&ops_test_domain_ops, &zero_info);
+					&ops_test_domain_ops,
+					c->flags & IRQ_DOMAIN_FLAG_MSI ?
+					&global_info : &zero_info);
 	if (!d)
 		irq_domain_free_fwnode(fn);
 	KUNIT_ASSERT_NOT_NULL(test, d);
