@@ -594,6 +594,7 @@ static unsigned int rnd_predict_core(struct rnd *r, int type, unsigned int min,
 				     const struct rnd_faults *f)
 {
 	bool msix = type == PCI_CAP_ID_MSIX;
+	struct irq_affinity_desc *masks;
 	unsigned int n;
 
 	if (max < 1 || max < min)
@@ -624,8 +625,10 @@ static unsigned int rnd_predict_core(struct rnd *r, int type, unsigned int min,
 			continue;
 		}
 		/* The core's masks set the driver's calc_sets: so the model's */
-		if (affd)
-			kfree(irq_create_affinity_masks(n, affd));
+		if (affd) {
+			masks = irq_create_affinity_masks(n, affd);
+			kfree(masks);
+		}
 		if (f->points & PCI_MSI_FAIL_DESC)
 			return 0;
 		if (f->points & PCI_MSI_FAIL_ALLOC) {
