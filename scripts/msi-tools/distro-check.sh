@@ -104,7 +104,7 @@ one() {
 	tap_result $s "distro $arch: Debian config, olddefconfig and make prepare ($((SECONDS - t0)) s)" "$log"
 	[ $s = 0 ] || return 1
 	grep -E '^CONFIG_(X86_MSI_RAW|PPC_PSERIES_MSI_[A-Z]+|PCI_MSI|FAIL_PCI_MSI_OPS|KUNIT)=' "$out/.config" |
-		sed 's/^/# /'
+		tap_diag
 
 	t0=$SECONDS
 	# Compile every target again, so that each run sees all warnings
@@ -138,9 +138,9 @@ one() {
 	tap_result $? "distro $arch: no W=1 or sparse warning in the series' files ($(grep -cE ': (warning|error): ' "$log") in all compiled files)" "$out/.series-warnings"
 }
 
-echo "TAP version 13"
+tap_header
 for a in ${*:-x86_64 ppc64le}; do
 	one "$a"
 done
-echo "1..$tap_n"
+tap_plan
 [ "$tap_failed" = 0 ]

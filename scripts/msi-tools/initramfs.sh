@@ -65,6 +65,8 @@ list=$work/cpio.list
 		[ "$(basename "$f")" = init ] && continue
 		echo "file /msi/$(basename "$f") $f 0755 0 0"
 	done
+	# The harness's TAP writer, which /init sources
+	echo "file /msi/tap.sh $REPO/scripts/msi-tools/tap.sh 0644 0 0"
 	# The kselftests, laid out as an installed kselftest tree
 	echo "dir /selftests 0755 0 0"
 	echo "dir /selftests/kselftest 0755 0 0"

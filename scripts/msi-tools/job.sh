@@ -94,7 +94,8 @@ isolation() {
 series_quick() {
 	local tap=$B/results/static/series.tap
 	if ! SERIES_ANY_IDENTITY=1 "$T/series.sh" export; then
-		printf 'TAP version 13\nnot ok 1 - make series\n1..1\n' > "$tap"
+		# shellcheck source=scripts/msi-tools/tap.sh
+		(. "$T/tap.sh" && tap_header && tap_result 1 "make series" && tap_plan) > "$tap"
 		return 1
 	fi
 	SERIES_ANY_IDENTITY=1 "$T/series.sh" check --quick > "$tap"

@@ -59,7 +59,7 @@ kbuild_env
 ) >"$log" 2>&1
 rc=$?
 
-echo "TAP version 13"
+tap_header
 tail=$(mktemp)
 grep -v '^\[..:..:..\] *$' "$log" | tail -n 40 >"$tail"
 tap_result $rc "kunit.py run --arch=$arch --kunitconfig=$kdir: exit status $rc" "$tail"
@@ -112,5 +112,5 @@ else
 	tap_result 1 "kernel log: $klog missing"
 fi
 rm -f "$bad"
-echo "1..$tap_n"
+tap_plan
 [ "$tap_failed" = 0 ]

@@ -372,7 +372,7 @@ check_series() {
 	identity
 	[ -f "$OUTDIR/0000-cover-letter.patch" ] || die "no exported series: run make series"
 	[ -f "$B/tree/.msi-patches-id" ] || die "no build/tree: run make assemble"
-	echo "TAP version 13"
+	tap_header
 	base=$(base_commit)
 	export BASE_COMMIT=$base
 	mapfile -t patches < <(series_patches)
@@ -408,10 +408,10 @@ check_series() {
 		k=$(sed -n 's/^\([0-9]*\) known finding.*/ (\1 known)/p' "$out")
 		tap_result $s "checkpatch --strict $(basename "${files[$i]}")$k" "$out"
 	done
-	echo "# checkpatch of $n patches: $((SECONDS - t0)) s"
+	tap_comment "checkpatch of $n patches: $((SECONDS - t0)) s"
 
 	if [ $quick = 1 ]; then
-		echo "1..$tap_n"
+		tap_plan
 		[ "$tap_failed" = 0 ]
 		return
 	fi
@@ -445,7 +445,7 @@ check_series() {
 			tap_result $s "$(printf '%02d' $((i + 1)))/$n $p builds $a ($((SECONDS - t0)) s)" "$out"
 		done
 	done
-	echo "1..$tap_n"
+	tap_plan
 	[ "$tap_failed" = 0 ]
 }
 

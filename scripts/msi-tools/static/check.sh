@@ -497,7 +497,7 @@ else
 	trap 'rm -rf "$tmp"' EXIT
 fi
 
-echo "TAP version 13"
+tap_header
 if [ ! -x "$TREE/scripts/checkpatch.pl" ] || [ ! -f "$B/overlay.list" ]; then
 	echo "Bail out! no assembled tree in $TREE: run scripts/msi-tools/assemble.sh"
 	exit 1
@@ -509,5 +509,5 @@ selftest) run_selftests ;;
 all) run_checks; run_selftests ;;
 esac
 
-echo "1..$tap_n"
+tap_plan
 [ "$tap_failed" = 0 ]

@@ -217,7 +217,7 @@ esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "TAP version 13"
+tap_header
 if ! command -v spatch > /dev/null; then
 	echo "Bail out! no spatch: run scripts/msi-tools/install-deps.sh (coccinelle)"
 	exit 1
@@ -236,5 +236,5 @@ selftest)
 	run_selftests
 	;;
 esac
-echo "1..$tap_n"
+tap_plan
 [ "$tap_failed" = 0 ]

@@ -34,7 +34,7 @@ run() {
 		busybox sh "$work/selftests/pci/msi/msi_rebind.sh" >"$work/out" 2>&1
 }
 
-echo "TAP version 13"
+tap_header
 run env MSI_TEST_DEVICES=all
 rc=$?
 [ $rc = 1 ] && grep -q '^not ok 1 .*kept 1 vectors after unbind' "$work/out"
@@ -405,5 +405,5 @@ rc=$?
 [ $rc = 1 ] && grep -q '^not ok 1 no .*no-fail in a kernel with MSI backends' "$work/out"
 tap_result $? "msi_faults.sh with MSI_FAULTS_REQUIRED=1 fails there (exit $rc)" "$work/out"
 rm "$fdev/msi_backend"
-echo "1..$tap_n"
+tap_plan
 [ "$tap_failed" = 0 ]
