@@ -42,7 +42,8 @@
 # one that ended, crashed or went silent is stopped early (its status in
 # boot.status: exited, done, timeout, no-poweroff, crashed, silent).
 # QEMU_EXTRA adds QEMU options (tracing, say); MSITEST_ARGS adds
-# msitest.* options to the kernel command line.
+# msitest.* options to the kernel command line. DRY_RUN=1 prints the
+# QEMU command line and the timeout and boots nothing.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -219,6 +220,14 @@ qmp=""
 if [ "$arch:$variant" = x86_64:plug ] || [ "$variant" = suspend ]; then
 	qmp=$(mktemp -u /tmp/msi-qmp.XXXXXX)
 	QEMU_EXTRA="-qmp unix:$qmp,server=on,wait=off ${QEMU_EXTRA:-}"
+fi
+# DRY_RUN=1: print the QEMU command line, the kernel's and the timeout
+# instead of booting (the initramfs is packed all the same)
+if [ -n "${DRY_RUN:-}" ]; then
+	# shellcheck disable=SC2086
+	echo $qemu ${QEMU_EXTRA:-} -nographic -no-reboot -append "'$cmdline'"
+	echo "timeout $timeout"
+	exit 0
 fi
 # run_qemu: start QEMU and watch its console until it ends; sets
 # status (how it ended) and qrc (its exit status)
