@@ -72,13 +72,8 @@ slow=1
 debug_args=""
 if [ -n "$VSUFFIX" ]; then
 	mem_extra=512
-	slow=3
+	slow=$ARCH_DEBUG_SLOW
 	debug_args="ops_kunit_random.sequences=16"
-	# pSeries under TCG with KASAN and lockdep: the whole run did not
-	# fit in 3 times (2026-12-02: the faults group, 108 s of guest
-	# time on the plain kernel, had done 3 of its 6 devices after
-	# 1,500 s when the 2,700 s boot timeout stopped it).
-	[ "$arch" != ppc64le ] || slow=6
 fi
 variant=${BOOT_VARIANT:-}
 vname=$variant
@@ -152,7 +147,7 @@ pci_devices() {
 	if [ "$variant" = bench ]; then
 		echo "-drive file=null-co://,if=none,id=d0,format=raw"
 		echo "-device nvme,drive=d0,serial=bench0,msix_qsize=2048"
-		echo "${EDU_DEVICE:--device edu}"
+		echo "$ARCH_EDU_DEVICE"
 		return
 	fi
 	echo "-netdev user,id=n0 -device virtio-net-pci,netdev=n0"
@@ -160,59 +155,20 @@ pci_devices() {
 	echo "-drive file=null-co://,if=none,id=d0,format=raw"
 	echo "-device nvme,drive=d0,serial=msi0"
 	echo "-device qemu-xhci,id=xhci -device usb-tablet,bus=xhci.0"
-	echo "${EDU_DEVICE:--device edu}"
+	echo "$ARCH_EDU_DEVICE"
 }
 
 cmdline="panic=-1 $debug_args $variant_args ${MSITEST_ARGS:-}"
-case "$arch" in
-x86_64)
-	# edu alone behind a PCIe-to-PCI bridge: the bridge's secondary bus
-	# reset gives it the reset method it lacks on the root complex.
-	# dma_mask: its DMA engine reaches the MSI window at 0xfee00000,
-	# so that tests can send any MSI message with it (dma_msi=1 tells
-	# the exerciser; QEMU clamps to 28 bits otherwise).
-	EDU_DEVICE="-device pcie-pci-bridge,id=br0
-		    -device edu,bus=br0,addr=1,dma_mask=0xffffffff"
-	# A multi-MSI device (16 MSI vectors, no MSI-X) with a keyboard on it,
-	# alone behind a bridge of its own for the secondary bus reset (a
-	# PCI bridge: a root port would add a port driver's vector that no
-	# test makes interrupt)
-	MULTI_MSI="-device pcie-pci-bridge,id=br1
-		   -device nec-usb-xhci,id=xhci2,bus=br1,addr=1,msi=on,msix=off
-		   -device usb-kbd,bus=xhci2.0"
-	[ "$variant" != bench ] || MULTI_MSI=""
-	qemu="qemu-system-x86_64 -M q35 -smp ${SMP:-4} -m $((512 + mem_extra))
-	      -kernel $kernel -initrd $("$T/initramfs.sh" "$arch" "$out")
-	      $(pci_devices) $MULTI_MSI"
-	cmdline="console=ttyS0 edu_msi_exerciser.dma_msi=1 $cmdline"
-	# The series serves every q35 device with the raw backend.
-	[ "$flavour" = upstream ] || cmdline="msitest.backend=raw $cmdline"
-	cmdline="msitest.timeout=$((600 * slow)) $cmdline"
-	timeout=${BOOT_TIMEOUT:-$((900 * slow))}
-	;;
-ppc64le)
-	qemu="qemu-system-ppc64 -M pseries,x-vof=on,ic-mode=${IC_MODE:-xive}
-	      -cpu power9 -smp ${SMP:-4} -m $((1024 + mem_extra))
-	      -kernel $kernel -initrd $("$T/initramfs.sh" "$arch" "$out")
-	      $(pci_devices)"
-	cmdline="console=hvc0 $cmdline"
-	# TCG emulates POWER slower: fewer unbind/bind rounds. XICS and
-	# XIVE drop an MSI racing an affinity change unless told to replay
-	# it; 1000 moves showed that only now and then, 5000 nearly always.
-	cmdline="msitest.timeout=$((800 * slow)) msitest.rebind=20 msitest.affinity=5000 $cmdline"
-	# The series serves every pSeries device with the RTAS backend.
-	[ "$flavour" = upstream ] || cmdline="msitest.backend=rtas $cmdline"
-	timeout=${BOOT_TIMEOUT:-$((900 * slow))}
-	;;
-sparc64)
-	# No user space: the KUnit suites run at boot, then the kernel
-	# finds no root and panics; sun4u cannot reboot under QEMU, so we
-	# stop it ourselves once the KTAP output is complete.
-	qemu="qemu-system-sparc64 -M sun4u -m $((512 + mem_extra)) -kernel $kernel"
-	cmdline="console=ttyS0 $cmdline"
-	timeout=${BOOT_TIMEOUT:-$((600 * slow))}
-	;;
-esac
+cmdline="$(arch_cmdline "$slow" "$flavour") $cmdline"
+qemu="$(arch_qemu)${ARCH_QEMU_SMP:+ -smp ${SMP:-$ARCH_QEMU_SMP}}
+      -m $((ARCH_QEMU_MEM + mem_extra)) -kernel $kernel"
+if [ "$ARCH_USER_SPACE" = 1 ]; then
+	extra_devices=$ARCH_EXTRA_DEVICES
+	[ "$variant" != bench ] || extra_devices=""
+	qemu="$qemu -initrd $("$T/initramfs.sh" "$arch" "$out")
+	      $(pci_devices) $extra_devices"
+fi
+timeout=${BOOT_TIMEOUT:-$((ARCH_BOOT_TIMEOUT * slow))}
 
 [ -z "$plug_timeout" ] || timeout=${BOOT_TIMEOUT:-$plug_timeout}
 # The plug machine's QMP socket (short path: sun_path has 108 bytes)
@@ -259,7 +215,8 @@ run_qemu() {
 		if [ $((now - start)) -ge "$timeout" ]; then
 			break
 		fi
-		if [ "$arch" = sparc64 ] &&
+		# No user space (sparc64): done once the KUnit run is
+		if [ "$ARCH_USER_SPACE" = 0 ] &&
 		   python3 "$T/results.py" ktap-complete "$log"; then
 			status=done
 			break

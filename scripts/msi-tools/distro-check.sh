@@ -22,38 +22,23 @@ SRC=$B/tree
 CFGDIR=/usr/src/linux-config-6.12
 # The ppc64el config ships in the ppc64el build of the package; only its
 # .deb is fetched (install-deps.sh), nothing of ppc64el is installed.
-PPC_DEB=${LINUX_CONFIG_PPC_DEB_DIR:-/var/cache/msi-ops}/linux-config-6.12_ppc64el.deb
 
+. "$T/arch.sh"
 . "$T/tap.sh"
 
-# What to compile per architecture: the series' directories, the objects
-# of its changed headers' closest users, and for x86 the raw backend.
-targets() {
-	case $1 in
-	x86_64)
-		echo drivers/pci/msi/ drivers/pci/pci.o drivers/pci/pci-sysfs.o \
-			drivers/pci/probe.o kernel/irq/ arch/x86/kernel/apic/ \
-			arch/x86/kernel/msi_raw.o drivers/iommu/irq_remapping.o
-		;;
-	ppc64le)
-		echo drivers/pci/msi/ drivers/pci/pci.o drivers/pci/pci-sysfs.o \
-			drivers/pci/probe.o kernel/irq/ \
-			arch/powerpc/kernel/msi_rtas.o \
-			arch/powerpc/platforms/pseries/ arch/powerpc/sysdev/xive/
-		;;
-	esac
-}
-
+# What to compile per architecture (arch.sh: ARCH_DISTRO_TARGETS) and
+# Debian's config (ARCH_DEBIAN_CONFIG): from the installed package, or
+# for ARCH_DEB_FETCHED from the .deb of ARCH_DEB's build.
 config_of() {
-	case $1 in
-	x86_64) xz -dc "$CFGDIR/config.amd64_none_amd64.xz" ;;
-	ppc64le)
-		[ -f "$PPC_DEB" ] || { echo "no $PPC_DEB: run make deps" >&2; return 1; }
-		dpkg-deb --fsys-tarfile "$PPC_DEB" |
-			tar -xOf - ./usr/src/linux-config-6.12/config.ppc64el_none_powerpc64le.xz |
-			xz -dc
-		;;
-	esac
+	if [ "$ARCH_DEB_FETCHED" != 1 ]; then
+		xz -dc "$CFGDIR/$ARCH_DEBIAN_CONFIG"
+		return
+	fi
+	deb=${LINUX_CONFIG_PPC_DEB_DIR:-/var/cache/msi-ops}/linux-config-6.12_$ARCH_DEB.deb
+	[ -f "$deb" ] || { echo "no $deb: run make deps" >&2; return 1; }
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -xOf - "./usr/src/linux-config-6.12/$ARCH_DEBIAN_CONFIG" |
+		xz -dc
 }
 
 # The files of the series: overlay files and those the patches change.
@@ -73,12 +58,11 @@ changed_lines() {
 }
 
 one() {
-	local arch=$1 out=$B/distro/$1 log=$B/logs/distro-$1.log karch cross t0 s
-	case $arch in
-	x86_64) karch=x86_64 cross="" ;;
-	ppc64le) karch=powerpc cross=powerpc64le-linux-gnu- ;;
-	*) echo "error: unknown ARCH $arch" >&2; return 2 ;;
-	esac
+	local arch=$1 out=$B/distro/$1 log=$B/logs/distro-$1.log karch cross t0 s deb
+	arch_setup "$arch"
+	[ -n "$ARCH_DEBIAN_CONFIG" ] ||
+		{ echo "error: no Debian config for ARCH $arch" >&2; return 2; }
+	karch=$KARCH cross=$CROSS
 	mkdir -p "$out" "$B/logs"
 	kmake() {
 		make -C "$SRC" O="$out" ARCH="$karch" CROSS_COMPILE="$cross" \
@@ -108,16 +92,16 @@ one() {
 
 	t0=$SECONDS
 	# Compile every target again, so that each run sees all warnings
-	for t in $(targets "$arch"); do
+	for t in $ARCH_DISTRO_TARGETS; do
 		case $t in
 		*/) [ ! -d "$out/$t" ] || find "$out/$t" -name '*.o' -delete ;;
 		*) rm -f "$out/$t" ;;
 		esac
 	done
-	# shellcheck disable=SC2046
-	kmake W=1 C=1 $(targets "$arch") >> "$log" 2>&1
+	# shellcheck disable=SC2086
+	kmake W=1 C=1 $ARCH_DISTRO_TARGETS >> "$log" 2>&1
 	s=$?
-	tap_result $s "distro $arch: W=1 C=1 build of $(targets "$arch" | wc -w) targets ($((SECONDS - t0)) s)" "$log"
+	tap_result $s "distro $arch: W=1 C=1 build of $(wc -w <<< "$ARCH_DISTRO_TARGETS") targets ($((SECONDS - t0)) s)" "$log"
 
 	# Warnings (compiler and sparse) in the series' code: anywhere in a
 	# file it adds, on a line it adds or changes in a file it patches

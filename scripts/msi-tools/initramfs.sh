@@ -15,30 +15,32 @@ unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 B=${B:-$REPO/build}
+# shellcheck source=scripts/msi-tools/arch.sh
+. "$REPO/scripts/msi-tools/arch.sh"
 arch=$1
 out=$2
 work=$B/initramfs/$arch
 mkdir -p "$work"
 
-case "$arch" in
-x86_64)
+arch_setup "$arch"
+if [ "$ARCH_USER_SPACE" != 1 ]; then
+	echo "error: no user space for $arch" >&2
+	exit 2
+fi
+if [ "$ARCH_DEB_FETCHED" != 1 ]; then
 	busybox=/bin/busybox
-	;;
-ppc64le)
+else
+	# Debian's busybox-static of the guest's architecture, of which
+	# install-deps.sh fetched only the .deb
 	busybox=$work/busybox
 	if [ ! -x "$busybox" ]; then
-		deb=${BUSYBOX_PPC_DEB_DIR:-/var/cache/msi-ops}/busybox-static_ppc64el.deb
+		deb=${BUSYBOX_PPC_DEB_DIR:-/var/cache/msi-ops}/busybox-static_$ARCH_DEB.deb
 		rm -rf "$work/deb"
 		dpkg-deb -x "$deb" "$work/deb"
 		cp "$work/deb/bin/busybox" "$busybox"
 		rm -rf "$work/deb"
 	fi
-	;;
-*)
-	echo "error: no user space for $arch" >&2
-	exit 2
-	;;
-esac
+fi
 
 # The pristine tree's (assemble.sh unpacks it to build/base)
 ktap=$REPO/build/base/tools/testing/selftests/kselftest/ktap_helpers.sh

@@ -20,11 +20,11 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 B=${B:-$REPO/build}
 T=$REPO/scripts/msi-tools
 
+# shellcheck source=scripts/msi-tools/arch.sh
+. "$T/arch.sh"
 arch=$1
-case "$arch" in
-ppc64le) expect=${2:-none} ;;
-*) expect=${2:-some} ;;
-esac
+arch_setup "$arch"
+expect=${2:-$ARCH_MSI_WRITES}
 
 iso=$B/isolation
 mkdir -p "$iso/out"
@@ -35,7 +35,7 @@ rm -f "$trace"
 
 events="-trace enable=pci_cfg_read -trace enable=pci_cfg_write"
 events="$events -trace enable=memory_region_ops_write"
-[ "$arch" = ppc64le ] && events="$events -trace enable=spapr_pci_msi_setup"
+events="$events${ARCH_TRACE_EVENTS:+ $ARCH_TRACE_EVENTS}"
 B=$iso QEMU_EXTRA="$events -D $trace ${QEMU_EXTRA:-}" "$T/boot.sh" "$arch"
 
 status=0

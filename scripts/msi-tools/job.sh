@@ -14,6 +14,8 @@ set -uo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 B=${B:-$REPO/build}
 T=$REPO/scripts/msi-tools
+# shellcheck source=scripts/msi-tools/arch.sh
+. "$T/arch.sh"
 export B
 mkdir -p "$B/logs"
 T0=$SECONDS
@@ -72,13 +74,7 @@ run() {
 # more to remove and rescan every device through sysfs with live
 # vectors (QEMU's pseries PCI unplug needs drmgr in the guest); on
 # both, five minutes of load (traffic, affinity moves and rebinds
-# together) on the default backend.
-boot_variants() {
-	case $1 in
-	x86_64) echo irqdomain plug suspend plug-irqdomain suspend-irqdomain load ;;
-	ppc64le) echo xics plug load ;;
-	esac
-}
+# together) on the default backend. (arch.sh: ARCH_CHECK_VARIANTS)
 
 # isolation ARCH: a traced boot (isolation.sh) that looks for guest
 # writes of MSI address/data from outside: none on pSeries, some on x86
@@ -135,10 +131,8 @@ bench_report() {
 # then one side-by-side report in build/results/bench/ARCH/.
 bench() {
 	local arch=${1:-x86_64} res=$B/results
-	case $arch in
-	x86_64 | ppc64le) ;;
-	*) echo "make bench: ARCH=x86_64 or ppc64le" >&2; exit 2 ;;
-	esac
+	arch_setup "$arch"
+	[ "$ARCH_BENCH" = 1 ] || { echo "make bench: ARCH=x86_64 or ppc64le" >&2; exit 2; }
 	phase "install packages" "$T/install-deps.sh" || exit 1
 	phase "assemble tree" "$T/assemble.sh" tree || exit 1
 	phase "assemble baseline tree" "$T/assemble.sh" upstream || exit 1
@@ -154,16 +148,17 @@ bench() {
 }
 
 check() {
-	local arches=${*:-x86_64 ppc64le sparc64} arch v dirs=""
+	local arches=${*:-$ARCHES} arch v dirs=""
 	phase "install packages" "$T/install-deps.sh" || exit 1
 	phase "assemble tree" "$T/assemble.sh" tree || exit 1
 	rm -rf "$B/results"
 	mkdir -p "$B/results"
 	for arch in $arches; do
+		arch_setup "$arch"
 		dirs="$dirs $B/results/$arch"
 		if phase "build $arch" build_one "$arch"; then
 			phase "boot $arch" "$T/boot.sh" "$arch"
-			for v in $(boot_variants "$arch"); do
+			for v in $ARCH_CHECK_VARIANTS; do
 				dirs="$dirs $B/results/$arch-$v"
 				phase "boot $arch $v" env BOOT_VARIANT="$v" "$T/boot.sh" "$arch"
 			done
@@ -177,12 +172,13 @@ check() {
 			# The debug kernel in its short form (DEBUG_SHORT). pSeries,
 			# measured 2026-12-02: cold build 882 s of CPU (24 min on
 			# the loaded shared machine), the same groups with KUnit on
-			# 10 min, of which KUnit 3.7 min.
-			if [ "$arch" = x86_64 ] || [ "$arch" = ppc64le ]; then
+			# 10 min, of which KUnit 3.7 min. Its groups are the
+			# guest's: on the architectures with a user space.
+			if [ "$ARCH_USER_SPACE" = 1 ]; then
 				debug_short "$arch"
 				dirs="$dirs $B/results/$arch-debug"
 			fi
-			if [ "$arch" != sparc64 ]; then
+			if [ "$ARCH_USER_SPACE" = 1 ]; then
 				dirs="$dirs $B/results/$arch-isolation"
 				mkdir -p "$B/results/$arch-isolation"
 				phase "isolation $arch" isolation "$arch"

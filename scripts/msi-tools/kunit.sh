@@ -36,11 +36,17 @@ if [ $# -gt 0 ] && [ "$1" != -- ]; then
 fi
 [ "${1:-}" = -- ] && shift
 
-case $arch in
-x86_64) prefix="" ;;
-powerpc) prefix=powerpc64le-linux-gnu- ;;
-*) echo "kunit.sh: ARCH x86_64 or powerpc" >&2; exit 2 ;;
-esac
+# kunit.py's architecture name to ours (arch.sh: ARCH_KUNIT), for the
+# cross compiler
+prefix=-
+for a in $ARCHES; do
+	arch_setup "$a"
+	if [ -n "$ARCH_KUNIT" ] && [ "$ARCH_KUNIT" = "$arch" ]; then
+		prefix=$CROSS
+		break
+	fi
+done
+[ "$prefix" != - ] || { echo "kunit.sh: ARCH x86_64 or powerpc" >&2; exit 2; }
 
 out=$B/kunit/$name
 mkdir -p "$out" "$B/logs"

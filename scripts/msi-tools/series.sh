@@ -324,6 +324,22 @@ compare_tree() {
 # build_prefix TREE ARCH LABEL: configure like build.sh (base config and
 # the test fragments; options of later patches are simply not there yet)
 # and build the image, incrementally, in $(dirname TREE)/out/ARCH.
+# prefix_arches COMMIT: the architectures a prefix builds: the first of
+# arch.sh's ARCHES (x86_64) always, each other one when COMMIT touches
+# its ARCH_SRC_DIR
+prefix_arches() (
+	local files a list=""
+	. "$T/arch.sh"
+	files=$(git -C "$SC/tree" show --name-only --format= "$1")
+	for a in $ARCHES; do
+		arch_setup "$a"
+		if [ -z "$list" ] || grep -q "^$ARCH_SRC_DIR/" <<< "$files"; then
+			list="$list${list:+ }$a"
+		fi
+	done
+	echo "$list"
+)
+
 build_prefix() {
 	local src=$1 target=$2 out cfgdir log f frags=""
 	(
@@ -424,11 +440,7 @@ check_series() {
 		   ! grep -qw "$((i + 1))" <<< "$SERIES_PREFIXES"; then
 			continue
 		fi
-		arches=x86_64
-		git -C "$SC/tree" show --name-only --format= "${commits[$i]}" | grep -q '^arch/powerpc/' &&
-			arches="$arches ppc64le"
-		git -C "$SC/tree" show --name-only --format= "${commits[$i]}" | grep -q '^arch/sparc/' &&
-			arches="$arches sparc64"
+		arches=$(prefix_arches "${commits[$i]}")
 		git -C "$SC/tree" checkout -q --detach "${commits[$i]}"
 		for a in $arches; do
 			# SERIES_ARCHES="sparc64": build only these architectures

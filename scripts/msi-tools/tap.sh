@@ -30,9 +30,9 @@ tap_header() {
 	tap_print "TAP version 13"
 }
 
-# tap_plan [N]: the plan, by default of the results so far
+# tap_plan: the plan, of the results so far
 tap_plan() {
-	tap_print "1..${1:-$tap_n}"
+	tap_print "1..$tap_n"
 }
 
 # tap_comment TEXT...: one diagnostic line
