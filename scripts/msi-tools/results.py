@@ -395,6 +395,46 @@ def gates(dirs):
     return 0
 
 
+def tap_writers_agree():
+    """Whether tap.sh (the host checks' and the guest's writer, run by
+    busybox sh as in the guest when there is one) writes the same lines as
+    Tap, with the guest's prefix, and its counts are right: (ok, why)."""
+    import shutil
+    import subprocess
+    import tempfile
+    shell = ['busybox', 'sh'] if shutil.which('busybox') else ['sh']
+    tap_sh = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'tap.sh')
+    want = []
+    t = Tap(want.append)
+    t.header()
+    t.result(True, 'a # b')
+    t.result(False, 't', 'TODO known limitation')
+    t.result(True, 's', 'SKIP')
+    t.result(False, 'z')
+    t.diag('c')
+    t.plan()
+    want = ['msi-boot: ' + l for l in ''.join(want).splitlines()]
+    want.append(f'failed {t.failed}')
+    with tempfile.TemporaryDirectory() as d:
+        count = os.path.join(d, 'ntests')
+        script = (f'TAP_PREFIX="msi-boot: "; TAP_COUNT_FILE={count}; . {tap_sh}; '
+                  "tap_header; ok a '#' b; tap 'not ok' t 'TODO known limitation'; "
+                  "tap ok s SKIP; not_ok z; tap_comment c; tap_plan; "
+                  'echo "failed $tap_failed"')
+        got = subprocess.run(shell + ['-c', script], capture_output=True,
+                             text=True).stdout.splitlines()
+        n = open(count).read().strip() if os.path.exists(count) else ''
+    why = ' '.join(shell)
+    if got != want:
+        return False, f'{why}: {got!r}, want {want!r}'
+    if n != str(t.n):
+        return False, f'{why}: count file {n!r}, want {t.n}'
+    p, f, sk, _ = count_tap(l[len('msi-boot: '):] for l in got)
+    if (p, f, sk) != (1, 1, 2):
+        return False, f'{why}: {p} passed, {f} failed, {sk} skipped, want 1, 1, 2'
+    return True, f'{why} writes what Tap does, with the guest prefix'
+
+
 def selftest():
     """TAP: the console log judge accepts announced warnings, and only
     those; boot.sh's watch tells an ended or crashed boot from a running one."""
@@ -441,6 +481,8 @@ def selftest():
     for name, lines, want in states:
         got = boot_state(lines)
         tap.result(got == want, f'boot watch: {name} ({got}, want {want})')
+    ok, why = tap_writers_agree()
+    tap.result(ok, f'TAP writers: tap.sh under {why}')
     tap.plan()
     return 1 if tap.failed else 0
 
