@@ -9,9 +9,11 @@
 # capability left disabled by a reset msi_reset.sh, an edu interrupt
 # lost msi_edu.sh, a refused threaded request or an interrupt its thread
 # missed msi_threaded.sh, a vector left behind by a probe that an
-# injected fault failed msi_faults.sh; without the opt-in variables
-# they must touch nothing and skip, without the edu exerciser msi_edu.sh and
-# msi_threaded.sh skip (fail with MSI_EDU_REQUIRED=1). TAP on stdout.
+# injected fault failed msi_faults.sh, a device that comes back with
+# fewer vectors or leaves one behind when it goes msi_unplug.sh; without
+# the opt-in variables they must touch nothing and skip, without the edu
+# exerciser msi_edu.sh and msi_threaded.sh skip (fail with
+# MSI_EDU_REQUIRED=1). TAP on stdout.
 set -u
 REPO=$(cd "$(dirname "$0")/../../.." && pwd)
 B=${B:-$REPO/build}
@@ -405,5 +407,100 @@ rc=$?
 [ $rc = 1 ] && grep -q '^not ok 1 no .*no-fail in a kernel with MSI backends' "$work/out"
 tap_result $? "msi_faults.sh with MSI_FAULTS_REQUIRED=1 fails there (exit $rc)" "$work/out"
 rm "$fdev/msi_backend"
+# msi_unplug.sh: device 0000:00:05.0 with vectors 40 and 41 (interrupt
+# descriptors in a made-up /sys/kernel/irq) goes and comes back through
+# hooks that move its sysfs folder away and back; the traffic command
+# counts interrupts on both vectors
+u=$work/usys
+ud=$u/devices/0000:00:05.0
+mkdir -p "$ud/msi_irqs" "$u/drivers/udrv" "$u/stash" "$work/kirq/1" "$work/noslots"
+echo msix >"$ud/msi_irqs/40"
+echo msix >"$ud/msi_irqs/41"
+printf '0x1af4\n' >"$ud/vendor"
+printf '0x1000\n' >"$ud/device"
+printf '0x020000\n' >"$ud/class"
+ln -s "$u/drivers/udrv" "$ud/driver"
+echo IO-APIC >"$work/kirq/1/chip_name"
+cat >"$work/utraffic" <<'EOT'
+#!/bin/sh
+n=$(($(cat "$U/count" 2>/dev/null || echo 0) + 1))
+echo "$n" >"$U/count"
+printf '      CPU0\n 40: %d PCI-MSIX-0000:00:05.0 0-edge\n 41: %d PCI-MSIX-0000:00:05.0 1-edge\n' "$n" "$n" >"$U/interrupts.new"
+mv "$U/interrupts.new" "$U/interrupts"
+EOT
+cat >"$work/uunplug" <<'EOT'
+#!/bin/sh
+echo "unplug $*" >>"$U/hooks.log"
+mv "$U/devices/$1" "$U/stash/"
+rm -rf "$KIRQ/40"
+[ -n "$LEAK" ] || rm -rf "$KIRQ/41"
+EOT
+cat >"$work/ureplug" <<'EOT'
+#!/bin/sh
+echo "replug $*" >>"$U/hooks.log"
+mv "$U/stash/$1" "$U/devices/"
+mkdir -p "$KIRQ/40" "$KIRQ/41"
+echo PCI-MSIX >"$KIRQ/40/chip_name"
+echo PCI-MSIX >"$KIRQ/41/chip_name"
+[ -z "$FEWER" ] || rm -f "$U/devices/$1/msi_irqs/41"
+EOT
+chmod +x "$work/utraffic" "$work/uunplug" "$work/ureplug"
+unplug() {
+	: >"$ud/remove"
+	: >"$u/rescan"
+	: >"$u/hooks.log"
+	mkdir -p "$work/kirq/40" "$work/kirq/41"
+	echo PCI-MSIX >"$work/kirq/40/chip_name"
+	echo PCI-MSIX >"$work/kirq/41/chip_name"
+	[ -e "$ud/msi_irqs/41" ] || echo msix >"$ud/msi_irqs/41"
+	U=$u KIRQ=$work/kirq PCI_DEVICES=$u/devices MSI_PCI_RESCAN=$u/rescan \
+		MSI_PCI_SLOTS=$work/noslots MSI_SYS_KERNEL_IRQ=$work/kirq \
+		MSI_PROC_INTERRUPTS=$u/interrupts MSI_EDU_DEBUGFS=$work/no-edu \
+		MSI_RAW_STATS=$work/none MSI_RTAS_HELD=$work/none \
+		MSI_VECTOR_DOMAIN=$work/none MSI_UNPLUG_CYCLES=2 \
+		MSI_TRAFFIC_CMD=$work/utraffic "$@" \
+		busybox sh "$work/selftests/pci/msi/msi_unplug.sh" >"$work/out" 2>&1
+}
+"$work/utraffic"
+hooks="MSI_UNPLUG_CMD=$work/uunplug MSI_REPLUG_CMD=$work/ureplug"
+# shellcheck disable=SC2086 # the hook assignments
+unplug env -u MSI_UNPLUG_DEVICES $hooks
+rc=$?
+[ $rc = 4 ] && grep -q '^1\.\.0 # SKIP MSI_UNPLUG_DEVICES' "$work/out" &&
+	[ ! -s "$ud/remove" ] && [ ! -s "$u/rescan" ] && [ ! -s "$u/hooks.log" ]
+tap_result $? "msi_unplug.sh without MSI_UNPLUG_DEVICES skips and removes nothing (exit $rc)" "$work/out"
+unplug env MSI_UNPLUG_DEVICES=0000:00:09.0
+rc=$?
+[ $rc = 4 ] && [ ! -s "$ud/remove" ] && [ ! -s "$u/rescan" ]
+tap_result $? "msi_unplug.sh removes no device outside MSI_UNPLUG_DEVICES (exit $rc)" "$work/out"
+unplug env MSI_UNPLUG_DEVICES=all MSI_UNPLUG_WAIT=2
+rc=$?
+[ $rc = 1 ] && [ "$(cat "$ud/remove")" = 1 ] && [ ! -s "$u/rescan" ] &&
+	grep -q '^not ok 1 0000:00:05.0 udrv: 1 of 2 cycles' "$work/out" &&
+	grep -q 'first: 0000:00:05.0 cycle 1: still on the bus after the unplug' "$work/out"
+tap_result $? "msi_unplug.sh removes through sysfs and fails when the device stays (exit $rc)" "$work/out"
+# shellcheck disable=SC2086 # the hook assignments
+unplug env MSI_UNPLUG_DEVICES=all $hooks
+rc=$?
+[ $rc = 0 ] && grep -q '^ok 1 0000:00:05.0 udrv: 2 of 2 cycles .*back with 2 and working every time' "$work/out" &&
+	grep -q '^ok 3 2 cycles on 1 devices, 0 problem(s)$' "$work/out" &&
+	grep -q '^# figure: hot-unplug cycles: 2 on 1 devices, leaks: 0' "$work/out" &&
+	[ "$(cat "$u/hooks.log")" = "unplug 0000:00:05.0 - 1
+replug 0000:00:05.0 - 1
+unplug 0000:00:05.0 - 2
+replug 0000:00:05.0 - 2" ] && [ ! -s "$ud/remove" ]
+tap_result $? "msi_unplug.sh passes a device that goes and comes back with its vectors through the hooks (exit $rc)" "$work/out"
+# shellcheck disable=SC2086 # the hook assignments
+unplug env MSI_UNPLUG_DEVICES=0000:00:05.0 FEWER=1 MSI_UNPLUG_WAIT=2 $hooks
+rc=$?
+[ $rc = 1 ] && grep -q '^not ok 1 0000:00:05.0 udrv: 1 of 2 cycles' "$work/out" &&
+	grep -q '^not ok 3 .*first: 0000:00:05.0 cycle 1: not back with 2 vectors (1, driver udrv)' "$work/out"
+tap_result $? "msi_unplug.sh fails on a device that comes back with fewer vectors (exit $rc)" "$work/out"
+# shellcheck disable=SC2086 # the hook assignments
+unplug env MSI_UNPLUG_DEVICES=all LEAK=1 $hooks
+rc=$?
+[ $rc = 1 ] && grep -q '^not ok 1 0000:00:05.0 udrv: 2 of 2 cycles' "$work/out" &&
+	grep -q '^not ok 3 .*first: 0000:00:05.0 cycle 1: its 2 vectors did not all go with it (descriptors 2 -> 1)' "$work/out"
+tap_result $? "msi_unplug.sh fails on a device that leaves a vector behind (exit $rc)" "$work/out"
 tap_plan
 [ "$tap_failed" = 0 ]

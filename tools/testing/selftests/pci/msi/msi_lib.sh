@@ -107,8 +107,9 @@ msi_raw_stat() {
 # msi_descs: interrupt descriptors but those of IO-APIC pins: x86 maps
 # a function's INTx pin while a driver is bound (pcibios_alloc_irq())
 # and keeps it while MSI-X is on, unlike with MSI; those are not MSIs.
+SYS_KERNEL_IRQ=${MSI_SYS_KERNEL_IRQ:-/sys/kernel/irq}
 msi_descs() {
-	cat /sys/kernel/irq/*/chip_name 2>/dev/null | grep -vc '^IO-APIC$'
+	cat "$SYS_KERNEL_IRQ"/*/chip_name 2>/dev/null | grep -vc '^IO-APIC$'
 }
 
 # msi_usage: one line "key=value ..." of vector usage: msi_irqs/ entries
@@ -119,7 +120,7 @@ msi_usage() {
 	{
 		echo "msi=$(cat "$PCI_DEVICES"/*/msi_irqs/* 2>/dev/null | grep -c .)"
 		echo "descs=$(msi_descs)"
-		echo "irqs=$(grep -c '^ *[0-9][0-9]*:' /proc/interrupts)"
+		echo "irqs=$(grep -c '^ *[0-9][0-9]*:' "$PROC_INTERRUPTS")"
 		[ ! -r "$MSI_RTAS_HELD" ] ||
 			echo "fw=$(sed -n 's/^total //p' "$MSI_RTAS_HELD")"
 		awk '/Global available|Global reserved|Total allocated/ {
@@ -132,6 +133,16 @@ msi_usage() {
 # msi_usage_get USAGE KEY: one value of an msi_usage line
 msi_usage_get() {
 	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# msi_usage_diff USAGE0 USAGE1: how many counters of two msi_usage
+# lines differ
+msi_usage_diff() {
+	echo "$1|$2" | awk -F'|' '{
+		n = split($1, a, " "); split($2, b, " ")
+		for (i = 1; i <= n; i++) d += (a[i] != b[i])
+		print d + 0
+	}'
 }
 
 # msi_bound [BDF]: "bdf driver-path vectors" of every device with a bound
