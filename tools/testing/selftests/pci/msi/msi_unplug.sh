@@ -43,7 +43,8 @@ PCI_RESCAN=${MSI_PCI_RESCAN:-/sys/bus/pci/rescan}
 # How long a device may take to leave, or to be back and bound (tenths)
 WAIT=${MSI_UNPLUG_WAIT:-200}
 TMP=$(mktemp -d)
-trap 'touch "$TMP/stop"; rm -rf "$TMP"' EXIT
+TRAFFIC_N=0
+trap 'rm -rf "$TMP"' EXIT
 
 ktap_print_header
 if [ -z "${MSI_UNPLUG_DEVICES:-}" ]; then
@@ -118,21 +119,23 @@ has_edu() {
 }
 
 # traffic_start BDF: interrupts that keep coming until the device goes
-# or traffic_stop; status 1 when there is no way to make them
+# or traffic_stop; status 1 when there is no way to make them. Each
+# loop has its own stop and running files: the next cycle need not wait
+# for the last loop's command (a DHCP exchange on an interface that has
+# gone can take its whole timeout) to return.
 traffic_start() {
-	local bdf="$1" edu=""
-	# The last cycle's loop ends when its device goes, or soon after
-	traffic_wait
-	rm -f "$TMP/stop"
+	local bdf="$1" edu="" n
+	TRAFFIC_N=$((TRAFFIC_N + 1))
+	n=$TRAFFIC_N
 	if has_edu "$bdf"; then
 		edu=1
 		echo 1 >"$EDU_DEBUGFS/$bdf/reset" 2>/dev/null
 	elif [ -z "${MSI_TRAFFIC_CMD:-}" ]; then
 		return 1
 	fi
-	: >"$TMP/running"
+	: >"$TMP/running.$n"
 	(
-		while [ -d "$TMP" ] && [ ! -e "$TMP/stop" ]; do
+		while [ -d "$TMP" ] && [ ! -e "$TMP/stop.$n" ]; do
 			if [ -n "$edu" ]; then
 				echo 20 >"$EDU_DEBUGFS/$bdf/raise" 2>/dev/null || break
 			else
@@ -140,18 +143,20 @@ traffic_start() {
 				$MSI_TRAFFIC_CMD "$bdf" >/dev/null 2>&1 || break
 			fi
 		done
-		rm -f "$TMP/running"
+		rm -f "$TMP/running.$n"
 	) &
 }
 
 traffic_stop() {
-	: >"$TMP/stop"
+	: >"$TMP/stop.$TRAFFIC_N"
 }
 
-# traffic_wait: let the last loop end (bounded)
+# traffic_wait: let every loop end (bounded)
 traffic_wait() {
 	local i=0
-	while [ -e "$TMP/running" ] && [ $i -lt 300 ]; do
+	while [ $i -lt 300 ]; do
+		set -- "$TMP"/running.*
+		[ -e "$1" ] || return 0
 		nap 0.1
 		i=$((i + 1))
 	done
