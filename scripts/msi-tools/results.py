@@ -349,7 +349,7 @@ GATES = [
     ('hot-unplug with live vectors',
      re.compile(r'^unplug: '), re.compile(r'^(unplug: )?figure: hot-unplug|^unplug: \d+ cycles')),
     ('suspend and resume',
-     re.compile(r'^suspend: '), re.compile(r'^figure: .*(suspend|resume)|^suspend: \d+ cycles')),
+     re.compile(r'^suspend: '), re.compile(r'^(suspend: )?figure: .*(suspend|resume)|^suspend: \d+ cycles')),
     ('random sequences of driver calls',
      re.compile(r'^(pci_msi_random|rnd_test_sequences)$'),
      re.compile(r'rnd_test_sequences: \S+: \d+ seed')),
