@@ -502,5 +502,104 @@ rc=$?
 [ $rc = 1 ] && grep -q '^not ok 1 0000:00:05.0 udrv: 2 of 2 cycles' "$work/out" &&
 	grep -q '^not ok 3 .*first: 0000:00:05.0 cycle 1: its 2 vectors did not all go with it (descriptors 2 -> 1)' "$work/out"
 tap_result $? "msi_unplug.sh fails on a device that leaves a vector behind (exit $rc)" "$work/out"
+
+# msi_suspend.sh: a sysfs of its own with an NVMe-like device with two
+# MSI-X vectors (70, 71) and one with an MSI vector (72) whose message
+# (address 0xfee01000, data 0x41) is what the made-up vector domain
+# says (vector 65 on CPU 1, APIC ID 1); /sys/power takes any write. The
+# wake command, run before each suspend, is where the made-up "suspend"
+# does its harm: it removes vector 71 or rewrites the MSI message
+ss=$work/ssys
+sp=$work/power
+sd1=$ss/devices/0000:00:05.0
+sd2=$ss/devices/0000:00:06.0
+mkdir -p "$sd1/msi_irqs" "$sd2/msi_irqs" "$ss/drivers/sdrv" "$sp" "$work/sirq/72"
+for d in "$sd1" "$sd2"; do
+	ln -s "$ss/drivers/sdrv" "$d/driver"
+	printf '0x1b36\n0x0010\n0x010802\n' | { read -r v; read -r dv; read -r c
+		echo "$v" >"$d/vendor"; echo "$dv" >"$d/device"; echo "$c" >"$d/class"; }
+done
+printf 'Vector:    65\nTarget:     1\n' >"$work/sirq/72/irq"
+mv "$work/sirq/72/irq" "$work/sirq/72.tmp" && rmdir "$work/sirq/72" && mv "$work/sirq/72.tmp" "$work/sirq/72"
+printf 'processor\t: 0\napicid\t\t: 0\n\nprocessor\t: 1\napicid\t\t: 1\n' >"$work/scpuinfo"
+# sconfig DATA: config space of 00:06.0, a 32-bit MSI capability at
+# 0x50, enabled, address 0xfee01000, data DATA
+sconfig() {
+	python3 -c 'import sys
+b = bytearray(256)
+b[6] = 0x10; b[0x34] = 0x50; b[0x50] = 0x05; b[0x52] = 0x01
+b[0x54:0x58] = (0xfee01000).to_bytes(4, "little")
+b[0x58:0x5a] = int(sys.argv[1], 0).to_bytes(2, "little")
+sys.stdout.buffer.write(b)' "$1" >"$sd2/config"
+}
+# The traffic command: one more interrupt on every vector
+printf '           CPU0       CPU1\n 70:  1  0  PCI-MSIX\n 71:  1  0  PCI-MSIX\n 72:  1  0  PCI-MSI\n' >"$work/sints"
+cat >"$work/straffic" <<EOS
+#!/bin/sh
+awk 'NR > 1 { \$2++ } { print }' "$work/sints" >"$work/sints.new" && mv "$work/sints.new" "$work/sints"
+EOS
+# The wake command: logs its calls; HARM (lose, msg) in the second
+# freeze cycle
+cat >"$work/swake" <<EOS
+#!/bin/sh
+echo "\$*" >>"$work/swake.log"
+[ "\$1 \$2 \${3:-}" = "freeze 2 " ] || exit 0
+case "\$(cat "$work/sharm")" in
+lose) rm -f "$sd1/msi_irqs/71" ;;
+msg) python3 -c 'import sys
+f = open(sys.argv[1], "r+b"); f.seek(0x58); f.write(bytes([0x42, 0]))' "$sd2/config" ;;
+esac
+EOS
+chmod +x "$work/straffic" "$work/swake"
+# suspend HARM [env...]: run msi_suspend.sh
+suspend() {
+	echo "$1" >"$work/sharm"
+	shift
+	echo msix >"$sd1/msi_irqs/70"
+	echo msix >"$sd1/msi_irqs/71"
+	echo msi >"$sd2/msi_irqs/72"
+	sconfig 0x41
+	printf 'freeze mem\n' >"$sp/state"
+	printf 's2idle [deep]\n' >"$sp/mem_sleep"
+	touch -d @1000000000 "$sp/state"
+	echo 0 >"$work/swakealarm"
+	: >"$work/swake.log"
+	PCI_DEVICES=$ss/devices MSI_SYS_POWER=$sp MSI_RTC_WAKEALARM=$work/swakealarm \
+		MSI_IRQ_DEBUGFS=$work/sirq MSI_CPUINFO=$work/scpuinfo \
+		MSI_PROC_INTERRUPTS=$work/sints MSI_TRAFFIC_CMD=$work/straffic \
+		MSI_RAW_STATS=$work/no-raw MSI_VECTOR_DOMAIN=$work/no-vector \
+		MSI_RTAS_HELD=$work/no-rtas MSI_EDU_DEBUGFS=$work/no-edu \
+		MSI_SUSPEND_WAKE_CMD=$work/swake MSI_SUSPEND_CYCLES=2 "$@" \
+		busybox sh "$work/selftests/pci/msi/msi_suspend.sh" >"$work/out" 2>&1
+}
+suspend none env -u MSI_SUSPEND_MODES
+rc=$?
+[ $rc = 4 ] && grep -q '^1\.\.0 # SKIP MSI_SUSPEND_MODES' "$work/out" &&
+	[ "$(stat -c %Y "$sp/state")" = 1000000000 ] && ! grep -q . "$work/swake.log"
+tap_result $? "msi_suspend.sh without MSI_SUSPEND_MODES skips and writes nothing to /sys/power/state (exit $rc)" "$work/out"
+x86=""
+case $(uname -m) in x86_64 | i?86) x86=1 ;; esac
+suspend none env MSI_SUSPEND_MODES="freeze deep shallow"
+rc=$?
+[ $rc = 0 ] && grep -q '^ok 1 2 cycles of freeze with 2 MSI devices bound: every device works after resume, vector usage as before; 0 problem(s)$' "$work/out" &&
+	grep -q '^ok 3 2 cycles of deep with 2 MSI devices bound' "$work/out" &&
+	grep -q '^ok 5 shallow: not offered here .*# SKIP' "$work/out" &&
+	grep -q '^# figure: suspend deep cycles: 2, ' "$work/out" &&
+	[ "$(cat "$sp/state")" = mem ] && [ "$(cat "$sp/mem_sleep")" = deep ] &&
+	[ "$(cat "$work/swakealarm")" = 0 ] &&
+	[ "$(tr '\n' ' ' <"$work/swake.log")" = "freeze 1 freeze 1 resumed freeze 2 freeze 2 resumed deep 1 deep 1 resumed deep 2 deep 2 resumed " ] &&
+	{ [ -z "$x86" ] || grep -q '^ok 2 freeze: MSI messages in config space as the kernel set them up after each of 2 resumes (1 MSI devices); 0 problem(s)$' "$work/out"; }
+tap_result $? "msi_suspend.sh passes cycles that leave vectors and messages as they were, skips a state not offered (exit $rc)" "$work/out"
+suspend lose env MSI_SUSPEND_MODES="freeze"
+rc=$?
+[ $rc = 1 ] && grep -q "^not ok 1 2 cycles of freeze .*; 1 problem(s), first: freeze 2: usage after resume 'msi=2 .*', before 'msi=3 " "$work/out"
+tap_result $? "msi_suspend.sh fails on a cycle after which a device has lost a vector (exit $rc)" "$work/out"
+if [ -n "$x86" ]; then
+	suspend msg env MSI_SUSPEND_MODES="freeze"
+	rc=$?
+	[ $rc = 1 ] && grep -q '^ok 1 2 cycles of freeze' "$work/out" &&
+		grep -q '^not ok 2 freeze: MSI messages .*; 1 problem(s), first: freeze 2: 0000:00:06.0 irq 72: MSI address fee01000 data 42 in config space, the kernel has vector 65 on CPU 1 (APIC ID 1)' "$work/out"
+	tap_result $? "msi_suspend.sh fails on a resume that leaves another MSI message in config space (exit $rc)" "$work/out"
+fi
 tap_plan
 [ "$tap_failed" = 0 ]
