@@ -94,7 +94,9 @@ msi_devices() {
 # kernel set up for its first vector: address 0xfeeXX000 with XX the
 # APIC ID of its target CPU, data its vector (the vector domain's view
 # in debugfs). Status 0 and nothing printed when it is; 1 and both
-# printed when not; 4 and the reason when it cannot be told here.
+# printed when not; 4 and the reason when it cannot be told here. (Not
+# the message of before the suspend: S3 takes the other CPUs offline,
+# which moves their interrupts.)
 msg_check() {
 	local irq msg addr data vec cpu apic
 	irq=$(msi_irqs_of "$1" | sort -n | head -n 1)
