@@ -442,7 +442,8 @@ msi_use_device() {
 		[ "$(edu_stat "$bdf" raised)" = 50 ] &&
 			[ "$(edu_stat "$bdf" received)" = 50 ] &&
 			[ "$(edu_stat "$bdf" lost)" = 0 ] ||
-			r="edu received $(edu_stat "$bdf" received) of $(edu_stat "$bdf" raised) raised (50 wanted), lost $(edu_stat "$bdf" lost)"
+			r="edu received $(edu_stat "$bdf" received) of \
+$(edu_stat "$bdf" raised) raised (50 wanted), lost $(edu_stat "$bdf" lost)"
 	else
 		case $(cat "$PCI_DEVICES/$bdf/class" 2>/dev/null) in
 		0x0604*)

@@ -112,7 +112,8 @@ msg_check() {
 	addr=${msg% *} data=${msg#* }
 	case "$vec.$cpu.$addr.$data" in
 	*[!0-9.]* | *..* | .* | *.)
-		echo "$1 irq $irq: no vector and CPU in debugfs ('$vec' '$cpu') or no MSI message in config space ('$msg')"
+		echo "$1 irq $irq: no vector and CPU in debugfs ('$vec' '$cpu') \
+or no MSI message in config space ('$msg')"
 		return 4 ;;
 	esac
 	if [ $((addr & 0x10)) -ne 0 ]; then
@@ -127,7 +128,9 @@ msg_check() {
 	fi
 	if [ $((addr & 0xfff00000)) -ne $((0xfee00000)) ] ||
 	   [ $((data & 255)) -ne "$vec" ] || [ $(((addr >> 12) & 255)) -ne "$apic" ]; then
-		echo "$1 irq $irq: MSI address $(printf %x "$addr") data $(printf %x "$data") in config space, the kernel has vector $vec on CPU $cpu (APIC ID $apic)"
+		echo "$1 irq $irq: MSI address $(printf %x "$addr") data \
+$(printf %x "$data") in config space, the kernel has vector $vec on CPU \
+$cpu (APIC ID $apic)"
 		return 1
 	fi
 }
@@ -271,7 +274,10 @@ x86_64 | i?86)
 *) why="the MSI message layout is known here for x86 only ($(uname -m))" ;;
 esac
 
-ktap_print_msg "$ndev devices with MSI vectors: $(echo "$bound" | while read -r bdf drv n; do printf '%s %s(%s) ' "$bdf" "${drv##*/}" "$n"; done)"
+list=$(echo "$bound" | while read -r bdf drv n; do
+	printf '%s %s(%s) ' "$bdf" "${drv##*/}" "$n"
+done)
+ktap_print_msg "$ndev devices with MSI vectors: $list"
 if [ -n "$MSGCHECK" ]; then
 	for bdf in $(msi_devices); do
 		err=$(msg_check "$bdf")
@@ -303,11 +309,18 @@ for mode in $MSI_SUSPEND_MODES; do
 		cycle "$mode" "$c"
 	done
 	[ -z "$NOIRQ" ] ||
-		ktap_print_msg "$mode: took no interrupts after a resume, with nothing to make them interrupt (set MSI_TRAFFIC_CMD): $NOIRQ"
-	ktap_print_msg "figure: suspend $mode cycles: $DONE, $((TIME / 100)) s asleep and back, raw ->restore() calls per cycle:${RESTORES:- (no raw backend)}, retries of an aborted suspend: $RETRIES, problems: $((FAILS + MSGFAILS))"
-	msi_result "$DONE cycles of $mode with $ndev MSI devices bound: every device works after resume, vector usage as before${RAW:+, ->restore() ran}; $FAILS problem(s)${FIRST:+, first: $FIRST}" "$FAILS"
+		ktap_print_msg "$mode: took no interrupts after a resume, with \
+nothing to make them interrupt (set MSI_TRAFFIC_CMD): $NOIRQ"
+	ktap_print_msg "figure: suspend $mode cycles: $DONE, $((TIME / 100)) s \
+asleep and back, raw ->restore() calls per cycle:${RESTORES:- (no raw backend)}, \
+retries of an aborted suspend: $RETRIES, problems: $((FAILS + MSGFAILS))"
+	msi_result "$DONE cycles of $mode with $ndev MSI devices bound: every \
+device works after resume, vector usage as before${RAW:+, ->restore() ran}; \
+$FAILS problem(s)${FIRST:+, first: $FIRST}" "$FAILS"
 	if [ -n "$MSGCHECK" ]; then
-		msi_result "$mode: MSI messages in config space as the kernel set them up after each of $DONE resumes ($(msi_devices | grep -c .) MSI devices); $MSGFAILS problem(s)${MSGFIRST:+, first: $MSGFIRST}" "$MSGFAILS"
+		msi_result "$mode: MSI messages in config space as the kernel set \
+them up after each of $DONE resumes ($(msi_devices | grep -c .) MSI devices); \
+$MSGFAILS problem(s)${MSGFIRST:+, first: $MSGFIRST}" "$MSGFAILS"
 	else
 		ktap_test_skip "$mode: MSI messages in config space not checked: $why"
 	fi
