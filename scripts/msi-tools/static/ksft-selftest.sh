@@ -601,5 +601,84 @@ if [ -n "$x86" ]; then
 		grep -q '^not ok 2 freeze: MSI messages .*; 1 problem(s), first: freeze 2: 0000:00:06.0 irq 72: MSI address fee01000 data 42 in config space, the kernel has vector 65 on CPU 1 (APIC ID 1)' "$work/out"
 	tap_result $? "msi_suspend.sh fails on a resume that leaves another MSI message in config space (exit $rc)" "$work/out"
 fi
+# msi_load.sh against a sysfs of its own: a device of driver ldrv
+# (vector 24), an edu device with a made-up exerciser (vector 40), and a
+# device without driver where the made-up traffic command can leave a
+# vector behind (a leak the usage comparison must see)
+ls=$work/lsys
+lirq=$work/lirq
+mkdir -p "$ls/devices/0000:00:01.0/msi_irqs" "$ls/devices/$eb/msi_irqs" \
+	"$ls/devices/0000:00:07.0/msi_irqs" "$ls/drivers/ldrv" \
+	"$ls/drivers/edu_msi_exerciser" "$lirq/24" "$lirq/40" "$work/lblock" \
+	"$work/ledu/$eb"
+echo msix >"$ls/devices/0000:00:01.0/msi_irqs/24"
+echo msi >"$ls/devices/$eb/msi_irqs/40"
+printf '0x1234\n' >"$ls/devices/$eb/vendor"
+printf '0x11e8\n' >"$ls/devices/$eb/device"
+ln -s "$ls/drivers/ldrv" "$ls/devices/0000:00:01.0/driver"
+ln -s "$ls/drivers/edu_msi_exerciser" "$ls/devices/$eb/driver"
+for d in 0000:00:01.0 0000:00:07.0; do
+	printf '0x8086\n' >"$ls/devices/$d/vendor"
+	printf '0x10d3\n' >"$ls/devices/$d/device"
+done
+echo 1 >"$lirq/24/smp_affinity"
+echo 1 >"$lirq/40/smp_affinity"
+printf '           CPU0\n 24:  5  PCI-MSIX\n 40:  9  PCI-MSI\n' >"$work/linterrupts"
+cat >"$work/ltraffic" <<EOT
+#!/bin/sh
+[ ! -e "$work/leak" ] || echo msi >"$ls/devices/0000:00:07.0/msi_irqs/99"
+EOT
+chmod +x "$work/ltraffic"
+# load STATS [env...]: run msi_load.sh for 2 s with the exerciser's stats
+load() {
+	local d
+	for d in ldrv edu_msi_exerciser; do
+		: >"$ls/drivers/$d/unbind"
+		: >"$ls/drivers/$d/bind"
+	done
+	rm -f "$ls/devices/0000:00:07.0/msi_irqs/99" "$work/leak"
+	echo "$1" >"$work/ledu/$eb/stats"
+	: >"$work/ledu/$eb/reset"
+	shift
+	PCI_DEVICES=$ls/devices MSI_PROC_IRQ=$lirq MSI_PROC_INTERRUPTS=$work/linterrupts \
+		MSI_EDU_DEBUGFS=$work/ledu MSI_SYS_BLOCK=$work/lblock \
+		MSI_VECTOR_DOMAIN=$work/no-domain MSI_RAW_STATS=$work/no-raw \
+		MSI_TRAFFIC_CMD=$work/ltraffic MSI_LOAD_SECONDS=2 "$@" \
+		busybox sh "$work/selftests/pci/msi/msi_load.sh" >"$work/out" 2>&1
+}
+# unbinds: the drivers whose unbind file was written
+unbinds() {
+	for d in ldrv edu_msi_exerciser; do
+		[ ! -s "$ls/drivers/$d/unbind" ] || echo "$d"
+	done | grep -c .
+}
+lstats="bursts=20 bursts_lost=0 raised=100 received=90 spurious=0"
+load "$lstats" env -u MSI_TEST_DEVICES -u MSI_LOAD_UNBIND
+rc=$?
+[ $rc = 0 ] && [ "$(unbinds)" = 0 ] && grep -q '^ok 1 ran [23] s (wanted 2)' "$work/out" &&
+	grep -q '^ok 2 edu 0000:00:03.0 free-running: 20 bursts of .* 0 whose last interrupt never arrived' "$work/out" &&
+	grep -q '^ok [0-9]* 0000:00:01.0 (ldrv): [1-9][0-9]* traffic runs, 0 failed' "$work/out" &&
+	grep -q '^ok [0-9]* [1-9][0-9]* affinity moves of the 2 interrupts' "$work/out" &&
+	grep -q '^ok [0-9]* vector usage not compared: .* # SKIP' "$work/out" &&
+	[ "$(cat "$lirq/24/smp_affinity")" = 1 ] && [ "$(cat "$work/ledu/$eb/flood")" = stop ]
+tap_result $? "msi_load.sh without MSI_TEST_DEVICES and MSI_LOAD_UNBIND loads, unbinds nothing, restores affinities (exit $rc)" "$work/out"
+load "bursts=20 bursts_lost=1 raised=100 received=90 spurious=0" env -u MSI_TEST_DEVICES -u MSI_LOAD_UNBIND
+rc=$?
+[ $rc = 1 ] && grep -q '^not ok 2 edu 0000:00:03.0 free-running: 20 bursts .* 1 whose last interrupt never arrived' "$work/out"
+tap_result $? "msi_load.sh fails on a lost edu burst (exit $rc)" "$work/out"
+load "$lstats" env -u MSI_TEST_DEVICES MSI_LOAD_UNBIND=all
+rc=$?
+[ $rc = 0 ] && [ "$(unbinds)" = 2 ] &&
+	grep -q "^ok [0-9]* vector usage with every device unbound after the run 'msi=2 .*', before it 'msi=2 " "$work/out"
+tap_result $? "msi_load.sh with MSI_LOAD_UNBIND=all compares the usage, the same after the run (exit $rc)" "$work/out"
+load "$lstats" env -u MSI_TEST_DEVICES MSI_LOAD_UNBIND=all sh -c ': >"$1"; shift; exec "$@"' sh "$work/leak"
+rc=$?
+[ $rc = 1 ] && grep -q "^not ok [0-9]* vector usage with every device unbound after the run 'msi=3 .*', before it 'msi=2 " "$work/out"
+tap_result $? "msi_load.sh fails on a vector left behind during the load (exit $rc)" "$work/out"
+load "$lstats" env -u MSI_LOAD_UNBIND MSI_TEST_DEVICES=0000:00:01.0
+rc=$?
+[ $rc = 1 ] && [ "$(unbinds)" = 1 ] && [ -s "$ls/drivers/ldrv/unbind" ] &&
+	grep -q '^not ok [0-9]* [1-9][0-9]* rounds of unbind and bind of 0000:00:01.0, .* [1-9][0-9]* problem(s), first: 0000:00:01.0 kept vectors after unbind' "$work/out"
+tap_result $? "msi_load.sh churns only MSI_TEST_DEVICES and fails on a driver that keeps its vector (exit $rc)" "$work/out"
 tap_plan
 [ "$tap_failed" = 0 ]
