@@ -235,12 +235,12 @@ if [ -n "${MSI_TEST_DEVICES:-}" ]; then
 		echo "$bdf $drv $n $u"
 	done >"$T/churn"
 fi
-# The others carry traffic and move
-bdfs="" irqs="" cmd_bdfs=""
+# The others carry traffic and move (their interrupts are listed after
+# the usage reading, which unbinds and binds them)
+bdfs="" cmd_bdfs=""
 while read -r bdf drv n; do
 	[ "$(awk -v b="$bdf" '$1 == b' "$T/churn")" = "" ] || continue
 	bdfs="$bdfs $bdf"
-	irqs="$irqs $(msi_irqs_of "$bdf" | tr '\n' ' ')"
 	case ${drv##*/} in
 	nvme | edu_msi_exerciser) ;;
 	*) [ -z "${MSI_TRAFFIC_CMD:-}" ] || cmd_bdfs="$cmd_bdfs $bdf" ;;
@@ -266,6 +266,10 @@ while read -r bdf drv n; do
 done <"$T/bound"
 : >>"$T/unbind"
 [ -z "$ucover" ] || usage0=$(usage)
+irqs=""
+for bdf in $bdfs; do
+	irqs="$irqs $(msi_irqs_of "$bdf" | tr '\n' ' ')"
+done
 
 # A probe run of MSI_TRAFFIC_CMD: a device it cannot make interrupt
 # carries none
@@ -360,6 +364,11 @@ else
 	ktap_test_skip "no edu device with the exerciser ($EDU_DEBUGFS)"
 fi
 
+# Restore the affinities before the interrupts change with the unbinding
+[ ! -s "$T/affinity" ] || while read -r irq mask; do
+	echo "$mask" >"$PROC_IRQ/$irq/smp_affinity" 2>/dev/null
+done <"$T/affinity"
+: >"$T/affinity"
 # Unbinding resets the counters above: read them first
 [ -z "$ucover" ] || usage1=$(usage)
 
