@@ -127,10 +127,11 @@ CPU 0, $bad refused, $slow not carried out within 0.1s" $bad
 	bursts=$(edu_stat "$bdf" bursts)
 	lost=$(edu_stat "$bdf" bursts_lost)
 	is_num "$bursts" && [ "$bursts" -gt 0 ] && [ "$lost" = 0 ]
+	rc=$?
 	msi_result "free-running: under $FLOOD_MOVES moves: edu $bdf free-running: \
 $bursts bursts of 1-$FLOOD_MAX raises ($(edu_stat "$bdf" raised) raised, \
 $(edu_stat "$bdf" received) handler runs, $(edu_stat "$bdf" spurious) spurious), \
-$lost whose last interrupt never arrived" $?
+$lost whose last interrupt never arrived" $rc
 	if [ "$(uname -m)" = x86_64 ]; then
 		n=$(($(no_handler_count) - nh0))
 		[ $n -eq 0 ] ||
@@ -202,8 +203,9 @@ $(($(msi_raw_stat caught) - c0)) messages caught in between"
 	fi
 	if [ "$MSI_BACKEND" = raw ]; then
 		is_num "$m0" && [ "$(msi_raw_stat moves)" -gt "$m0" ]
+		rc=$?
 		msi_result "the raw backend carried out the moves \
-(moves $m0 -> $(msi_raw_stat moves))" $?
+(moves $m0 -> $(msi_raw_stat moves))" $rc
 	fi
 
 	flood

@@ -183,10 +183,11 @@ $stalls of $ROUNDS times they did not" $?
 	bursts=$(edu_stat "$bdf" bursts)
 	lost=$(edu_stat "$bdf" bursts_lost)
 	is_num "$bursts" && [ "$bursts" -gt 0 ] && [ "$lost" = 0 ]
+	rc=$?
 	msi_result "across $ROUNDS offline and online: edu $bdf free-running: \
 $bursts bursts of 1-$FLOOD_MAX raises ($(edu_stat "$bdf" raised) raised, \
 $(edu_stat "$bdf" received) handler runs, $(edu_stat "$bdf" spurious) spurious), \
-$lost whose last interrupt never arrived" $?
+$lost whose last interrupt never arrived" $rc
 elif [ -n "$bdf" ]; then
 	ktap_test_fail "interrupts kept arriving with CPU $target offline: \
 cannot start the free-running source of edu $bdf on CPU 0"

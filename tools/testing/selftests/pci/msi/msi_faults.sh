@@ -208,7 +208,8 @@ ktap_print_msg "injection points exercised: $hit of $rounds"
 [ "$rounds" -gt 0 ] && [ "$hit" = "$rounds" ]
 msi_result "$hit of $rounds injected failures reached the backend call they aim at" $?
 [ "$problems" -eq 0 ]
+rc=$?
 msi_result "$rounds injected failures on $(grep -c . "$LIST") devices: defined state, \
 nothing left after unbind, all vectors on a clean bind; \
-$problems problem(s)${first:+, first: $first}" $?
+$problems problem(s)${first:+, first: $first}" $rc
 ktap_finished

@@ -411,7 +411,9 @@ msi_msg() {
 	od -A n -t u1 -v -N 256 "$1" 2>/dev/null | awk '
 	{ for (i = 1; i <= NF; i++) b[n++] = $i + 0 }
 	function le(o, w,   v, i) {
-		for (v = 0, i = w - 1; i >= 0; i--) v = v * 256 + b[o + i]
+		v = 0
+		for (i = w - 1; i >= 0; i--)
+			v = v * 256 + b[o + i]
 		return v
 	}
 	END {

@@ -89,8 +89,9 @@ result "$ROUNDS rounds of unbind and bind of the $total vectors above, \
 same usage every round, $problems problem(s)${first:+, first: $first}" $?
 
 [ "$(get "$unbound" msi)" = 0 ] && [ "$(get "$bound" msi)" = "$total" ]
+rc=$?
 result "sysfs lists $(get "$bound" msi) vectors bound (wanted $total) \
-and $(get "$unbound" msi) unbound (wanted 0)" $?
+and $(get "$unbound" msi) unbound (wanted 0)" $rc
 
 # Every vector has its descriptor, and so has every guard vector of a
 # raw multi-MSI block (beyond what the driver uses)
@@ -98,20 +99,24 @@ guards=$(get "$bound" guards)
 guards=${guards:-0}
 more=$(($(get "$bound" descs) - $(get "$unbound" descs)))
 [ "$more" -eq $((total + guards)) ]
+rc=$?
 result "$more more interrupt descriptors bound than unbound (wanted $total \
-+ $guards guard vectors of multi-MSI blocks), $(get "$unbound" descs) unbound every round" $?
++ $guards guard vectors of multi-MSI blocks), $(get "$unbound" descs) unbound every round" $rc
 
 if [ -r "$MSI_RTAS_HELD" ]; then
 	[ "$(get "$unbound" fw)" = 0 ] && [ "$(get "$bound" fw)" -ge "$total" ]
+	rc=$?
 	result "firmware holds $(get "$bound" fw) vectors bound (wanted at least \
-$total) and $(get "$unbound" fw) unbound (wanted 0)" $?
+$total) and $(get "$unbound" fw) unbound (wanted 0)" $rc
 fi
 if [ "$backend" = raw ]; then
 	[ "$(get "$unbound" raw)" = 0 ] && [ "$(get "$bound" raw)" = "$total" ]
+	rc=$?
 	result "the raw backend holds $(get "$bound" raw) vectors bound (wanted \
-$total) and $(get "$unbound" raw) unbound (wanted 0)" $?
+$total) and $(get "$unbound" raw) unbound (wanted 0)" $rc
 	[ "$(get "$unbound" guards)" = 0 ]
+	rc=$?
 	result "the raw backend holds $(get "$unbound" guards) guard vectors of \
-multi-MSI blocks unbound (wanted 0), $guards bound" $?
+multi-MSI blocks unbound (wanted 0), $guards bound" $rc
 fi
 ktap_finished

@@ -55,9 +55,10 @@ ktap_print_msg "edu $bdf irq $irq: wrote $N to threaded (status $rc${err:+, $err
 result: ${res:-none}"
 
 [ "$req" = 0 ]
+rc=$?
 msi_result "request_threaded_irq() with a NULL primary handler and no IRQF_ONESHOT \
 returned ${req:-nothing} ($(($(dmesg | grep -c "$REFUSAL") - refused)) \
-'handler=NULL and !ONESHOT' refusals logged)" $?
+'handler=NULL and !ONESHOT' refusals logged)" $rc
 if [ "$req" = 0 ]; then
 	[ "$handled" = "$N" ] && [ "$lost" = 0 ]
 	msi_result "the thread function handled ${handled:-no} of ${raised:-no} interrupts \

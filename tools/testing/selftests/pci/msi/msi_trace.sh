@@ -196,7 +196,8 @@ $n vectors: ${verdict#ok }" ;;
 	esac
 	if [ "$be" = rtas ]; then
 		grep -q "pci_msi_rtas_.*: $bdf " "$T"
-		msi_result "$bdf firmware calls traced: $(trace_counts "$T")" $?
+		rc=$?
+		msi_result "$bdf firmware calls traced: $(trace_counts "$T")" $rc
 	fi
 done <"$LIST"
 ktap_finished

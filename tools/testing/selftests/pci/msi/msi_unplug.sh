@@ -318,10 +318,11 @@ get() {
 raw=""
 [ -z "$(get "$u0" raw)" ] || raw=", raw vectors $(get "$u0" raw) -> $(get "$u1" raw)"
 [ "$u0" = "$u1" ]
+rc=$?
 msi_result "vector usage after $cycles cycles as before the first \
 (msi_irqs/ entries $(get "$u0" msi) -> $(get "$u1" msi), descriptors \
 $(get "$u0" descs) -> $(get "$u1" descs), /proc/interrupts lines \
-$(get "$u0" irqs) -> $(get "$u1" irqs)$raw)" $?
+$(get "$u0" irqs) -> $(get "$u1" irqs)$raw)" $rc
 ktap_print_msg "figure: hot-unplug cycles: $cycles on $k devices, leaks: \
 $(msi_usage_diff "$u0" "$u1") usage counters changed, problems: $problems, \
 $(( ($(uptime_cs) - t0) / 100 )) s"
