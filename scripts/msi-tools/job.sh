@@ -196,6 +196,7 @@ check() {
 	phase "static self-tests" sh -c "bash '$T/static/check.sh' --selftest x86_64 > '$B/results/static/selftest.tap'"
 	phase "harness self-tests" sh -c "python3 '$T/results.py' selftest > '$B/results/static/harness.tap'"
 	phase "kselftest self-tests" sh -c "bash '$T/static/ksft-selftest.sh' > '$B/results/static/ksft-selftest.tap'"
+	phase "kselftest self-tests (bash)" sh -c "KSFT_SHELL=bash bash '$T/static/ksft-selftest.sh' > '$B/results/static/ksft-selftest-bash.tap'"
 	phase "coccinelle" sh -c "bash '$T/static/cocci.sh' > '$B/results/static/cocci.tap'"
 	phase "coccinelle self-tests" sh -c "bash '$T/static/cocci.sh' --selftest > '$B/results/static/cocci-selftest.tap'"
 	# The exported series (make series): git am on the pristine base,
