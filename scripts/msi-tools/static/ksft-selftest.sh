@@ -429,6 +429,8 @@ ln -s "$u/drivers/udrv" "$ud/driver"
 echo IO-APIC >"$work/kirq/1/chip_name"
 cat >"$work/utraffic" <<'EOT'
 #!/bin/sh
+# DEAF: the device takes no interrupt once it is back
+[ -n "${DEAF:-}" ] && [ -e "$U/replugged" ] && exit 0
 n=$(($(cat "$U/count" 2>/dev/null || echo 0) + 1))
 echo "$n" >"$U/count"
 printf '      CPU0\n 40: %d PCI-MSIX-0000:00:05.0 0-edge\n 41: %d PCI-MSIX-0000:00:05.0 1-edge\n' "$n" "$n" >"$U/interrupts.new"
@@ -444,6 +446,7 @@ EOT
 cat >"$work/ureplug" <<'EOT'
 #!/bin/sh
 echo "replug $*" >>"$U/hooks.log"
+: >"$U/replugged"
 mv "$U/stash/$1" "$U/devices/"
 mkdir -p "$KIRQ/40" "$KIRQ/41"
 echo PCI-MSIX >"$KIRQ/40/chip_name"
@@ -452,6 +455,7 @@ echo PCI-MSIX >"$KIRQ/41/chip_name"
 EOT
 chmod +x "$work/utraffic" "$work/uunplug" "$work/ureplug"
 unplug() {
+	rm -f "$u/replugged"
 	: >"$ud/remove"
 	: >"$u/rescan"
 	: >"$u/hooks.log"
@@ -508,6 +512,12 @@ rc=$?
 [ $rc = 1 ] && grep -q '^not ok 1 0000:00:05.0 udrv: 2 of 2 cycles' "$work/out" &&
 	grep -q '^not ok 3 .*first: 0000:00:05.0 cycle 1: its 2 vectors did not all go with it (descriptors 2 -> 1)' "$work/out"
 tap_result $? "msi_unplug.sh fails on a device that leaves a vector behind (exit $rc)" "$work/out"
+# shellcheck disable=SC2086 # the hook assignments
+unplug env MSI_UNPLUG_DEVICES=all DEAF=1 $hooks
+rc=$?
+[ $rc = 1 ] && grep -q '^not ok 1 0000:00:05.0 udrv: ' "$work/out" &&
+	grep -q '^not ok 3 .*first: 0000:00:05.0 cycle 1: 0000:00:05.0 .*no interrupt (' "$work/out"
+tap_result $? "msi_unplug.sh fails on a device that takes no interrupt once it is back (exit $rc)" "$work/out"
 
 # msi_suspend.sh: a sysfs of its own with an NVMe-like device with two
 # MSI-X vectors (70, 71) and one with an MSI vector (72) whose message

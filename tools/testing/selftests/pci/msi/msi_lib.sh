@@ -452,7 +452,7 @@ $(edu_stat "$bdf" raised) raised (50 wanted), lost $(edu_stat "$bdf" lost)"
 			echo "$bdf: a bridge"
 			return 4 ;;
 		esac
-		if [ -z "$MSI_TRAFFIC_CMD" ]; then
+		if [ -z "${MSI_TRAFFIC_CMD:-}" ]; then
 			echo "$bdf: no MSI_TRAFFIC_CMD"
 			return 4
 		fi

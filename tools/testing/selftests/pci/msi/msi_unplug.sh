@@ -162,10 +162,11 @@ traffic_wait() {
 	done
 }
 
-# use BDF: make BDF interrupt once after it came back; prints what went
-# wrong, or "none" when there is no way to make it interrupt
+# use BDF: make BDF interrupt once after it came back (msi_use_device);
+# prints what went wrong, or "none" when there is no way to make it
+# interrupt and it took no interrupt of its own within 3 s
 use() {
-	local bdf="$1" before after i=0 rc=0 r
+	local bdf="$1" before i=0 r
 	# The driver link appears before the probe ran: the exerciser's
 	# files come last
 	while [ "$(pci_vd "$bdf")" = "$EDU_ID" ] && [ -d "$EDU_DEBUGFS" ] &&
@@ -173,35 +174,22 @@ use() {
 		nap 0.1
 		i=$((i + 1))
 	done
-	if has_edu "$bdf"; then
-		echo 1 >"$EDU_DEBUGFS/$bdf/reset" 2>/dev/null
-		echo 50 >"$EDU_DEBUGFS/$bdf/raise" 2>/dev/null
-		[ "$(edu_stat "$bdf" raised)" = 50 ] &&
-			[ "$(edu_stat "$bdf" received)" = 50 ] &&
-			[ "$(edu_stat "$bdf" lost)" = 0 ] ||
-			echo "edu received $(edu_stat "$bdf" received) of \
-$(edu_stat "$bdf" raised) raised (50 wanted)"
+	if has_edu "$bdf" || [ -n "${MSI_TRAFFIC_CMD:-}" ]; then
+		r=$(msi_use_device "$bdf")
+		case $? in
+		0) ;;
+		4) echo none ;;
+		*) echo "$r" ;;
+		esac
 		return
 	fi
 	before=$(msi_irq_total "$bdf")
-	if [ -n "${MSI_TRAFFIC_CMD:-}" ]; then
-		# shellcheck disable=SC2086 # a command and its arguments
-		$MSI_TRAFFIC_CMD "$bdf" >/dev/null 2>&1
-		rc=$?
-		r="MSI_TRAFFIC_CMD status $rc"
-	else
-		while [ $i -lt 30 ] && [ "$(msi_irq_total "$bdf")" -le "$before" ]; do
-			nap 0.1
-			i=$((i + 1))
-		done
-	fi
-	after=$(msi_irq_total "$bdf")
-	if [ -z "${MSI_TRAFFIC_CMD:-}" ]; then
-		[ "$after" -gt "$before" ] || echo none
-		return
-	fi
-	[ "$after" -gt "$before" ] && [ $rc -eq 0 ] ||
-		echo "$r, $((after - before)) interrupts"
+	i=0
+	while [ $i -lt 30 ] && [ "$(msi_irq_total "$bdf")" -le "$before" ]; do
+		nap 0.1
+		i=$((i + 1))
+	done
+	[ "$(msi_irq_total "$bdf")" -gt "$before" ] || echo none
 }
 
 # dropped KEY N: the counter KEY of msi_usage fell by at least N from
