@@ -37,12 +37,6 @@ trap '[ -z "$traffic" ] || { : >"$STOP"; wait "$traffic"; }
 	[ -z "$bdf" ] || flood_stop "$bdf" 2>/dev/null
 	rm -f "$STOP" ${NAP_FIFO:+"$NAP_FIFO"}' EXIT
 
-is_num() {
-	case $1 in
-	'' | *[!0-9]*) return 1 ;;
-	esac
-}
-
 ncpu=$(awk -F , '{
 	for (i = 1; i <= NF; i++) n += split($i, r, "-") == 2 ? r[2] - r[1] + 1 : 1
 } END { print n }' "$CPU_SYSFS/online")

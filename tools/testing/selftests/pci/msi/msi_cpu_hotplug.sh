@@ -26,12 +26,6 @@ DIR=$(dirname "$0")
 ROUNDS=${MSI_HOTPLUG_ROUNDS:-5}
 FLOOD_MAX=${MSI_FLOOD_MAX:-$FLOOD_MAX}
 
-is_num() {
-	case $1 in
-	'' | *[!0-9]*) return 1 ;;
-	esac
-}
-
 ktap_print_header
 if [ -z "$MSI_TEST_CPUS" ]; then
 	ktap_skip_all "MSI_TEST_CPUS names no CPU that may go offline"

@@ -18,12 +18,6 @@ N=${MSI_EDU_RAISES:-1000}
 ERR=$(mktemp)
 trap 'rm -f "$ERR"' EXIT
 
-is_num() {
-	case $1 in
-	'' | *[!0-9]*) return 1 ;;
-	esac
-}
-
 devices=$(edu_devices)
 ktap_print_header
 if [ "${MSI_EDU_REQUIRED:-0}" != 1 ]; then

@@ -307,6 +307,13 @@ edu_stat() {
 	echo "${v:-?}"
 }
 
+# is_num VALUE: VALUE is a non-negative decimal number
+is_num() {
+	case $1 in
+	'' | *[!0-9]*) return 1 ;;
+	esac
+}
+
 # msi_kv KEY "KEY=VALUE ...": the value of KEY in a line of key=value
 # words (the edu exerciser's files), or nothing
 msi_kv() {

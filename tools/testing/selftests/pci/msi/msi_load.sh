@@ -55,12 +55,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-is_num() {
-	case $1 in
-	'' | *[!0-9]*) return 1 ;;
-	esac
-}
-
 stopped() {
 	[ -e "$T/stop" ]
 }
