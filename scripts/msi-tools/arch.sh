@@ -37,6 +37,10 @@ ARCHES="x86_64 ppc64le sparc64"
 #   ARCH_BOOT_TIMEOUT     seconds a boot may take (times the slow factor)
 #   ARCH_DEBUG_SLOW       the debug kernel's slow factor for the timeouts
 #   ARCH_CHECK_VARIANTS   the boot.sh BOOT_VARIANTs make check boots
+#   ARCH_CHECK_WAITING    those of them that mostly wait (hot-unplug
+#                         handshakes, suspend, a fixed load time): make
+#                         check boots them in a lane of their own, beside
+#                         the builds and the other boots (job.sh)
 #   ARCH_BENCH            1: make bench runs there
 #   ARCH_MSI_WRITES       what isolation.sh expects of guest writes to
 #                         MSI address/data: none or some
@@ -92,6 +96,7 @@ arch_setup() {
 		ARCH_BACKEND=raw
 		ARCH_BOOT_TIMEOUT=900
 		ARCH_CHECK_VARIANTS="irqdomain plug suspend plug-irqdomain suspend-irqdomain load"
+		ARCH_CHECK_WAITING="plug suspend plug-irqdomain suspend-irqdomain load"
 		ARCH_BENCH=1
 		# The raw backend writes the messages itself: the isolation
 		# check must see some, which shows that it sees them.
@@ -127,6 +132,7 @@ arch_setup() {
 		# after 1,500 s when the 2,700 s boot timeout stopped it).
 		ARCH_DEBUG_SLOW=6
 		ARCH_CHECK_VARIANTS="xics plug load"
+		ARCH_CHECK_WAITING="plug load"
 		ARCH_BENCH=1
 		# Firmware (RTAS) owns the messages: none from the guest.
 		ARCH_MSI_WRITES=none
@@ -156,6 +162,7 @@ arch_setup() {
 		ARCH_BACKEND=""
 		ARCH_BOOT_TIMEOUT=600
 		ARCH_CHECK_VARIANTS=""
+		ARCH_CHECK_WAITING=""
 		ARCH_BENCH=0
 		ARCH_MSI_WRITES=some
 		;;

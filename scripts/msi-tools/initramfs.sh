@@ -21,6 +21,11 @@ arch=$1
 out=$2
 work=$B/initramfs/$arch
 mkdir -p "$work"
+# Boots of one architecture may start together (make check's lanes):
+# one packs at a time, and the archive appears whole, by a rename, so
+# that a QEMU that is opening the previous one still reads all of it.
+exec 9>"$work/.lock"
+flock 9
 
 arch_setup "$arch"
 if [ "$ARCH_USER_SPACE" != 1 ]; then
@@ -79,5 +84,6 @@ list=$work/cpio.list
 		echo "file /selftests/pci/msi/$(basename "$f") $f 0755 0 0"
 	done
 } > "$list"
-"$gen" "$list" | gzip -n -9 > "$work/initramfs.cpio.gz"
+"$gen" "$list" | gzip -n -9 > "$work/initramfs.cpio.gz.new"
+mv -f "$work/initramfs.cpio.gz.new" "$work/initramfs.cpio.gz"
 echo "$work/initramfs.cpio.gz"
