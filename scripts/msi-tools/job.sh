@@ -159,8 +159,9 @@ bench() {
 
 # make check runs in three lanes at once, on 2 cores too: most boots
 # spend much of their time waiting (measured 2026-12-02 on the x86_64
-# main boot: 299 s of CPU in 326 s; the plug boot 0.6 of a core), so
-# that a boot beside a build or another boot costs it little.
+# main boot: 299 s of CPU in 326 s; the plug boot 0.6 of a core). Side
+# by side each phase takes longer (1.5-1.8 times on 2 cores), the whole
+# run less.
 #   builds:  every kernel one after the other (each make uses all
 #            cores), then kunit.py;
 #   boots:   the boots that compute, as soon as their kernel is built;
