@@ -186,9 +186,9 @@ await() {
 	[ "$(cat "$STATE/$1")" = ok ]
 }
 
-# is_waiting VARIANT: is it one of ARCH_CHECK_WAITING?
-is_waiting() {
-	case " $ARCH_CHECK_WAITING " in
+# in_list WORD LIST: is WORD one of the words of LIST?
+in_list() {
+	case " $2 " in
 	*" $1 "*) return 0 ;;
 	esac
 	return 1
@@ -249,7 +249,7 @@ lane_boots() {
 		await "$arch" || continue
 		phase "boot $arch" "$T/boot.sh" "$arch"
 		for v in $ARCH_CHECK_VARIANTS; do
-			is_waiting "$v" && continue
+			in_list "$v" "$ARCH_CHECK_WAITING" && continue
 			phase "boot $arch $v" env BOOT_VARIANT="$v" "$T/boot.sh" "$arch"
 		done
 		if [ "$arch" = x86_64 ]; then
@@ -277,7 +277,7 @@ lane_waiting() {
 		[ -n "$ARCH_CHECK_WAITING" ] || continue
 		await "$arch" || continue
 		for v in $ARCH_CHECK_VARIANTS; do
-			is_waiting "$v" || continue
+			in_list "$v" "$ARCH_CHECK_WAITING" || continue
 			phase "boot $arch $v" env BOOT_VARIANT="$v" "$T/boot.sh" "$arch"
 		done
 	done
@@ -304,9 +304,7 @@ check_dirs() {
 			echo "$B/results/$arch-$v"
 		done
 		[ "$arch" = x86_64 ] && echo "$B/results/$arch-bench"
-		case " $CHECK_DEBUG_ARCHES " in
-		*" $arch "*) echo "$B/results/$arch-debug" ;;
-		esac
+		in_list "$arch" "$CHECK_DEBUG_ARCHES" && echo "$B/results/$arch-debug"
 		[ "$ARCH_USER_SPACE" = 1 ] && echo "$B/results/$arch-isolation"
 	done
 	echo "$B/results/kunit"
@@ -314,13 +312,11 @@ check_dirs() {
 }
 
 check() {
-	local dirs arch
+	local dirs
 	ARCHES_CHECKED=${*:-$ARCHES}
 	# The debug kernel's short boot: x86_64 only, see DEBUG_SHORT
 	CHECK_DEBUG_ARCHES=""
-	for arch in $ARCHES_CHECKED; do
-		[ "$arch" = x86_64 ] && CHECK_DEBUG_ARCHES=x86_64
-	done
+	in_list x86_64 "$ARCHES_CHECKED" && CHECK_DEBUG_ARCHES=x86_64
 	phase "install packages" "$T/install-deps.sh" || exit 1
 	phase "assemble tree" "$T/assemble.sh" tree || exit 1
 	rm -rf "$B/results" "$STATE"
