@@ -22,6 +22,7 @@
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/hardirq.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
@@ -34,6 +35,7 @@
 
 #include <asm/pci-bridge.h>
 #include <asm/rtas.h>
+#include <asm/xive.h>
 
 #define SIM_SOURCE_BASE	0x100	/* first source number firmware hands out */
 #define SIM_HWIRQS	0x200	/* sources the test controller accepts */
@@ -1002,8 +1004,10 @@ static irqreturn_t reentry_handler(int irq, void *data)
 /*
  * An MSI that arrives while its handler runs (on the new CPU of an
  * affinity change, on real hardware) is replayed, not dropped by the
- * fasteoi flow: the flag that asks for it sits on the RTAS-MSI level, and
- * the replay reaches the interrupt controller through its chip.
+ * fasteoi flow: the flag that asks for it sits on the RTAS-MSI level.
+ * Under XIVE the replay reaches the interrupt controller through its
+ * chip; under XICS the backend leaves it to genirq's software resend,
+ * which runs the handler again from a tasklet (rtas_msi_irq_retrigger()).
  */
 static void rtas_msi_test_resend_in_progress(struct kunit *test)
 {
@@ -1011,6 +1015,7 @@ static void rtas_msi_test_resend_in_progress(struct kunit *test)
 	struct reentry r = { .dom = t->dom };
 	struct sim_src *src;
 	unsigned int virq;
+	int i;
 
 	KUNIT_ASSERT_EQ(test, get(t, RTAS_MSI_FN_MSIX, 1, 1), 0);
 	virq = t->vec[0].virq;
@@ -1026,8 +1031,15 @@ static void rtas_msi_test_resend_in_progress(struct kunit *test)
 	local_irq_enable();
 	KUNIT_EXPECT_EQ(test, r.inner, 0);
 	/* The second one found the handler in progress and was replayed */
-	KUNIT_EXPECT_EQ(test, r.calls, 1);
-	KUNIT_EXPECT_EQ(test, src->retrigger, 1);
+	if (xive_enabled()) {
+		KUNIT_EXPECT_EQ(test, r.calls, 1);
+		KUNIT_EXPECT_EQ(test, src->retrigger, 1);
+	} else {
+		for (i = 0; i < 50 && READ_ONCE(r.calls) < 2; i++)
+			msleep(20);
+		KUNIT_EXPECT_EQ(test, READ_ONCE(r.calls), 2);
+		KUNIT_EXPECT_EQ(test, src->retrigger, 0);
+	}
 
 	free_irq(virq, &r);
 	put(test, t, 1);
@@ -1053,12 +1065,19 @@ static irqreturn_t slow_handler(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+/*
+ * Raised in hard interrupt context, as the interrupt entry code raises
+ * it: under XICS the backend ends only interrupts taken there at the
+ * controller (rtas_msi_irq_eoi()).
+ */
 static void slow_raise(struct work_struct *work)
 {
 	struct slow_irq *s = container_of(work, struct slow_irq, work);
 
 	local_irq_disable();
+	__irq_enter_raw();
 	s->raised = generic_handle_domain_irq(s->dom, s->hw);
+	__irq_exit_raw();
 	local_irq_enable();
 }
 
