@@ -1223,8 +1223,8 @@ static void ops_remove_domain(void *data)
 static void ops_test_device_domain(struct kunit *test)
 {
 	const struct ops_domain_case *c = test->param_value;
-	struct ops_sim *sim = ops_sim_create(test, &mock_raw_ops);
-	struct pci_dev *pdev = sim->pdev;
+	struct ops_sim *sim;
+	struct pci_dev *pdev;
 	struct fwnode_handle *fn;
 	struct irq_domain *d;
 	/* Zeroes where a non-MSI domain is misread as an msi_domain_info */
@@ -1235,6 +1235,11 @@ static void ops_test_device_domain(struct kunit *test)
 	};
 	int i;
 
+	/*
+	 * The domain before the device, so that it goes after it (KUnit
+	 * runs the actions backwards): a device's MSI data refers to a
+	 * global MSI domain until the device is removed.
+	 */
 	fn = irq_domain_alloc_named_fwnode("kunit-msi-ops");
 	KUNIT_ASSERT_NOT_NULL(test, fn);
 	d = irq_domain_create_hierarchy(NULL, c->flags, 4, fn,
@@ -1245,6 +1250,8 @@ static void ops_test_device_domain(struct kunit *test)
 		irq_domain_free_fwnode(fn);
 	KUNIT_ASSERT_NOT_NULL(test, d);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ops_remove_domain, d), 0);
+	sim = ops_sim_create(test, &mock_raw_ops);
+	pdev = sim->pdev;
 	if (c->flags & IRQ_DOMAIN_FLAG_MSI_PARENT)
 		d->msi_parent_ops = &ops_test_parent_ops;
 	dev_set_msi_domain(&pdev->dev, d);
