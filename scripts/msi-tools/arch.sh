@@ -41,6 +41,9 @@ ARCHES="x86_64 ppc64le sparc64"
 #                         handshakes, suspend, a fixed load time): make
 #                         check boots them in a lane of their own, beside
 #                         the builds and the other boots (job.sh)
+#   ARCH_DEBUG_VARIANTS   the BOOT_VARIANTs make check-debug boots on the
+#                         debug kernel after its whole boot (hot-unplug
+#                         and suspend with live vectors)
 #   ARCH_BENCH            1: make bench runs there
 #   ARCH_MSI_WRITES       what isolation.sh expects of guest writes to
 #                         MSI address/data: none or some
@@ -97,6 +100,7 @@ arch_setup() {
 		ARCH_BOOT_TIMEOUT=900
 		ARCH_CHECK_VARIANTS="irqdomain plug suspend plug-irqdomain suspend-irqdomain load"
 		ARCH_CHECK_WAITING="plug suspend plug-irqdomain suspend-irqdomain load"
+		ARCH_DEBUG_VARIANTS="plug suspend"
 		ARCH_BENCH=1
 		# The raw backend writes the messages itself: the isolation
 		# check must see some, which shows that it sees them.
@@ -133,6 +137,7 @@ arch_setup() {
 		ARCH_DEBUG_SLOW=6
 		ARCH_CHECK_VARIANTS="xics plug load"
 		ARCH_CHECK_WAITING="plug load"
+		ARCH_DEBUG_VARIANTS="plug"
 		ARCH_BENCH=1
 		# Firmware (RTAS) owns the messages: none from the guest.
 		ARCH_MSI_WRITES=none
@@ -163,6 +168,7 @@ arch_setup() {
 		ARCH_BOOT_TIMEOUT=600
 		ARCH_CHECK_VARIANTS=""
 		ARCH_CHECK_WAITING=""
+		ARCH_DEBUG_VARIANTS=""
 		ARCH_BENCH=0
 		ARCH_MSI_WRITES=some
 		;;

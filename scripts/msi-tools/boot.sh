@@ -39,11 +39,12 @@
 #                      sysfs (QEMU's pseries PCI unplug needs drmgr in
 #                      the guest, which the initramfs does not have)
 #
-# The console goes to build/results/<ARCH>[-upstream]/console.log; the
-# KTAP of the KUnit suites and the TAP of the guest's boot tests are
-# extracted from it next to it. Every run is bounded by a timeout, and
-# one that ended, crashed or went silent is stopped early (its status in
-# boot.status: exited, done, timeout, no-poweroff, crashed, silent).
+# The console goes to build/results/<ARCH>[-upstream][-debug][-VARIANT]/
+# console.log; the KTAP of the KUnit suites and the TAP of the guest's
+# boot tests are extracted from it next to it. Every run is bounded by
+# a timeout, and one that ended, crashed or went silent is stopped early
+# (its status in boot.status: exited, done, timeout, no-poweroff,
+# crashed, silent).
 # QEMU_EXTRA adds QEMU options (tracing, say); MSITEST_ARGS adds
 # msitest.* options to the kernel command line. DRY_RUN=1 prints the
 # QEMU command line and the timeout and boots nothing.
@@ -58,8 +59,8 @@ arch=$1
 flavour=${2:-msi}
 arch_setup "$arch"
 if [ "$flavour" = upstream ]; then
-	out=$B/out/$arch-upstream
-	res=$B/results/$arch-upstream
+	out=$B/out/$arch-upstream$VSUFFIX
+	res=$B/results/$arch-upstream$VSUFFIX
 else
 	out=$B/out/$arch$VSUFFIX
 	res=$B/results/$arch$VSUFFIX

@@ -337,19 +337,56 @@ check() {
 	python3 "$T/results.py" summary $dirs
 }
 
+# The hot-unplug boots of make check-debug: 5 cycles per device (x86_64
+# 25, ppc64le 30) with the debug checkers watching every teardown with
+# live vectors; the 20 per device of the gate run on the plain kernels.
+DEBUG_PLUG="msitest.unplug=5"
+
+# debug_variant_args ARCH VARIANT: what a debug variant boot leaves out
+# because upstream 6.12 itself trips a checker there (shown on the
+# upstream debug kernel: README, Known problems). Everything else stays
+# on.
+#  - x86_64 plug: lockdep's dependency checks (lockdep.prove_locking=0).
+#    pciehp's removal of a slot takes pci_rescan_remove_lock and then its
+#    own reset_lock again, the reverse of its interrupt thread's order:
+#    a circular dependency report at the first unplug, after which
+#    lockdep turns itself off for the boot anyway. KASAN, SLUB, debug
+#    objects and kmemleak watch every cycle.
+#  - x86_64 suspend: the nvme's driver (nvme_init). Its suspend starts
+#    the freeze of its queues in an async worker and ends it in another
+#    task at resume, which lockdep reports as a lock leaked by the
+#    worker, on every cycle. The plain kernels' suspend boots keep it.
+debug_variant_args() {
+	case "$1:$2" in
+	x86_64:plug) echo "lockdep.prove_locking=0" ;;
+	x86_64:suspend) echo "initcall_blacklist=nvme_init msitest.expect=virtio-net,e1000e,xhci,edu" ;;
+	esac
+}
+
 # The debug kernels: the same tests on a kernel with KASAN, lockdep,
 # SLUB debugging, debug objects and kmemleak; any report fails the run.
+# After the whole boot, the arch's ARCH_DEBUG_VARIANTS: hot-unplug and
+# suspend with live vectors.
 check_debug() {
-	local arches=${*:-x86_64 ppc64le} arch dirs=""
+	local arches=${*:-x86_64 ppc64le} arch dirs="" v
 	phase "install packages" "$T/install-deps.sh" || exit 1
 	phase "assemble tree" "$T/assemble.sh" tree || exit 1
 	export BUILD_VARIANT=debug
 	for arch in $arches; do
+		arch_setup "$arch"
 		dirs="$dirs $B/results/$arch-debug"
 		rm -rf "$B/results/$arch-debug"
-		if phase "build $arch debug" build_one "$arch"; then
-			phase "boot $arch debug" "$T/boot.sh" "$arch"
-		fi
+		for v in $ARCH_DEBUG_VARIANTS; do
+			dirs="$dirs $B/results/$arch-debug-$v"
+			rm -rf "$B/results/$arch-debug-$v"
+		done
+		phase "build $arch debug" build_one "$arch" || continue
+		phase "boot $arch debug" "$T/boot.sh" "$arch"
+		for v in $ARCH_DEBUG_VARIANTS; do
+			phase "boot $arch debug $v" env BOOT_VARIANT="$v" \
+				MSITEST_ARGS="$DEBUG_PLUG $(debug_variant_args "$arch" "$v") ${MSITEST_ARGS:-}" \
+				"$T/boot.sh" "$arch"
+		done
 	done
 	echo
 	echo "Results ($(fmt $((SECONDS - T0))) in all):"
