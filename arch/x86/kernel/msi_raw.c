@@ -63,6 +63,7 @@
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/init.h>
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
@@ -115,6 +116,28 @@ static struct {
 	atomic_long_t	spurious;
 	atomic_long_t	restores;
 } msi_raw_stats;
+
+#ifdef CONFIG_DEBUG_FS
+/*
+ * Pause between the two steps of a two-step move, in ns (debugfs
+ * split_delay_ns, 0 by default, at most MSI_RAW_SPLIT_DELAY_MAX): the
+ * window is two config writes wide and a device must write in between
+ * for the catch-and-resend path to run. A test widens it so that its
+ * device's writes land there often enough to be counted ("caught").
+ */
+#define MSI_RAW_SPLIT_DELAY_MAX	100000U
+static u32 msi_raw_split_delay_ns;
+
+static void msi_raw_split_pause(void)
+{
+	u32 ns = READ_ONCE(msi_raw_split_delay_ns);
+
+	if (ns)
+		ndelay(min(ns, MSI_RAW_SPLIT_DELAY_MAX));
+}
+#else
+static inline void msi_raw_split_pause(void) { }
+#endif
 
 /**
  * struct msi_raw_block - The CPU vectors of a multi-MSI device
@@ -334,6 +357,7 @@ static void msi_raw_move_split(struct irq_data *d, const struct irq_cfg *from,
 			this_cpu_write(vector_irq[to->vector + i], VECTOR_RETRIGGERED);
 	}
 	msi_raw_write(d, &step);
+	msi_raw_split_pause();
 	msi_raw_write(d, to);
 	unlock_vector_lock();
 
@@ -872,6 +896,7 @@ static void __init msi_raw_debugfs_init(void)
 	struct dentry *dir = debugfs_create_dir("msi_raw", NULL);
 
 	debugfs_create_file("stats", 0444, dir, NULL, &msi_raw_stats_fops);
+	debugfs_create_u32("split_delay_ns", 0600, dir, &msi_raw_split_delay_ns);
 }
 #else
 static inline void msi_raw_debugfs_init(void) { }

@@ -15,7 +15,11 @@
 # without a handler. Then it is pinned to one CPU and must arrive
 # exactly there. MSI_BACKEND=raw (the x86 raw backend of the ops core)
 # also requires that backend's counters to show the moves and messages
-# caught between the two steps of a move (the race window was hit).
+# caught between the two steps of a move (the race window was hit):
+# the window is two config writes wide and few device writes land in
+# it by chance, so MSI_FLOOD_WIDE_MOVES (300) more moves run with the
+# backend's split_delay_ns set to MSI_FLOOD_WIDEN_NS (20000) between
+# the two steps, and the same no-loss checks cover them.
 # Without the exerciser those checks are skipped; MSI_EDU_REQUIRED=1
 # makes its absence a failure instead.
 
@@ -26,6 +30,8 @@ DIR=$(dirname "$0")
 MOVES=${MSI_AFFINITY_MOVES:-1000}
 FLOOD_MOVES=${MSI_FLOOD_MOVES:-2000}
 FLOOD_MAX=${MSI_FLOOD_MAX:-$FLOOD_MAX}
+WIDE_MOVES=${MSI_FLOOD_WIDE_MOVES:-600}
+WIDEN_NS=${MSI_FLOOD_WIDEN_NS:-100000}
 # nap without a process where the shell's read has a fractional timeout
 if [ -n "${BASH_VERSION:-}" ] || readlink "/proc/$$/exe" | grep -q busybox; then
 	NAP_FIFO=$(mktemp -u)
@@ -35,6 +41,7 @@ bdf=$(edu_first)
 traffic=""
 trap '[ -z "$traffic" ] || { : >"$STOP"; wait "$traffic"; }
 	[ -z "$bdf" ] || flood_stop "$bdf" 2>/dev/null
+	[ ! -w "$MSI_RAW_SPLIT_DELAY" ] || echo 0 >"$MSI_RAW_SPLIT_DELAY"
 	rm -f "$STOP" ${NAP_FIFO:+"$NAP_FIFO"}' EXIT
 
 ncpu=$(awk -F , '{
@@ -86,9 +93,12 @@ edu_verdict() {
 # coming in between, and a message made of the new address and the old
 # data reaches a vector that is not this interrupt's. The raw backend
 # rewrites the data first, catches what arrives in between on its own
-# CPU, and counts it: that counter shows that the window was hit.
+# CPU, and counts it: that counter shows that the window was hit. With
+# the raw backend's split_delay_ns, WIDE_MOVES more moves follow with
+# that window widened, so that the count does not depend on luck.
 flood() {
 	local first=1 n i cpu bad=0 slow=0 nh0 u0 t0 be m0 s0 c0 r0 m s c r
+	local wide=0 moves=$FLOOD_MOVES cw=0 sw=0
 	[ "$ncpu" -ge 3 ] || first=0
 	n=$((ncpu - first))
 	nh0=$(no_handler_count)
@@ -102,9 +112,18 @@ flood() {
 		ktap_test_fail "free-running: no source, no race window"
 		return
 	fi
+	if [ "$MSI_BACKEND" = raw ] && [ "$WIDE_MOVES" -gt 0 ] &&
+	   [ -w "$MSI_RAW_SPLIT_DELAY" ]; then
+		wide=$WIDE_MOVES
+		moves=$((FLOOD_MOVES + wide))
+	fi
 	t0=$(uptime_cs)
 	i=0
-	while [ $i -lt "$FLOOD_MOVES" ]; do
+	while [ $i -lt $moves ]; do
+		if [ $i -eq "$FLOOD_MOVES" ]; then
+			c=$(msi_raw_stat caught) s=$(msi_raw_stat split_moves)
+			echo "$WIDEN_NS" >"$MSI_RAW_SPLIT_DELAY"
+		fi
 		cpu=$((first + i % n))
 		if ! set_affinity "$irq" $cpu 2>/dev/null; then
 			bad=$((bad + 1))
@@ -113,16 +132,20 @@ flood() {
 		fi
 		i=$((i + 1))
 	done
+	if [ $wide -gt 0 ]; then
+		echo 0 >"$MSI_RAW_SPLIT_DELAY"
+		cw=$(($(msi_raw_stat caught) - c)) sw=$(($(msi_raw_stat split_moves) - s))
+	fi
 	flood_stop "$bdf"
 	t0=$(($(uptime_cs) - t0))
-	msi_result "free-running: $FLOOD_MOVES writes to $PROC_IRQ/$irq/smp_affinity \
+	msi_result "free-running: $moves writes to $PROC_IRQ/$irq/smp_affinity \
 over CPUs $first-$((ncpu - 1)) in $((t0 / 100)).$((t0 / 10 % 10))s, source on \
 CPU 0, $bad refused, $slow not carried out within 0.1s" $bad
 	bursts=$(edu_stat "$bdf" bursts)
 	lost=$(edu_stat "$bdf" bursts_lost)
 	is_num "$bursts" && [ "$bursts" -gt 0 ] && [ "$lost" = 0 ]
 	rc=$?
-	msi_result "free-running: under $FLOOD_MOVES moves: edu $bdf free-running: \
+	msi_result "free-running: under $moves moves: edu $bdf free-running: \
 $bursts bursts of 1-$FLOOD_MAX raises ($(edu_stat "$bdf" raised) raised, \
 $(edu_stat "$bdf" received) handler runs, $(edu_stat "$bdf" spurious) spurious), \
 $lost whose last interrupt never arrived" $rc
@@ -148,10 +171,15 @@ runs of other interrupts found nothing to do meanwhile"
 		m=-
 	fi
 	if [ "$MSI_BACKEND" = raw ]; then
-		[ "$m" != - ] && [ "$s" -gt 0 ] && [ "$c" -gt 0 ] && [ "$r" -eq 0 ]
+		[ "$m" != - ] && [ "$s" -gt 0 ] && [ "$c" -gt 0 ] && [ "$r" -eq 0 ] &&
+			{ [ $wide -eq 0 ] || { [ $sw -gt 0 ] && [ $cw -gt 0 ]; }; }
+		rc=$?
+		be=""
+		[ $wide -eq 0 ] || be=" ($cw of them in the last $wide moves, \
+$sw in two steps, with $WIDEN_NS ns between the steps)"
 		msi_result "free-running: the raw backend moved the vector $m times, \
 $s in two steps ($r of them not on the old CPU), and caught $c message(s) \
-between the steps (the race window was hit)" $?
+between the steps$be (the race window was hit)" $rc
 	else
 		be=$(cat "$PCI_DEVICES/$bdf/msi_backend" 2>/dev/null)
 		if [ -n "$be" ]; then
