@@ -119,21 +119,21 @@ static struct {
 
 #ifdef CONFIG_DEBUG_FS
 /*
- * Pause between the two steps of a two-step move, in ns (debugfs
- * split_delay_ns, 0 by default, at most MSI_RAW_SPLIT_DELAY_MAX): the
- * window is two config writes wide and a device must write in between
- * for the catch-and-resend path to run. A test widens it so that its
- * device's writes land there often enough to be counted ("caught").
+ * Pause between the two steps of a two-step move, in us (debugfs
+ * split_delay_us, 0 by default, at most MSI_RAW_SPLIT_DELAY_MAX_US):
+ * the window is two config writes wide and a device must write in
+ * between for the catch-and-resend path to run. A test widens it so
+ * that its device's writes land there often enough to be counted.
  */
-#define MSI_RAW_SPLIT_DELAY_MAX	100000U
-static u32 msi_raw_split_delay_ns;
+#define MSI_RAW_SPLIT_DELAY_MAX_US	10000U
+static u32 msi_raw_split_delay_us;
 
 static void msi_raw_split_pause(void)
 {
-	u32 ns = READ_ONCE(msi_raw_split_delay_ns);
+	u32 us = READ_ONCE(msi_raw_split_delay_us);
 
-	if (ns)
-		ndelay(min(ns, MSI_RAW_SPLIT_DELAY_MAX));
+	if (us)
+		udelay(min(us, MSI_RAW_SPLIT_DELAY_MAX_US));
 }
 #else
 static inline void msi_raw_split_pause(void) { }
@@ -896,7 +896,7 @@ static void __init msi_raw_debugfs_init(void)
 	struct dentry *dir = debugfs_create_dir("msi_raw", NULL);
 
 	debugfs_create_file("stats", 0444, dir, NULL, &msi_raw_stats_fops);
-	debugfs_create_u32("split_delay_ns", 0600, dir, &msi_raw_split_delay_ns);
+	debugfs_create_u32("split_delay_us", 0600, dir, &msi_raw_split_delay_us);
 }
 #else
 static inline void msi_raw_debugfs_init(void) { }

@@ -17,8 +17,8 @@
 # also requires that backend's counters to show the moves and messages
 # caught between the two steps of a move (the race window was hit):
 # the window is two config writes wide and few device writes land in
-# it by chance, so MSI_FLOOD_WIDE_MOVES (300) more moves run with the
-# backend's split_delay_ns set to MSI_FLOOD_WIDEN_NS (20000) between
+# it by chance, so MSI_FLOOD_WIDE_MOVES (600) more moves run with the
+# backend's split_delay_us set to MSI_FLOOD_WIDEN_US (2000) between
 # the two steps, and the same no-loss checks cover them.
 # Without the exerciser those checks are skipped; MSI_EDU_REQUIRED=1
 # makes its absence a failure instead.
@@ -31,7 +31,7 @@ MOVES=${MSI_AFFINITY_MOVES:-1000}
 FLOOD_MOVES=${MSI_FLOOD_MOVES:-2000}
 FLOOD_MAX=${MSI_FLOOD_MAX:-$FLOOD_MAX}
 WIDE_MOVES=${MSI_FLOOD_WIDE_MOVES:-600}
-WIDEN_NS=${MSI_FLOOD_WIDEN_NS:-100000}
+WIDEN_US=${MSI_FLOOD_WIDEN_US:-2000}
 # nap without a process where the shell's read has a fractional timeout
 if [ -n "${BASH_VERSION:-}" ] || readlink "/proc/$$/exe" | grep -q busybox; then
 	NAP_FIFO=$(mktemp -u)
@@ -94,7 +94,7 @@ edu_verdict() {
 # data reaches a vector that is not this interrupt's. The raw backend
 # rewrites the data first, catches what arrives in between on its own
 # CPU, and counts it: that counter shows that the window was hit. With
-# the raw backend's split_delay_ns, WIDE_MOVES more moves follow with
+# the raw backend's split_delay_us, WIDE_MOVES more moves follow with
 # that window widened, so that the count does not depend on luck.
 flood() {
 	local first=1 n i cpu bad=0 slow=0 nh0 u0 t0 be m0 s0 c0 r0 m s c r
@@ -122,7 +122,7 @@ flood() {
 	while [ $i -lt $moves ]; do
 		if [ $i -eq "$FLOOD_MOVES" ]; then
 			c=$(msi_raw_stat caught) s=$(msi_raw_stat split_moves)
-			echo "$WIDEN_NS" >"$MSI_RAW_SPLIT_DELAY"
+			echo "$WIDEN_US" >"$MSI_RAW_SPLIT_DELAY"
 		fi
 		cpu=$((first + i % n))
 		if ! set_affinity "$irq" $cpu 2>/dev/null; then
@@ -176,7 +176,7 @@ runs of other interrupts found nothing to do meanwhile"
 		rc=$?
 		be=""
 		[ $wide -eq 0 ] || be=" ($cw of them in the last $wide moves, \
-$sw in two steps, with $WIDEN_NS ns between the steps)"
+$sw in two steps, with $WIDEN_US us between the steps)"
 		msi_result "free-running: the raw backend moved the vector $m times, \
 $s in two steps ($r of them not on the old CPU), and caught $c message(s) \
 between the steps$be (the race window was hit)" $rc

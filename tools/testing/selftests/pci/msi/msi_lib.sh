@@ -94,7 +94,7 @@ msi_wait_vectors() {
 # Counters in debugfs, where the kernel has them: the ops-based core's
 # x86 raw backend and pSeries RTAS backend, and the x86 vector domain
 MSI_RAW_STATS=${MSI_RAW_STATS:-/sys/kernel/debug/msi_raw/stats}
-MSI_RAW_SPLIT_DELAY=${MSI_RAW_SPLIT_DELAY:-/sys/kernel/debug/msi_raw/split_delay_ns}
+MSI_RAW_SPLIT_DELAY=${MSI_RAW_SPLIT_DELAY:-/sys/kernel/debug/msi_raw/split_delay_us}
 MSI_RTAS_HELD=${MSI_RTAS_HELD:-/sys/kernel/debug/rtas_msi/held}
 MSI_VECTOR_DOMAIN=${MSI_VECTOR_DOMAIN:-/sys/kernel/debug/irq/domains/VECTOR}
 
