@@ -19,7 +19,9 @@
 # the window is two config writes wide and few device writes land in
 # it by chance, so MSI_FLOOD_WIDE_MOVES (600) more moves run with the
 # backend's split_delay_us set to MSI_FLOOD_WIDEN_US (2000) between
-# the two steps, and the same no-loss checks cover them.
+# the two steps, and the same no-loss checks cover them. While none of
+# them has caught a message, another MSI_FLOOD_WIDE_MOVES follow, up to
+# MSI_FLOOD_WIDE_ROUNDS (4) batches in all.
 # Without the exerciser those checks are skipped; MSI_EDU_REQUIRED=1
 # makes its absence a failure instead.
 
@@ -32,6 +34,7 @@ FLOOD_MOVES=${MSI_FLOOD_MOVES:-2000}
 FLOOD_MAX=${MSI_FLOOD_MAX:-$FLOOD_MAX}
 WIDE_MOVES=${MSI_FLOOD_WIDE_MOVES:-600}
 WIDEN_US=${MSI_FLOOD_WIDEN_US:-2000}
+WIDE_ROUNDS=${MSI_FLOOD_WIDE_ROUNDS:-4}
 # nap without a process where the shell's read has a fractional timeout
 if [ -n "${BASH_VERSION:-}" ] || readlink "/proc/$$/exe" | grep -q busybox; then
 	NAP_FIFO=$(mktemp -u)
@@ -95,10 +98,14 @@ edu_verdict() {
 # rewrites the data first, catches what arrives in between on its own
 # CPU, and counts it: that counter shows that the window was hit. With
 # the raw backend's split_delay_us, WIDE_MOVES more moves follow with
-# that window widened, so that the count does not depend on luck.
+# that window widened, so that the count does not depend on luck. A
+# catch still needs a raise in flight when the move starts (the move
+# runs in the acknowledge of edu's own interrupt, and the source waits
+# for that interrupt after each burst), so on a loaded host further
+# batches follow while none has caught.
 flood() {
 	local first=1 n i cpu bad=0 slow=0 nh0 u0 t0 be m0 s0 c0 r0 m s c r
-	local wide=0 moves=$FLOOD_MOVES cw=0 sw=0
+	local wide=0 moves=$FLOOD_MOVES cw=0 sw=0 rounds=1
 	[ "$ncpu" -ge 3 ] || first=0
 	n=$((ncpu - first))
 	nh0=$(no_handler_count)
@@ -131,6 +138,13 @@ flood() {
 			slow=$((slow + 1))
 		fi
 		i=$((i + 1))
+		if [ $i -eq $moves ] && [ $wide -gt 0 ] &&
+		   [ $rounds -lt "$WIDE_ROUNDS" ] &&
+		   [ "$(msi_raw_stat caught)" = "$c" ]; then
+			rounds=$((rounds + 1))
+			wide=$((wide + WIDE_MOVES))
+			moves=$((moves + WIDE_MOVES))
+		fi
 	done
 	if [ $wide -gt 0 ]; then
 		echo 0 >"$MSI_RAW_SPLIT_DELAY"
