@@ -105,7 +105,7 @@ edu_verdict() {
 # batches follow while none has caught.
 flood() {
 	local first=1 n i cpu bad=0 slow=0 nh0 u0 t0 be m0 s0 c0 r0 m s c r
-	local wide=0 moves=$FLOOD_MOVES cw=0 sw=0 rounds=1
+	local wide=0 moves=$FLOOD_MOVES cw=0 sw=0
 	[ "$ncpu" -ge 3 ] || first=0
 	n=$((ncpu - first))
 	nh0=$(no_handler_count)
@@ -139,9 +139,8 @@ flood() {
 		fi
 		i=$((i + 1))
 		if [ $i -eq $moves ] && [ $wide -gt 0 ] &&
-		   [ $rounds -lt "$WIDE_ROUNDS" ] &&
+		   [ $wide -lt $((WIDE_MOVES * WIDE_ROUNDS)) ] &&
 		   [ "$(msi_raw_stat caught)" = "$c" ]; then
-			rounds=$((rounds + 1))
 			wide=$((wide + WIDE_MOVES))
 			moves=$((moves + WIDE_MOVES))
 		fi
