@@ -102,7 +102,8 @@ static struct cpumask msi_raw_mask;
  * vectors that exist now (those of drivers; a block's guard vectors
  * and the blocks are counted apart), moves, moves that needed the two-step
  * sequence, messages that step 1 caught, and two-step moves that could
- * not run on the old target CPU; ->restore() calls (resume, reset).
+ * not run on the old target CPU; ->restore() calls (resume, reset);
+ * MSI-X enables whose vectors were allocated in one piece.
  */
 static struct {
 	atomic_long_t	vectors;
@@ -115,6 +116,7 @@ static struct {
 	atomic_long_t	block_moves;
 	atomic_long_t	spurious;
 	atomic_long_t	restores;
+	atomic_long_t	batches;
 } msi_raw_stats;
 
 #ifdef CONFIG_DEBUG_FS
@@ -255,6 +257,14 @@ static bool msi_raw_test_any_beyond(void)
 {
 	return READ_ONCE(msi_raw_test_beyond.cpus);
 }
+
+/* KUnit: no allocation in one piece, so that the fallback runs */
+static bool msi_raw_test_no_batch;
+
+static bool msi_raw_test_batch_refused(void)
+{
+	return READ_ONCE(msi_raw_test_no_batch);
+}
 #else
 static inline bool msi_raw_test_is_beyond(struct irq_data *d,
 					  unsigned int cpu)
@@ -263,6 +273,11 @@ static inline bool msi_raw_test_is_beyond(struct irq_data *d,
 }
 
 static inline bool msi_raw_test_any_beyond(void)
+{
+	return false;
+}
+
+static inline bool msi_raw_test_batch_refused(void)
 {
 	return false;
 }
@@ -582,8 +597,11 @@ static int msi_raw_domain_alloc(struct irq_domain *domain, unsigned int virq,
 	unsigned int i;
 	int ret;
 
-	/* Several interrupts only as a block, with its vectors together */
-	if (nr_irqs != 1 && (!blk || nr_irqs != 1U << blk->order))
+	/*
+	 * Several interrupts: a block, whose vectors stay together, or the
+	 * independent MSI-X vectors of one device (msi_raw_alloc_all()).
+	 */
+	if (blk && nr_irqs != 1U << blk->order)
 		return -EINVAL;
 
 	ret = irq_domain_alloc_irqs_parent(domain, virq, nr_irqs, arg);
@@ -773,6 +791,56 @@ static int msi_raw_alloc_desc(struct pci_dev *dev, struct msi_desc *desc,
 	return 0;
 }
 
+/*
+ * The MSI-X vectors of a device in one allocation: the irq descriptors,
+ * the hierarchy and the vector reservations are then set up with one
+ * round trip through the irq core's locks per device instead of one per
+ * vector. It needs as many consecutive free interrupt numbers as there
+ * are descriptors, and spreading (managed affinity) on all of them or
+ * on none; the caller falls back to one allocation per descriptor on
+ * any failure, which also finds how many vectors could be had.
+ */
+static int msi_raw_alloc_all(struct pci_dev *dev)
+{
+	struct irq_affinity_desc *masks = NULL;
+	unsigned int nr = 0, spread = 0, i = 0;
+	struct irq_alloc_info info;
+	struct msi_desc *desc;
+	int virq;
+
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_NOTASSOCIATED) {
+		nr++;
+		spread += !!desc->affinity;
+	}
+	if (nr < 2 || (spread && spread != nr))
+		return -EINVAL;
+	if (msi_raw_test_batch_refused())
+		return -ENOSPC;
+	if (spread) {
+		masks = kmalloc_array(nr, sizeof(*masks), GFP_KERNEL);
+		if (!masks)
+			return -ENOMEM;
+		msi_for_each_desc(desc, &dev->dev, MSI_DESC_NOTASSOCIATED)
+			masks[i++] = *desc->affinity;
+	}
+
+	init_irq_alloc_info(&info, NULL);
+	info.type = X86_IRQ_ALLOC_TYPE_PCI_MSIX;
+	virq = __irq_domain_alloc_irqs(msi_raw_domain, -1, nr,
+				       dev_to_node(&dev->dev), &info, false,
+				       masks);
+	kfree(masks);
+	if (virq < 0)
+		return virq;
+
+	/* Activated next by the core, as in msi_raw_alloc_desc() */
+	msi_for_each_desc(desc, &dev->dev, MSI_DESC_NOTASSOCIATED)
+		irq_set_msi_desc(virq++, desc);
+	atomic_long_add(nr, &msi_raw_stats.vectors);
+	atomic_long_inc(&msi_raw_stats.batches);
+	return 0;
+}
+
 /**
  * msi_raw_free - Release the vectors of a device (&pci_msi_ops.free)
  * @dev:	The PCI device
@@ -794,10 +862,11 @@ static void msi_raw_free(struct pci_dev *dev, int type)
  * @type:	%PCI_CAP_ID_MSI or %PCI_CAP_ID_MSIX
  * @nvec:	Number of vectors
  *
- * One Linux interrupt and one CPU vector per descriptor. Vectors the
- * device can mask are assigned lazily by the vector domain (at
- * request_irq()); until then the core's early activation aims the
- * device at the shutdown vector.
+ * One Linux interrupt and one CPU vector per descriptor; for MSI-X all
+ * of them in one allocation when that can be had. Vectors the device
+ * can mask are assigned lazily by the vector domain (at request_irq());
+ * until then the core's early activation aims the device at the
+ * shutdown vector.
  *
  * Context: Process context, descriptor lock held.
  * Return: 0; for MSI-X the number of vectors that could be had when the
@@ -815,6 +884,9 @@ static int msi_raw_alloc(struct pci_dev *dev, int type, int nvec)
 			return -EINVAL;
 		return msi_raw_alloc_block(dev, desc);
 	}
+
+	if (type == PCI_CAP_ID_MSIX && !msi_raw_alloc_all(dev))
+		return 0;
 
 	msi_for_each_desc(desc, &dev->dev, MSI_DESC_NOTASSOCIATED) {
 		ret = msi_raw_alloc_desc(dev, desc, type);
@@ -887,6 +959,7 @@ static int msi_raw_stats_show(struct seq_file *m, void *unused)
 		   atomic_long_read(&msi_raw_stats.block_moves),
 		   atomic_long_read(&msi_raw_stats.spurious),
 		   atomic_long_read(&msi_raw_stats.restores));
+	seq_printf(m, "batches %ld\n", atomic_long_read(&msi_raw_stats.batches));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(msi_raw_stats);

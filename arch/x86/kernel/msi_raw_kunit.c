@@ -523,6 +523,91 @@ static void msi_raw_test_msix_dyn(struct kunit *test)
 	rsim_expect_matrix(test, &before);
 }
 
+struct rsim_batch_case {
+	const char	*name;
+	bool		refuse;		/* no allocation in one piece */
+	bool		spread;		/* PCI_IRQ_AFFINITY */
+};
+
+static const struct rsim_batch_case rsim_batch_cases[] = {
+	{ "one piece", false, false },
+	{ "one piece, spread", false, true },
+	{ "per vector", true, false },
+	{ "per vector, spread", true, true },
+};
+
+KUNIT_ARRAY_PARAM_DESC(rsim_batch, rsim_batch_cases, name);
+
+/*
+ * A device's MSI-X vectors in one allocation (msi_raw_alloc_all()), and
+ * one allocation per vector where that cannot be had: the driver sees
+ * the same either way. Each vector has its own interrupt with the raw
+ * chip and the descriptor of its index; with PCI_IRQ_AFFINITY the
+ * affinity the core spread for that index, managed or not as spread;
+ * its message reaches its handler on the CPU it names; and freeing
+ * gives every vector back.
+ */
+static void msi_raw_test_msix_batch(struct kunit *test)
+{
+	const struct rsim_batch_case *c = test->param_value;
+	unsigned int flags = PCI_IRQ_MSIX | (c->spread ? PCI_IRQ_AFFINITY : 0);
+	long batches = atomic_long_read(&msi_raw_stats.batches);
+	long vectors = atomic_long_read(&msi_raw_stats.vectors);
+	struct ops_sim *sim = rsim_create(test);
+	struct rsim_irq *ri = rsim_irq_alloc(test);
+	struct pci_dev *x = sim->pdev;
+	struct irq_affinity affd = { .pre_vectors = 1 };
+	const struct cpumask *aff;
+	struct rsim_matrix before;
+	struct msi_desc *desc;
+	struct irq_data *d;
+	int i, n, irq;
+
+	rsim_matrix(test, &before);
+	/* Spread: a vector per possible CPU, after one that is not managed */
+	WRITE_ONCE(msi_raw_test_no_batch, c->refuse);
+	n = pci_alloc_irq_vectors_affinity(x, 3, SIM_MSIX_VECS, flags,
+					   c->spread ? &affd : NULL);
+	WRITE_ONCE(msi_raw_test_no_batch, false);
+	KUNIT_ASSERT_EQ(test, n, c->spread ?
+			min(SIM_MSIX_VECS, 1 + (int)num_possible_cpus()) :
+			SIM_MSIX_VECS);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.batches),
+			batches + !c->refuse);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors),
+			vectors + n);
+
+	for (i = 0; i < n; i++) {
+		irq = pci_irq_vector(x, i);
+		KUNIT_ASSERT_GT(test, irq, 0);
+		d = rsim_irqd(test, irq);
+		KUNIT_EXPECT_PTR_EQ(test, d->chip, &msi_raw_chip);
+		desc = irq_get_msi_desc(irq);
+		KUNIT_ASSERT_NOT_NULL(test, desc);
+		KUNIT_EXPECT_EQ(test, desc->msi_index, i);
+		KUNIT_EXPECT_EQ(test, desc->irq, irq);
+		if (c->spread) {
+			KUNIT_ASSERT_NOT_NULL(test, desc->affinity);
+			aff = irq_data_get_affinity_mask(d);
+			KUNIT_EXPECT_TRUE_MSG(test, cpumask_equal(aff, &desc->affinity->mask),
+					      "vector %d: affinity %*pbl, spread %*pbl", i,
+					      cpumask_pr_args(aff),
+					      cpumask_pr_args(&desc->affinity->mask));
+			KUNIT_EXPECT_EQ(test, irqd_affinity_is_managed(d),
+					(bool)desc->affinity->is_managed);
+		}
+		rsim_request(test, sim, irq, ri);
+		KUNIT_EXPECT_EQ(test, ops_sim_raise_msix(sim, i), (int)rsim_cpu_of(irq));
+		KUNIT_EXPECT_TRUE(test, rsim_wait(irq, ri, i + 1));
+	}
+	for (i = 0; i < n; i++)
+		ops_sim_free_irq(sim, pci_irq_vector(x, i));
+	pci_free_irq_vectors(x);
+
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&msi_raw_stats.vectors), vectors);
+	rsim_expect_matrix(test, &before);
+}
+
 /*
  * Managed vectors (PCI_IRQ_AFFINITY) have no CPU vector until
  * request_irq(). Until then the device must be aimed at the shutdown
@@ -1759,6 +1844,7 @@ static struct kunit_case msi_raw_test_cases[] = {
 	KUNIT_CASE(msi_raw_test_alloc_free),
 	KUNIT_CASE(msi_raw_test_managed_shutdown_vector),
 	KUNIT_CASE(msi_raw_test_msix_dyn),
+	KUNIT_CASE_PARAM(msi_raw_test_msix_batch, rsim_batch_gen_params),
 	KUNIT_CASE(msi_raw_test_move_maskable),
 	KUNIT_CASE(msi_raw_test_move_unmaskable),
 	KUNIT_CASE(msi_raw_test_move_unreachable),
