@@ -71,6 +71,7 @@
 #include <linux/msi_ops.h>
 #include <linux/pci.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/smp.h>
 
 #include <asm/apic.h>
@@ -817,7 +818,8 @@ static int msi_raw_alloc_all(struct pci_dev *dev)
 	if (msi_raw_test_batch_refused())
 		return -ENOSPC;
 	if (spread) {
-		masks = kmalloc_array(nr, sizeof(*masks), GFP_KERNEL);
+		/* A cpumask each: NR_CPUS bits, large for many vectors */
+		masks = kvmalloc_array(nr, sizeof(*masks), GFP_KERNEL);
 		if (!masks)
 			return -ENOMEM;
 		msi_for_each_desc(desc, &dev->dev, MSI_DESC_NOTASSOCIATED)
@@ -829,7 +831,7 @@ static int msi_raw_alloc_all(struct pci_dev *dev)
 	virq = __irq_domain_alloc_irqs(msi_raw_domain, -1, nr,
 				       dev_to_node(&dev->dev), &info, false,
 				       masks);
-	kfree(masks);
+	kvfree(masks);
 	if (virq < 0)
 		return virq;
 
